@@ -1,0 +1,3 @@
+module bluegreen/sample
+
+go 1.19

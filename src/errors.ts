@@ -1,0 +1,32 @@
+/** Exit codes of the contract (design.md): what users' scripts branch on. */
+export const ExitCode = {
+  ok: 0,
+  failedReverted: 1,
+  usage: 2,
+  locked: 3,
+  unreachable: 4,
+  needsPerson: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The one error type users see: a one-line cause, a hint, an exit code.
+ * The top-level handler in cli.ts prints it; nothing else calls process.exit.
+ */
+export class BgError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BgError';
+  }
+}
+
+export const usageError = (message: string, hint?: string) => new BgError(message, ExitCode.usage, hint);
+export const unreachableError = (message: string, hint?: string, cause?: unknown) =>
+  new BgError(message, ExitCode.unreachable, hint, { cause });
+export const revertedError = (message: string, hint?: string) => new BgError(message, ExitCode.failedReverted, hint);
+export const needsPersonError = (message: string, hint?: string) => new BgError(message, ExitCode.needsPerson, hint);

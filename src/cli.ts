@@ -1,19 +1,32 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { VERSION } from './version.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
 import { BgError, ExitCode } from './errors.js';
 
-const program = new Command('bluegreen')
-  .description('Zero-downtime blue-green deployments of docker compose services behind Traefik')
-  .version(VERSION);
+const json = process.argv.includes('--json');
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+/** The one place that turns errors into output and an exit code. */
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander printed its own message; help and --version are not errors.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
   if (error instanceof BgError) {
+    if (json) process.stdout.write(`${JSON.stringify({ event: 'error', exit_code: error.exitCode, message: error.message, hint: error.hint, details: error.details })}\n`);
     process.stderr.write(`error: ${error.message}\n`);
+    if (error.details) process.stderr.write(`${error.details.replace(/^/gm, '  ')}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    process.exitCode = error.exitCode;
-    return;
+    return error.exitCode;
   }
   process.stderr.write(`internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = ExitCode.needsPerson;
-});
+  return ExitCode.needsPerson;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .then(
+    () => undefined,
+    (error: unknown) => {
+      process.exitCode = report(error);
+    },
+  );

@@ -14,13 +14,17 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  * The top-level handler in cli.ts prints it; nothing else calls process.exit.
  */
 export class BgError extends Error {
+  /** Several lines that explain the failure (health output, log tail), printed after the message. */
+  details?: string;
+
   constructor(
     message: string,
     readonly exitCode: ExitCode,
     readonly hint?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: string },
   ) {
     super(message, options);
+    this.details = options?.details;
     this.name = 'BgError';
   }
 }

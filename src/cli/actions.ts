@@ -1,0 +1,114 @@
+import { formatDuration } from '../plan/duration.js';
+import type { Options } from '../config/options.js';
+import { createContext, type Context } from '../core/context.js';
+import { runLocked } from '../core/operation.js';
+import { Reporter } from '../output/reporter.js';
+import { COLOUR_HEADER } from '../plan/names.js';
+import { probeRequest } from '../plan/rule.js';
+import { usageError } from '../errors.js';
+
+/** The command line as typed, for the lock and history. */
+const commandLine = () => ['bluegreen', ...process.argv.slice(2)].join(' ');
+
+const context = (options: Options, needsCompose: boolean): Promise<Context> => createContext(options, commandLine(), { composeFiles: needsCompose });
+
+export async function up(options: Options): Promise<void> {
+  const started = Date.now();
+  const ctx = await context(options, true);
+  const { bringUp } = await import('../commands/up.js');
+  const result = await runLocked(ctx, 'up', (note) => bringUp(ctx, note));
+  const { host, path } = probeRequest(result.release.routing.rule);
+  ctx.out.result(
+    `${result.colour} runs release ${result.release.number} (${result.count} container${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl -H '${COLOUR_HEADER}: ${result.colour}'${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
+    { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, elapsed_ms: Date.now() - started },
+  );
+}
+
+export async function switchCommand(options: Options): Promise<void> {
+  const started = Date.now();
+  const ctx = await context(options, false);
+  const { switchLive } = await import('../commands/switch.js');
+  const result = await runLocked(ctx, 'switch', (note) => switchLive(ctx, note));
+  ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
+    command: 'switch', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation, elapsed_ms: Date.now() - started,
+  });
+}
+
+export async function stopOldCommand(options: Options, remove: boolean): Promise<void> {
+  const started = Date.now();
+  const ctx = await context(options, false);
+  const { stopOld } = await import('../commands/stop-old.js');
+  const result = await runLocked(ctx, 'stop-old', (note) => stopOld(ctx, note, { remove }));
+  const line = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : 'nothing to stop';
+  ctx.out.result(line, { command: 'stop-old', outcome: 'ok', colour: result.colour, stopped: result.stopped, drained_ms: result.drainedMs, elapsed_ms: Date.now() - started });
+}
+
+export async function rollbackCommand(options: Options, flags: { to?: string; keepOld: boolean }): Promise<void> {
+  const started = Date.now();
+  const to = flags.to === undefined ? undefined : Number(flags.to);
+  if (to !== undefined && (!Number.isInteger(to) || to < 1)) throw usageError(`--to: "${flags.to}" is not a release number`, 'see `bluegreen history`');
+  const ctx = await context(options, false);
+  const { rollBack } = await import('../commands/rollback.js');
+  const { stopOld } = await import('../commands/stop-old.js');
+  const result = await runLocked(ctx, 'rollback', async (note) => {
+    const rolled = await rollBack(ctx, note, { to });
+    if (rolled.from && !flags.keepOld) await stopOld(ctx, {}, { remove: false });
+    return rolled;
+  });
+  ctx.out.result(`rolled back: ${result.colour} release ${result.release.number} is live (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
+    command: 'rollback', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation, elapsed_ms: Date.now() - started,
+  });
+}
+
+export async function deployCommand(options: Options, keepOld: boolean): Promise<void> {
+  const started = Date.now();
+  const ctx = await context(options, true);
+  const { deploy } = await import('../commands/deploy.js');
+  const result = await runLocked(ctx, 'deploy', (note) => deploy(ctx, note, { keepOld }));
+  const old = result.stopped?.colour ? `, ${result.stopped.colour} stopped` : '';
+  ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
+    command: 'deploy', outcome: 'ok', colour: result.up.colour, release: result.up.release.number, generation: result.switched.generation,
+    switched_at: new Date(result.switched.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
+  });
+}
+
+export async function statusCommand(options: Options): Promise<void> {
+  const ctx = await context(options, false);
+  const { readStatus, formatStatus } = await import('../commands/status.js');
+  const status = await readStatus(ctx);
+  ctx.out.result(formatStatus(status), { command: 'status', ...status });
+}
+
+export async function historyCommand(options: Options): Promise<void> {
+  const ctx = await context(options, false);
+  const { formatHistory } = await import('../commands/history.js');
+  const entries = await ctx.store.history();
+  ctx.out.result(formatHistory(entries), { command: 'history', app: ctx.app, entries });
+}
+
+export async function downCommand(options: Options, volumes: boolean): Promise<void> {
+  const ctx = await context(options, false);
+  const { down } = await import('../commands/down.js');
+  const removed = await runLocked(ctx, 'down', (note) => down(ctx, note, { volumes }));
+  ctx.out.result(`${ctx.app} removed${removed.length ? `, volumes ${removed.join(', ')} removed` : volumes ? '' : ' (named volumes kept)'}`, { command: 'down', outcome: 'ok', volumes_removed: removed });
+}
+
+export async function unlockCommand(options: Options): Promise<void> {
+  const ctx = await context(options, false);
+  const holder = await ctx.store.breakLock();
+  ctx.out.result(holder ? `lock of ${ctx.app} broken (it was held by ${holder.by}@${holder.host}, pid ${holder.pid}, \`${holder.command}\` since ${holder.since})` : `${ctx.app} was not locked`, {
+    command: 'unlock', outcome: 'ok', holder,
+  });
+}
+
+export async function proxyCommand(options: Options, action: 'up' | 'down' | 'status'): Promise<void> {
+  const out = new Reporter(options.json);
+  const proxy = await import('../commands/proxy.js');
+  if (action === 'status') {
+    const { line, event } = await proxy.proxyStatus(options);
+    out.result(line, { command: 'proxy status', ...event });
+    return;
+  }
+  const line = action === 'up' ? await proxy.proxyUp(options, out) : await proxy.proxyDown(out);
+  out.result(line, { command: `proxy ${action}`, outcome: 'ok' });
+}

@@ -1,0 +1,31 @@
+import type { Context } from '../core/context.js';
+import { removeColour } from '../core/launch.js';
+import type { HistoryNote } from '../core/operation.js';
+import { needsPersonError } from '../errors.js';
+import { stopOld, type StopOldResult } from './stop-old.js';
+import { switchLive, type SwitchResult } from './switch.js';
+import { bringUp, type UpResult } from './up.js';
+
+export interface DeployResult {
+  up: UpResult;
+  switched: SwitchResult;
+  stopped?: StopOldResult;
+}
+
+/** up, switch, stop-old: the ./deploy.sh replacement. A failed switch removes the candidate. */
+export async function deploy(ctx: Context, note: HistoryNote, options: { keepOld: boolean }): Promise<DeployResult> {
+  const up = await bringUp(ctx, note);
+  let switched: SwitchResult;
+  try {
+    switched = await switchLive(ctx, note);
+  } catch (error) {
+    // switchLive put the candidate back to preview; a deploy leaves nothing behind.
+    await removeColour(ctx, up.colour).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, `docker compose -p ${ctx.app}-${up.colour} down`);
+    });
+    throw error;
+  }
+  const stopped = options.keepOld ? undefined : await stopOld(ctx, note, { remove: false });
+  Object.assign(note, { release: up.release.number, image: up.release.image, colour: up.colour });
+  return { up, switched, stopped };
+}

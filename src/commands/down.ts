@@ -1,0 +1,39 @@
+import type { Context } from '../core/context.js';
+import type { HistoryNote } from '../core/operation.js';
+import { COLOURS } from '../plan/colour.js';
+import { colourProject, sideProject } from '../plan/names.js';
+import { externalResources, renderSideProject } from '../plan/side-project.js';
+
+/**
+ * Removes both colours and the side targets. Named volumes are kept unless
+ * --volumes; frozen releases and history are kept either way.
+ */
+export async function down(ctx: Context, _note: HistoryNote, options: { volumes: boolean }): Promise<string[]> {
+  await ctx.docker.ping();
+  const volumes = new Set<string>();
+  const networks = new Set<string>();
+  const state = await ctx.store.read();
+  for (const number of await ctx.store.releaseNumbers()) {
+    const release = await ctx.store.loadRelease(number);
+    Object.values(release?.volumes ?? {}).forEach((v) => volumes.add(v.name));
+    Object.values(release?.networks ?? {}).forEach((n) => networks.add(n.name));
+  }
+  const config = await ctx.userConfig().catch(() => undefined);
+  if (config && ctx.options.sideTargets.length) {
+    const side = externalResources(renderSideProject(config, ctx.app, ctx.options.sideTargets));
+    side.volumes.forEach((v) => volumes.add(v));
+    side.networks.forEach((n) => networks.add(n));
+  }
+  for (const colour of COLOURS) {
+    await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
+  }
+  await ctx.out.step('remove side targets', () => ctx.compose.down(sideProject(ctx.app)), {}, 'remove-side');
+  // The app's own networks (never Traefik's): bluegreen created them.
+  for (const name of networks) if (name !== ctx.options.network) await ctx.docker.removeNetwork(name);
+  const removed: string[] = [];
+  if (options.volumes) {
+    for (const name of volumes) if (await ctx.docker.removeVolume(name)) removed.push(name);
+  }
+  await ctx.store.update((s) => ({ ...s, live: undefined, candidate: undefined, previousLive: s.live?.release ?? state.previousLive }));
+  return removed;
+}

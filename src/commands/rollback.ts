@@ -1,0 +1,52 @@
+import type { Context } from '../core/context.js';
+import { launchColour, removeColour, verifyRoute } from '../core/launch.js';
+import { observeColours } from '../core/observe.js';
+import type { HistoryNote } from '../core/operation.js';
+import { preflight } from '../core/preflight.js';
+import { BgError, ExitCode, needsPersonError, usageError } from '../errors.js';
+import { candidateColour, type Colour } from '../plan/colour.js';
+import { liveColour, nextGeneration } from '../plan/reality.js';
+import { Deadline } from '../waiting/retry.js';
+import { loadRelease, type SwitchResult } from './switch.js';
+
+/**
+ * Makes the release that was live before the current one live again (or
+ * release N), in the colour that is not live, from its frozen file: whether
+ * its containers are running, stopped or gone. Its live router goes one
+ * generation above the current one; on failure that colour is removed and
+ * live traffic stays where it was (exit 1).
+ */
+export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: number }): Promise<SwitchResult & { from?: Colour }> {
+  await preflight(ctx);
+  const colours = await observeColours(ctx);
+  const state = await ctx.store.read();
+  const live = liveColour(colours);
+  const liveRelease = live ? colours[live].release : undefined;
+  const number = options.to ?? state.previousLive;
+  if (number === undefined) throw usageError('there is no earlier live release to roll back to', 'see `bluegreen history`; `rollback --to N` picks a release');
+  if (number === liveRelease) throw usageError(`release ${number} is already live in ${live}`, 'see `bluegreen history` for other releases');
+  const release = await loadRelease(ctx, number);
+  const colour = candidateColour(live);
+  Object.assign(note, { release: number, image: release.image, colour });
+  const count = live ? colours[live].running : 1;
+  const generation = nextGeneration(state, colours);
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  try {
+    const containers = await launchColour(ctx, release, colour, { kind: 'live', generation }, count, deadline);
+    await verifyRoute(ctx, release, colour, { kind: 'live', generation }, containers, deadline);
+  } catch (error) {
+    await removeColour(ctx, colour).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; removing ${colour} failed too: ${removal.message}`, `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`);
+    });
+    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
+  }
+  const switchedAt = Date.now();
+  await ctx.store.update((s) => ({
+    ...s,
+    live: { colour, release: number, since: new Date(switchedAt).toISOString() },
+    previousLive: liveRelease ?? s.live?.release,
+    candidate: undefined,
+    generation,
+  }));
+  return { colour, release, generation, switchedAt, from: live };
+}

@@ -1,0 +1,88 @@
+import type { Context } from '../core/context.js';
+import { observeColours } from '../core/observe.js';
+import { COLOURS, type Colour } from '../plan/colour.js';
+import { atDocker, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
+import { drift, liveColour, type ColourView } from '../plan/reality.js';
+import type { RouterView } from '../runtime/traefik-api.js';
+
+export interface ColourStatus {
+  colour: Colour;
+  role: 'live' | 'preview' | 'shadowed' | 'stopped' | 'absent';
+  release?: number;
+  image?: string;
+  generation?: number;
+  containers: { name: string; state: string; health: string }[];
+  traefik: { liveRouter?: string; previewRouter?: string; servers: number; serversUp: number } | { error: string };
+}
+
+export interface Status {
+  app: string;
+  store: string;
+  live?: Colour;
+  colours: ColourStatus[];
+  drift: string[];
+}
+
+/** Each colour as Docker and Traefik show it, and where the store disagrees. */
+export async function readStatus(ctx: Context): Promise<Status> {
+  await ctx.docker.ping();
+  const [colours, state] = await Promise.all([observeColours(ctx), ctx.store.read()]);
+  const live = liveColour(colours);
+  const statuses = await Promise.all(COLOURS.map((colour) => colourStatus(ctx, colours[colour], live)));
+  return { app: ctx.app, store: ctx.store.location, live, colours: statuses, drift: drift(state, colours) };
+}
+
+async function colourStatus(ctx: Context, view: ColourView, live: Colour | undefined): Promise<ColourStatus> {
+  const { colour } = view;
+  const role: ColourStatus['role'] =
+    view.containers.length === 0 ? 'absent' : view.running === 0 ? 'stopped' : colour === live ? 'live' : view.routing === 'live' ? 'shadowed' : 'preview';
+  return {
+    colour,
+    role,
+    release: view.release,
+    image: view.containers[0]?.labels[LABEL.image],
+    generation: view.generation,
+    containers: view.containers.map(({ name, state, health }) => ({ name, state, health })),
+    traefik: await traefikView(ctx, colour),
+  };
+}
+
+async function traefikView(ctx: Context, colour: Colour): Promise<ColourStatus['traefik']> {
+  try {
+    const [liveR, previewR, service] = await Promise.all([
+      ctx.traefik.router(atDocker(liveRouter(ctx.app, colour))),
+      ctx.traefik.router(atDocker(previewRouter(ctx.app, colour))),
+      ctx.traefik.service(atDocker(serviceName(ctx.app, colour))),
+    ]);
+    const describe = (r: RouterView | undefined) => (r ? `${r.status} (priority ${r.priority})` : undefined);
+    return {
+      liveRouter: describe(liveR),
+      previewRouter: describe(previewR),
+      servers: service?.servers.length ?? 0,
+      serversUp: Object.values(service?.serverStatus ?? {}).filter((s) => s === 'UP').length,
+    };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+export function formatStatus(status: Status): string {
+  const lines = [`app ${status.app}   store ${status.store}`];
+  for (const c of status.colours) {
+    const head = `${c.colour.padEnd(6)} ${c.role.padEnd(8)}`;
+    if (c.role === 'absent') {
+      lines.push(`${head} -`);
+      continue;
+    }
+    const healthy = c.containers.filter((x) => x.health === 'healthy' || (x.health === 'none' && x.state === 'running')).length;
+    lines.push(`${head} release ${c.release ?? '?'}  ${c.image ?? ''}  generation ${c.generation ?? '-'}  ${healthy}/${c.containers.length} healthy`);
+    for (const x of c.containers) lines.push(`         ${x.name}  ${x.state}  ${x.health}`);
+    if ('error' in c.traefik) lines.push(`         traefik: ${c.traefik.error}`);
+    else {
+      const routers = [c.traefik.liveRouter && `live router ${c.traefik.liveRouter}`, c.traefik.previewRouter && `preview router ${c.traefik.previewRouter}`].filter(Boolean);
+      lines.push(`         traefik: ${routers.join(', ') || 'no router'}; servers ${c.traefik.serversUp}/${c.traefik.servers} UP`);
+    }
+  }
+  lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');
+  return lines.join('\n');
+}

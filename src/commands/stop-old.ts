@@ -1,0 +1,52 @@
+import type { Context } from '../core/context.js';
+import { drain } from '../core/drain.js';
+import { observeColours } from '../core/observe.js';
+import type { HistoryNote } from '../core/operation.js';
+import { preflight } from '../core/preflight.js';
+import { BgError, ExitCode, usageError } from '../errors.js';
+import { otherColour, type Colour } from '../plan/colour.js';
+import { atDocker, colourProject, liveRouter } from '../plan/names.js';
+import { livePriority } from '../plan/priority.js';
+import { liveColour } from '../plan/reality.js';
+
+export interface StopOldResult {
+  colour?: Colour;
+  stopped: number;
+  drainedMs: number;
+}
+
+/**
+ * Drains and stops the colour that is not live. Stopped, not removed (so
+ * `rollback` can bring it back) unless --remove. Refuses when Traefik does
+ * not show the live colour's router winning: stopping would then cut traffic.
+ */
+export async function stopOld(ctx: Context, note: HistoryNote, options: { remove: boolean }): Promise<StopOldResult> {
+  await preflight(ctx);
+  const colours = await observeColours(ctx);
+  const live = liveColour(colours);
+  if (!live) throw usageError('no colour is live, so none is old', 'run `bluegreen deploy` first; `bluegreen down` removes everything');
+  const old = otherColour(live);
+  Object.assign(note, { colour: old, release: colours[old].release });
+  if (colours[old].containers.length === 0 || (colours[old].running === 0 && !options.remove)) {
+    ctx.out.info(`${old} is not running: nothing to stop`);
+    return { stopped: 0, drainedMs: 0 };
+  }
+  await assertLiveRouterWins(ctx, live, colours[live].generation ?? 0);
+  const drained = colours[old].running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old), { colour: old }, 'drain') : { waitedMs: 0 };
+  const project = colourProject(ctx.app, old);
+  if (options.remove) await ctx.out.step(`remove ${old}`, () => ctx.compose.down(project), { colour: old }, 'remove');
+  else await ctx.out.step(`stop ${old} (kept for rollback)`, () => ctx.compose.stop(project), { colour: old }, 'stop');
+  await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
+  return { colour: old, stopped: colours[old].running, drainedMs: drained.waitedMs };
+}
+
+async function assertLiveRouterWins(ctx: Context, live: Colour, generation: number): Promise<void> {
+  const router = await ctx.traefik.router(atDocker(liveRouter(ctx.app, live)));
+  if (router?.status !== 'enabled' || router.priority !== livePriority(generation)) {
+    throw new BgError(
+      `Traefik does not show ${liveRouter(ctx.app, live)} enabled at priority ${livePriority(generation)} (${router ? `${router.status}, priority ${router.priority}` : 'absent'}): stopping the other colour could cut live traffic`,
+      ExitCode.failedReverted,
+      'check `bluegreen status`; nothing was stopped',
+    );
+  }
+}

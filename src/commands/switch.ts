@@ -1,0 +1,77 @@
+import type { Context } from '../core/context.js';
+import { launchColour, verifyRoute } from '../core/launch.js';
+import { observeColours } from '../core/observe.js';
+import type { HistoryNote } from '../core/operation.js';
+import { preflight } from '../core/preflight.js';
+import { BgError, ExitCode, needsPersonError, usageError } from '../errors.js';
+import { otherColour, type Colour } from '../plan/colour.js';
+import { liveColour, nextGeneration } from '../plan/reality.js';
+import type { Release } from '../plan/release.js';
+import { Deadline } from '../waiting/retry.js';
+
+export interface SwitchResult {
+  colour: Colour;
+  release: Release;
+  generation: number;
+  /** When the new live router was confirmed (Traefik API and end to end). */
+  switchedAt: number;
+}
+
+/**
+ * Moves live traffic to the candidate: recreates the candidate's containers
+ * with a live router one generation above the current one. When they are
+ * healthy, Traefik's next reload shadows the old colour's router in one
+ * step; the old colour keeps running and finishes what it has in flight.
+ * On failure the candidate goes back to preview only (exit 1).
+ */
+export async function switchLive(ctx: Context, note: HistoryNote): Promise<SwitchResult> {
+  await preflight(ctx);
+  const colours = await observeColours(ctx);
+  const state = await ctx.store.read();
+  const live = liveColour(colours);
+  const colour = live ? otherColour(live) : (state.candidate?.colour ?? 'blue');
+  const view = colours[colour];
+  if (view.running === 0 || view.routing !== 'preview') {
+    throw usageError(`nothing to switch to: ${colour} does not run a candidate`, 'run `bluegreen up` first (or `bluegreen deploy`)');
+  }
+  const release = await loadRelease(ctx, view.release!);
+  Object.assign(note, { release: release.number, image: release.image, colour });
+  const generation = nextGeneration(state, colours);
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  try {
+    const containers = await launchColour(ctx, release, colour, { kind: 'live', generation }, view.running, deadline);
+    await verifyRoute(ctx, release, colour, { kind: 'live', generation }, containers, deadline);
+  } catch (error) {
+    await revertToPreview(ctx, release, colour, view.running, error as Error);
+    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
+  }
+  const switchedAt = Date.now();
+  await ctx.store.update((s) => ({
+    ...s,
+    live: { colour, release: release.number, since: new Date(switchedAt).toISOString() },
+    previousLive: live ? (colours[live].release ?? s.live?.release) : s.live?.release,
+    candidate: undefined,
+    generation,
+  }));
+  return { colour, release, generation, switchedAt };
+}
+
+async function revertToPreview(ctx: Context, release: Release, colour: Colour, count: number, cause: Error): Promise<void> {
+  try {
+    await launchColour(ctx, release, colour, { kind: 'preview' }, count, Deadline.after(ctx.options.timeoutMs));
+  } catch (revert) {
+    throw needsPersonError(
+      `${cause.message}; putting ${colour} back to preview only failed too: ${(revert as Error).message}`,
+      `check \`bluegreen status\`; the previous live colour still has its live router`,
+    );
+  }
+}
+
+export async function loadRelease(ctx: Context, number: number): Promise<Release> {
+  const release = await ctx.store.loadRelease(number);
+  if (!release) {
+    const kept = await ctx.store.releaseNumbers();
+    throw usageError(`release ${number} has no frozen file in ${ctx.store.location}`, `releases kept: ${kept.join(', ') || 'none'}`);
+  }
+  return release;
+}

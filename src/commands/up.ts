@@ -1,0 +1,85 @@
+import type { Context } from '../core/context.js';
+import { resolveImage } from '../core/image.js';
+import { launchColour, removeColour, verifyRoute } from '../core/launch.js';
+import { observeColours } from '../core/observe.js';
+import type { HistoryNote } from '../core/operation.js';
+import { preflight } from '../core/preflight.js';
+import { ensureSideTargets } from '../core/side-targets.js';
+import { chooseTarget } from '../core/target.js';
+import { BgError, ExitCode, needsPersonError } from '../errors.js';
+import { candidateColour, type Colour } from '../plan/colour.js';
+import { liveColour } from '../plan/reality.js';
+import { freezeRelease, type Release } from '../plan/release.js';
+import { applyScale } from '../plan/scale.js';
+import { RELEASES_KEPT, releasesToPrune } from '../plan/state.js';
+import { Deadline } from '../waiting/retry.js';
+
+export interface UpResult {
+  colour: Colour;
+  release: Release;
+  count: number;
+  live?: Colour;
+}
+
+/**
+ * Starts the next release in the colour that is not live, with its preview
+ * route only, and verifies it. Live traffic is never touched: on failure
+ * the candidate is removed and the error says why (exit 1).
+ */
+export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult> {
+  await preflight(ctx);
+  const config = await ctx.userConfig();
+  const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
+  const colours = await observeColours(ctx);
+  const state = await ctx.store.read();
+  const live = liveColour(colours);
+  const colour = candidateColour(live);
+  const liveCount = live ? colours[live].running : 0;
+  const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || 1;
+
+  const { image, imageId } = await resolveImage(ctx, config, target);
+  const number = state.lastRelease + 1;
+  const imageHasHealthcheck = await ctx.docker.imageHasHealthcheck(imageId);
+  const { release, warnings } = freezeRelease({
+    config,
+    app: ctx.app,
+    number,
+    target,
+    sideTargets: ctx.options.sideTargets,
+    imageId,
+    imageHasHealthcheck,
+    noHealthcheck: ctx.options.noHealthcheck,
+    rule: ctx.options.rule,
+    port: ctx.options.port,
+    entrypoint: ctx.options.entrypoint,
+    servicePaths: ctx.options.servicePaths,
+    createdAt: new Date().toISOString(),
+    createdBy: ctx.by,
+  });
+  Object.assign(note, { release: number, image, colour });
+  warnings.forEach((w) => ctx.out.warn(w));
+  await ctx.store.saveRelease(release);
+  await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
+  await ensureSideTargets(ctx, config);
+
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  try {
+    const containers = await launchColour(ctx, release, colour, { kind: 'preview' }, count, deadline);
+    await verifyRoute(ctx, release, colour, { kind: 'preview' }, containers, deadline);
+  } catch (error) {
+    await removeColour(ctx, colour).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; removing the candidate ${colour} failed too: ${removal.message}`, `remove it by hand: docker compose -p ${ctx.app}-${colour} down`);
+    });
+    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
+  }
+  await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
+  await pruneReleases(ctx);
+  return { colour, release, count, live };
+}
+
+/** Keeps the newest frozen files, and always the live and previous ones. */
+async function pruneReleases(ctx: Context): Promise<void> {
+  const state = await ctx.store.read();
+  const protect = [state.live?.release, state.previousLive, state.candidate?.release];
+  for (const number of releasesToPrune(await ctx.store.releaseNumbers(), RELEASES_KEPT, protect)) await ctx.store.deleteRelease(number);
+}

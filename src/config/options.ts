@@ -1,0 +1,53 @@
+import type { ScaleSpec } from '../plan/scale.js';
+
+export type StateBackend = 'file' | 'consul';
+
+/** Every option of the contract, resolved (CLI > BG_* env > bluegreen.yml > defaults). */
+export interface Options {
+  files: string[];
+  /** The working directory compose files and bluegreen.yml are relative to. */
+  cwd: string;
+  project?: string;
+  target?: string;
+  sideTargets: string[];
+  rule?: string;
+  servicePaths: string[];
+  port?: number;
+  entrypoint: string;
+  network: string;
+  traefikApi: string;
+  traefikUrl: string;
+  state: StateBackend;
+  consulAddress: string;
+  consulToken?: string;
+  timeoutMs: number;
+  drainMs: number;
+  scale?: ScaleSpec;
+  json: boolean;
+  noHealthcheck: boolean;
+  waitLockMs: number;
+}
+
+/** The option names as users write them on the command line, for messages. */
+export const OPTION_FLAGS: Record<keyof Omit<Options, 'cwd'>, string> = {
+  files: '--file',
+  project: '--project',
+  target: '--target',
+  sideTargets: '--side-target',
+  rule: '--rule',
+  servicePaths: '--service-path',
+  port: '--port',
+  entrypoint: '--entrypoint',
+  network: '--network',
+  traefikApi: '--traefik-api',
+  traefikUrl: '--traefik-url',
+  state: '--state',
+  consulAddress: '--consul-address',
+  consulToken: 'CONSUL_HTTP_TOKEN',
+  timeoutMs: '--timeout',
+  drainMs: '--drain',
+  scale: '--scale',
+  json: '--json',
+  noHealthcheck: '--no-healthcheck',
+  waitLockMs: '--wait-lock',
+};

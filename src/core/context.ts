@@ -1,0 +1,75 @@
+import { userInfo, hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { Options } from '../config/options.js';
+import { usageError } from '../errors.js';
+import type { ComposeConfig } from '../plan/compose-model.js';
+import { Reporter } from '../output/reporter.js';
+import { ComposeCli } from '../runtime/compose.js';
+import { ConsulClient } from '../runtime/consul.js';
+import { ConsulStore } from '../runtime/consul-store.js';
+import { DockerEngine } from '../runtime/docker.js';
+import { FileStore } from '../runtime/file-store.js';
+import type { StateStore } from '../runtime/store.js';
+import { TraefikApi } from '../runtime/traefik-api.js';
+
+/** Everything a command works with: options, adapters, the app, the output. */
+export interface Context {
+  options: Options;
+  app: string;
+  docker: DockerEngine;
+  compose: ComposeCli;
+  traefik: TraefikApi;
+  store: StateStore;
+  out: Reporter;
+  /** user@host, recorded in history and the lock. */
+  by: string;
+  /** The command line as typed, for the lock and history. */
+  commandLine: string;
+  /** The user's compose files resolved now (cached); exit 2 when broken. */
+  userConfig(): Promise<ComposeConfig>;
+}
+
+export interface ContextNeeds {
+  /** Whether the command cannot work without the user's compose files. */
+  composeFiles: boolean;
+}
+
+export async function createContext(options: Options, commandLine: string, needs: ContextNeeds): Promise<Context> {
+  const compose = new ComposeCli();
+  const out = new Reporter(options.json);
+  let resolved: ComposeConfig | undefined;
+  let resolveError: unknown;
+  try {
+    resolved = await compose.resolve(options.files, options.cwd, options.project);
+  } catch (error) {
+    resolveError = error;
+  }
+  if (!resolved && (needs.composeFiles || !options.project)) {
+    throw resolveError ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
+  }
+  const app = options.project ?? resolved!.name;
+  const baseDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
+  const by = `${userInfo().username}@${hostname()}`;
+  return {
+    options,
+    app,
+    docker: new DockerEngine(),
+    compose,
+    traefik: new TraefikApi(options.traefikApi),
+    store: createStore(options, baseDir, app),
+    out,
+    by,
+    commandLine,
+    userConfig: async () => {
+      if (resolved) return resolved;
+      throw resolveError;
+    },
+  };
+}
+
+function createStore(options: Options, baseDir: string, app: string): StateStore {
+  if (options.state === 'consul') {
+    return new ConsulStore(new ConsulClient({ address: options.consulAddress, token: options.consulToken }), app);
+  }
+  return new FileStore(baseDir, app);
+}

@@ -1,0 +1,50 @@
+import { formatDuration } from '../plan/duration.js';
+import type { Colour } from '../plan/colour.js';
+import { sumCounter } from '../plan/metrics.js';
+import { atDocker, serviceName } from '../plan/names.js';
+import type { Context } from './context.js';
+
+/** How long the old colour's service must finish no request before it counts as drained. */
+const QUIET_MS = 1000;
+
+export interface DrainResult {
+  waitedMs: number;
+  how: 'quiet' | 'bound' | 'no-metrics' | 'skipped';
+}
+
+/**
+ * Waits, bounded by --drain, until a shadowed colour has stopped serving:
+ * its service's request counter in Traefik's metrics has not moved for a
+ * quiet second. Traefik v3 has no per-service gauge of requests in flight,
+ * so a request still running after that is left to the stop itself: compose
+ * sends SIGTERM and waits the service's stop_grace_period, in which a
+ * well-behaved server finishes what it has in flight.
+ */
+export async function drain(ctx: Context, colour: Colour): Promise<DrainResult> {
+  const boundMs = ctx.options.drainMs;
+  if (boundMs === 0) return { waitedMs: 0, how: 'skipped' };
+  const started = Date.now();
+  const service = atDocker(serviceName(ctx.app, colour));
+  const read = async () => {
+    const text = await ctx.traefik.metrics();
+    return text === undefined ? undefined : (sumCounter(text, 'traefik_service_requests_total', { service }) ?? 0);
+  };
+  let last = await read();
+  if (last === undefined) {
+    ctx.out.info(`  Traefik's metrics are off: waiting the whole drain bound (${formatDuration(boundMs)})`);
+    await new Promise((resolve) => setTimeout(resolve, boundMs));
+    return { waitedMs: Date.now() - started, how: 'no-metrics' };
+  }
+  let quietSince = Date.now();
+  while (Date.now() - started < boundMs) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now: number = (await read()) ?? last;
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= Math.min(QUIET_MS, boundMs)) {
+      return { waitedMs: Date.now() - started, how: 'quiet' };
+    }
+  }
+  return { waitedMs: Date.now() - started, how: 'bound' };
+}

@@ -1,0 +1,69 @@
+import type { Colour } from '../plan/colour.js';
+import { renderColourProject } from '../plan/colour-project.js';
+import type { RoutingMode } from '../plan/labels.js';
+import { atDocker, colourProject, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
+import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
+import type { Release } from '../plan/release.js';
+import type { ContainerView } from '../runtime/docker.js';
+import { waitAnsweredBy } from '../waiting/end-to-end.js';
+import { waitHealthy } from '../waiting/health.js';
+import type { Deadline } from '../waiting/retry.js';
+import { waitRouted } from '../waiting/traefik.js';
+import type { Context } from './context.js';
+import { ensureResources } from './resources.js';
+
+const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
+
+/**
+ * Runs a release in a colour with the given routing and waits until every
+ * container is healthy. Compose recreates the colour's containers when their
+ * labels change: harmless here, because bluegreen only ever does this to a
+ * colour that carries no live traffic.
+ */
+export async function launchColour(
+  ctx: Context,
+  release: Release,
+  colour: Colour,
+  mode: RoutingMode,
+  count: number,
+  deadline: Deadline,
+): Promise<ContainerView[]> {
+  const spec = renderColourProject(release, colour, mode, ctx.options.network);
+  await ensureResources(ctx, spec);
+  const fields = { colour, release: release.number };
+  await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, () =>
+    ctx.compose.up(spec, { scale: { service: release.target, count } }), fields, 'start');
+  const labels: Record<string, string> = {
+    'com.docker.compose.project': colourProject(ctx.app, colour),
+    'com.docker.compose.service': release.target,
+    [LABEL.routing]: mode.kind,
+    [LABEL.release]: String(release.number),
+  };
+  if (mode.kind === 'live') labels[LABEL.generation] = String(mode.generation);
+  return ctx.out.step('wait until healthy', () => waitHealthy(ctx.docker, { labels, count, deadline, what: `${colour} (release ${release.number})` }), fields, 'healthy');
+}
+
+/** Verifies the route in Traefik's API, then end to end through the entrypoint. */
+export async function verifyRoute(
+  ctx: Context,
+  release: Release,
+  colour: Colour,
+  mode: RoutingMode,
+  containers: ContainerView[],
+  deadline: Deadline,
+): Promise<void> {
+  const fields = { colour, release: release.number };
+  const router = mode.kind === 'preview' ? previewRouter(ctx.app, colour) : liveRouter(ctx.app, colour);
+  const priority = mode.kind === 'preview' ? PREVIEW_PRIORITY : livePriority(mode.generation);
+  const servers = containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
+  await ctx.out.step(`Traefik routes ${atDocker(router)}`, () =>
+    waitRouted(ctx.traefik, { router, priority, service: serviceName(ctx.app, colour), servers, deadline }), fields, 'traefik');
+  const preview = mode.kind === 'preview';
+  await ctx.out.step(`answered by ${colour} through ${ctx.options.traefikUrl}${preview ? ' (with the colour header)' : ''}`, () =>
+    waitAnsweredBy({ traefikUrl: ctx.options.traefikUrl, rule: release.routing.rule, colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+}
+
+/** Removes a colour that carries no live traffic (a failed candidate). */
+export async function removeColour(ctx: Context, colour: Colour): Promise<void> {
+  await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
+}

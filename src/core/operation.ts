@@ -1,0 +1,33 @@
+import { hostname, userInfo } from 'node:os';
+import { BgError, ExitCode } from '../errors.js';
+import type { HistoryEntry, Operation } from '../plan/state.js';
+import type { Context } from './context.js';
+
+/** What an operation tells history about itself as it goes. */
+export type HistoryNote = Partial<Pick<HistoryEntry, 'release' | 'image' | 'colour' | 'detail'>>;
+
+/**
+ * Runs a command that changes anything: under the app's lock, recorded in
+ * history with its outcome and duration, whether it succeeds or not.
+ */
+export async function runLocked<T>(ctx: Context, operation: Operation, body: (note: HistoryNote) => Promise<T>): Promise<T> {
+  const lock = await ctx.store.lock(
+    { by: userInfo().username, host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
+    ctx.options.waitLockMs,
+  );
+  const started = Date.now();
+  const note: HistoryNote = {};
+  const record = (outcome: HistoryEntry['outcome'], detail?: string) =>
+    ctx.store.appendHistory({ at: new Date(started).toISOString(), operation, outcome, ...note, ...(detail ? { detail } : {}), durationMs: Date.now() - started, by: ctx.by });
+  try {
+    const result = await body(note);
+    await record('ok');
+    return result;
+  } catch (error) {
+    const needsPerson = error instanceof BgError && error.exitCode === ExitCode.needsPerson;
+    await record(needsPerson ? 'needs-person' : 'failed', (error as Error).message).catch(() => undefined);
+    throw error;
+  } finally {
+    await lock.release();
+  }
+}

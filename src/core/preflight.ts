@@ -1,0 +1,18 @@
+import { usageError } from '../errors.js';
+import type { Context } from './context.js';
+
+/**
+ * What every changing command checks before it changes anything: the
+ * engine and Traefik's API answer (exit 4), and Traefik's network exists
+ * (exit 2). A failure here leaves everything as it was.
+ */
+export async function preflight(ctx: Context): Promise<void> {
+  await ctx.docker.ping();
+  await ctx.traefik.version();
+  if (!(await ctx.docker.networkExists(ctx.options.network))) {
+    throw usageError(
+      `the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`,
+      'start Traefik with `bluegreen proxy up`, or pass --network with the network your Traefik watches',
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import ora, { type Ora } from 'ora';
+import { formatDuration } from '../plan/duration.js';
+
+export interface StepFields {
+  colour?: string;
+  release?: number;
+}
+
+/**
+ * Progress of a command. On a terminal: an ora spinner per step with its
+ * elapsed time. Not on a terminal: plain lines. With --json: one JSON event
+ * per line on stdout, and nothing else there. Human text goes to stderr, so
+ * stdout stays for results (status, history, the summary line).
+ */
+export class Reporter {
+  private readonly spinners: boolean;
+
+  constructor(readonly json: boolean, private readonly stderr: NodeJS.WriteStream = process.stderr) {
+    this.spinners = !json && Boolean(stderr.isTTY) && Boolean(process.stdout.isTTY);
+  }
+
+  async step<T>(title: string, run: () => Promise<T>, fields: StepFields = {}, id = slug(title)): Promise<T> {
+    const started = Date.now();
+    this.event({ event: 'step', step: id, state: 'started', ...fields });
+    const label = `${title}${describeFields(fields)}`;
+    let spinner: Ora | undefined;
+    let ticker: NodeJS.Timeout | undefined;
+    if (this.spinners) {
+      spinner = ora({ text: label, stream: this.stderr }).start();
+      ticker = setInterval(() => (spinner!.text = `${label} ${formatDuration(Date.now() - started)}`), 250);
+    } else if (!this.json) {
+      this.stderr.write(`… ${label}\n`);
+    }
+    try {
+      const value = await run();
+      const elapsed = Date.now() - started;
+      this.event({ event: 'step', step: id, state: 'done', ...fields, elapsed_ms: elapsed });
+      if (spinner) spinner.succeed(`${label} ${formatDuration(elapsed)}`);
+      else if (!this.json) this.stderr.write(`✓ ${label} ${formatDuration(elapsed)}\n`);
+      return value;
+    } catch (error) {
+      const elapsed = Date.now() - started;
+      this.event({ event: 'step', step: id, state: 'failed', ...fields, elapsed_ms: elapsed, message: (error as Error).message });
+      if (spinner) spinner.fail(`${label} ${formatDuration(elapsed)}`);
+      else if (!this.json) this.stderr.write(`✗ ${label} ${formatDuration(elapsed)}\n`);
+      throw error;
+    } finally {
+      if (ticker) clearInterval(ticker);
+    }
+  }
+
+  info(text: string): void {
+    if (!this.json) this.stderr.write(`${text}\n`);
+  }
+
+  warn(text: string): void {
+    this.event({ event: 'warning', message: text });
+    if (!this.json) this.stderr.write(`warning: ${text}\n`);
+  }
+
+  /** The command's own output: a line on stdout, or with --json the given event. */
+  result(line: string, event: Record<string, unknown>): void {
+    if (this.json) this.event({ event: 'result', ...event });
+    else process.stdout.write(`${line}\n`);
+  }
+
+  event(event: Record<string, unknown>): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+  }
+}
+
+const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+function describeFields(fields: StepFields): string {
+  const parts = [fields.colour, fields.release === undefined ? undefined : `release ${fields.release}`].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

@@ -1,0 +1,56 @@
+/**
+ * Adopting the Traefik labels a target already carries, so that a compose
+ * file that works with Traefik works unchanged: its rule, entrypoints, TLS
+ * settings, middlewares and load-balancer settings move onto the per-colour
+ * routers and service. Router and service labels themselves are dropped (two
+ * colours must never define one router name); middleware definitions stay.
+ */
+export interface AdoptedRouting {
+  rule?: string;
+  port?: number;
+  entrypoints?: string[];
+  middlewares: string[];
+  /** Router settings other than rule/entrypoints/middlewares/service/priority, e.g. tls.certresolver. */
+  routerExtras: Record<string, string>;
+  /** Load-balancer settings other than server.port, e.g. sticky.cookie. */
+  serviceExtras: Record<string, string>;
+  /** The labels the target keeps. */
+  keptLabels: Record<string, string>;
+}
+
+const ROUTER = /^traefik\.http\.routers\.([^.]+)\.(.+)$/;
+const SERVICE = /^traefik\.http\.services\.([^.]+)\.loadbalancer\.(.+)$/;
+const ROUTER_OWN = new Set(['rule', 'entrypoints', 'middlewares', 'service', 'priority']);
+const DROPPED = /^traefik\.(http\.(routers|services)\.|docker\.network$|enable$)/;
+
+const splitList = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
+export function adoptTraefikLabels(labels: Record<string, string> = {}): AdoptedRouting {
+  const routers = new Map<string, Record<string, string>>();
+  const adopted: AdoptedRouting = { middlewares: [], routerExtras: {}, serviceExtras: {}, keptLabels: {} };
+  for (const [key, value] of Object.entries(labels)) {
+    const router = ROUTER.exec(key);
+    const service = SERVICE.exec(key);
+    if (router) {
+      const props = routers.get(router[1]!) ?? {};
+      props[router[2]!] = value;
+      routers.set(router[1]!, props);
+    } else if (service) {
+      if (service[2] === 'server.port') adopted.port = Number(value);
+      else adopted.serviceExtras[service[2]!] = value;
+    } else if (!DROPPED.test(key)) {
+      adopted.keptLabels[key] = value;
+    }
+  }
+  // The router with a rule is the one users route by; among several, the
+  // one with TLS (the https router next to an http-to-https redirect one).
+  const candidates = [...routers.values()].filter((props) => props.rule);
+  const main = candidates.find((props) => Object.keys(props).some((k) => k.startsWith('tls'))) ?? candidates[0];
+  if (main) {
+    adopted.rule = main.rule;
+    if (main.entrypoints) adopted.entrypoints = splitList(main.entrypoints);
+    if (main.middlewares) adopted.middlewares = splitList(main.middlewares);
+    for (const [prop, value] of Object.entries(main)) if (!ROUTER_OWN.has(prop)) adopted.routerExtras[prop] = value;
+  }
+  return adopted;
+}

@@ -1,0 +1,36 @@
+/** The parts of a resolved compose file (`docker compose config`) bluegreen reads. */
+export interface ComposeService {
+  image?: string;
+  build?: unknown;
+  container_name?: string;
+  ports?: unknown[];
+  network_mode?: string;
+  networks?: Record<string, unknown> | null;
+  healthcheck?: { test?: string[] | string; disable?: boolean; start_period?: string; interval?: string; retries?: number };
+  labels?: Record<string, string>;
+  depends_on?: Record<string, unknown>;
+  expose?: (string | number)[];
+  deploy?: { replicas?: number; [key: string]: unknown };
+  stop_grace_period?: string;
+  [key: string]: unknown;
+}
+
+export interface ComposeConfig {
+  name: string;
+  services: Record<string, ComposeService>;
+  networks?: Record<string, ComposeResource | null>;
+  volumes?: Record<string, ComposeResource | null>;
+  [key: string]: unknown;
+}
+
+export interface ComposeResource {
+  name?: string;
+  external?: boolean;
+  labels?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface ExternalResource extends ComposeResource {
+  name: string;
+  external: true;
+}

@@ -1,0 +1,61 @@
+import type { Colour } from './colour.js';
+import {
+  LABEL,
+  colourHeaderMiddleware,
+  COLOUR_HEADER,
+  liveRouter,
+  previewRouter,
+  retryMiddleware,
+  serviceName,
+} from './names.js';
+import { livePriority, PREVIEW_PRIORITY } from './priority.js';
+import type { Release } from './release.js';
+import { liveRule, previewRule } from './rule.js';
+
+/** Preview only (after `up`), or live at a generation (after `switch`, `rollback`). */
+export type RoutingMode = { kind: 'preview' } | { kind: 'live'; generation: number };
+
+/** The Traefik and bluegreen labels of one colour's target containers. */
+export function colourLabels(release: Release, colour: Colour, mode: RoutingMode, network: string): Record<string, string> {
+  const { app, routing } = release;
+  const service = serviceName(app, colour);
+  const middlewares = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...routing.middlewares].join(',');
+  const rule = liveRule(routing.rule, routing.servicePaths);
+
+  const router = (name: string, routerRule: string, priority: number): Record<string, string> => {
+    const prefix = `traefik.http.routers.${name}`;
+    const labels: Record<string, string> = {
+      [`${prefix}.rule`]: routerRule,
+      [`${prefix}.priority`]: String(priority),
+      [`${prefix}.entrypoints`]: routing.entrypoints.join(','),
+      [`${prefix}.service`]: service,
+      [`${prefix}.middlewares`]: middlewares,
+    };
+    for (const [prop, value] of Object.entries(routing.routerExtras)) labels[`${prefix}.${prop}`] = value;
+    return labels;
+  };
+
+  const labels: Record<string, string> = {
+    'traefik.enable': 'true',
+    'traefik.docker.network': network,
+    [`traefik.http.services.${service}.loadbalancer.server.port`]: String(routing.port),
+    [`traefik.http.middlewares.${colourHeaderMiddleware(app, colour)}.headers.customresponseheaders.${COLOUR_HEADER}`]: colour,
+    // A safety net for a connection refused while a replica goes away:
+    // retried only when no byte of the request reached the server.
+    [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.attempts`]: '3',
+    [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.initialinterval`]: '50ms',
+    ...router(previewRouter(app, colour), previewRule(rule, colour), PREVIEW_PRIORITY),
+    [LABEL.managed]: 'true',
+    [LABEL.app]: app,
+    [LABEL.colour]: colour,
+    [LABEL.release]: String(release.number),
+    [LABEL.image]: release.image,
+    [LABEL.routing]: mode.kind,
+    [LABEL.generation]: mode.kind === 'live' ? String(mode.generation) : '',
+  };
+  for (const [prop, value] of Object.entries(routing.serviceExtras)) {
+    labels[`traefik.http.services.${service}.loadbalancer.${prop}`] = value;
+  }
+  if (mode.kind === 'live') Object.assign(labels, router(liveRouter(app, colour), rule, livePriority(mode.generation)));
+  return labels;
+}

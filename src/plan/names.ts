@@ -1,0 +1,31 @@
+import type { Colour } from './colour.js';
+
+/**
+ * Every Traefik object a colour defines carries the app and the colour in
+ * its name: two routers with one name and different settings are dropped by
+ * Traefik for everyone, so names must never collide across colours.
+ */
+export const colourProject = (app: string, colour: Colour) => `${app}-${colour}`;
+export const sideProject = (app: string) => `${app}-side`;
+export const serviceName = (app: string, colour: Colour) => `${app}-${colour}`;
+export const liveRouter = (app: string, colour: Colour) => `${app}-${colour}-live`;
+export const previewRouter = (app: string, colour: Colour) => `${app}-${colour}-preview`;
+export const colourHeaderMiddleware = (app: string, colour: Colour) => `${app}-${colour}-header`;
+export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour}-retry`;
+
+/** Names as Traefik's API knows objects that the docker provider made. */
+export const atDocker = (name: string) => `${name}@docker`;
+
+export const COLOUR_HEADER = 'X-Bluegreen-Color';
+
+/** Labels bluegreen puts on everything it runs, so it can find them again. */
+export const LABEL = {
+  managed: 'io.bluegreen.managed',
+  app: 'io.bluegreen.app',
+  colour: 'io.bluegreen.colour',
+  release: 'io.bluegreen.release',
+  routing: 'io.bluegreen.routing',
+  generation: 'io.bluegreen.generation',
+  image: 'io.bluegreen.image',
+  role: 'io.bluegreen.role',
+} as const;

@@ -1,0 +1,18 @@
+/**
+ * Router priorities. Traefik routes a request to the matching router of
+ * highest priority, so the live router of the newest switch shadows the
+ * previous one. Live priorities start above any rule-length default a user's
+ * own routers get (Traefik's default priority is the rule's length) and grow
+ * by one per switch or rollback; preview routers sit above every live one so
+ * that a request carrying the colour header reaches that colour.
+ */
+export const LIVE_PRIORITY_BASE = 100_000;
+export const PREVIEW_PRIORITY = 1_000_000_000;
+
+export const livePriority = (generation: number) => LIVE_PRIORITY_BASE + generation;
+
+/** The generation a live router's priority stands for, or undefined if it is not ours. */
+export function generationOf(priority: number): number | undefined {
+  const generation = priority - LIVE_PRIORITY_BASE;
+  return generation >= 0 && generation < PREVIEW_PRIORITY - LIVE_PRIORITY_BASE ? generation : undefined;
+}

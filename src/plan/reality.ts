@@ -1,0 +1,55 @@
+import { COLOURS, type Colour } from './colour.js';
+import { LABEL } from './names.js';
+import type { AppState } from './state.js';
+
+/** One colour as Docker shows it: its target containers and their labels. */
+export interface ColourView {
+  colour: Colour;
+  containers: { name: string; state: string; health: string; labels: Record<string, string> }[];
+  running: number;
+  release?: number;
+  routing?: 'preview' | 'live';
+  generation?: number;
+}
+
+export type Colours = Record<Colour, ColourView>;
+
+/** Reads release, routing and generation from the labels of a colour's running containers. */
+export function summarise(colour: Colour, containers: ColourView['containers']): ColourView {
+  const running = containers.filter((c) => c.state === 'running');
+  const labelled = running[0] ?? containers[0];
+  const release = labelled ? Number(labelled.labels[LABEL.release]) : undefined;
+  const routing = labelled?.labels[LABEL.routing] as ColourView['routing'];
+  const generation = labelled?.labels[LABEL.generation] ? Number(labelled.labels[LABEL.generation]) : undefined;
+  return { colour, containers, running: running.length, release, routing, generation };
+}
+
+/**
+ * The live colour as reality has it: among running colours with a live
+ * router, the one of highest generation (it shadows the other).
+ */
+export function liveColour(colours: Colours): Colour | undefined {
+  const live = COLOURS.map((c) => colours[c]).filter((v) => v.running > 0 && v.routing === 'live');
+  live.sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0));
+  return live[0]?.colour;
+}
+
+/** The generation the next switch or rollback takes: above every one seen. */
+export function nextGeneration(state: AppState, colours: Colours): number {
+  const seen = COLOURS.map((c) => colours[c].generation ?? 0);
+  return Math.max(state.generation, ...seen) + 1;
+}
+
+/** Where the store and reality disagree, in words, for `status` and reconciliation. */
+export function drift(state: AppState, colours: Colours): string[] {
+  const found: string[] = [];
+  const live = liveColour(colours);
+  if (state.live && !live) found.push(`the store says ${state.live.colour} (release ${state.live.release}) is live, but no colour runs with a live router`);
+  if (state.live && live && state.live.colour !== live) found.push(`the store says ${state.live.colour} is live, but ${live} holds the live router of highest generation`);
+  if (state.live && live === state.live.colour && colours[live].release !== state.live.release) {
+    found.push(`the store says release ${state.live.release} is live, but ${live} runs release ${colours[live].release}`);
+  }
+  if (!state.live && live) found.push(`the store has no live colour, but ${live} runs with a live router`);
+  if (state.candidate && colours[state.candidate.colour].running === 0) found.push(`the store has a candidate in ${state.candidate.colour}, but it does not run`);
+  return found;
+}

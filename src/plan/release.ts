@@ -1,0 +1,155 @@
+import { usageError } from '../errors.js';
+import { adoptTraefikLabels } from './adopt.js';
+import type { ComposeConfig, ComposeService, ExternalResource } from './compose-model.js';
+import { defaultRule } from './rule.js';
+
+/** How a release is routed: frozen with it, so a rollback routes exactly as before. */
+export interface RoutingSpec {
+  rule: string;
+  servicePaths: string[];
+  port: number;
+  entrypoints: string[];
+  middlewares: string[];
+  routerExtras: Record<string, string>;
+  serviceExtras: Record<string, string>;
+}
+
+/** A release: the target as resolved at `up`, image pinned, colourless. */
+export interface Release {
+  app: string;
+  number: number;
+  target: string;
+  /** The image as the user named it (display). */
+  image: string;
+  /** The image ID it resolved to at `up`: what every later operation runs. */
+  imageId: string;
+  createdAt: string;
+  createdBy: string;
+  routing: RoutingSpec;
+  service: ComposeService;
+  networks: Record<string, ExternalResource>;
+  volumes: Record<string, ExternalResource>;
+}
+
+export interface FreezeInput {
+  config: ComposeConfig;
+  app: string;
+  number: number;
+  target: string;
+  sideTargets: string[];
+  imageId: string;
+  imageHasHealthcheck: boolean;
+  noHealthcheck: boolean;
+  rule?: string;
+  port?: number;
+  entrypoint: string;
+  servicePaths: string[];
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface Frozen {
+  release: Release;
+  warnings: string[];
+}
+
+/** Checks the target can run twice side by side and freezes it as a release. */
+export function freezeRelease(input: FreezeInput): Frozen {
+  const { config, target } = input;
+  const service = config.services[target];
+  if (!service) throw unknownService(config, target, 'target');
+  for (const side of input.sideTargets) {
+    if (!config.services[side]) throw unknownService(config, side, 'side target');
+    if (side === target) throw usageError(`--side-target: ${side} is the target`, 'a side target is a service the target uses (a database, a cache)');
+  }
+  refuseWhatCannotRunTwice(target, service);
+  const warnings = checkHealthcheck(target, service, input);
+  const adopted = adoptTraefikLabels(service.labels);
+  const routing: RoutingSpec = {
+    rule: input.rule ?? adopted.rule ?? defaultRule(input.app),
+    servicePaths: input.servicePaths,
+    port: input.port ?? adopted.port ?? singleExposedPort(target, service),
+    entrypoints: adopted.entrypoints ?? [input.entrypoint],
+    middlewares: adopted.middlewares,
+    routerExtras: adopted.routerExtras,
+    serviceExtras: adopted.serviceExtras,
+  };
+  const frozenService: ComposeService = { ...service, image: input.imageId, labels: adopted.keptLabels };
+  delete frozenService.build;
+  delete frozenService.depends_on;
+  assertDependsOnlyOnSideTargets(target, service, input.sideTargets);
+  return {
+    warnings,
+    release: {
+      app: input.app,
+      number: input.number,
+      target,
+      image: service.image ?? `${config.name}-${target}`,
+      imageId: input.imageId,
+      createdAt: input.createdAt,
+      createdBy: input.createdBy,
+      routing,
+      service: frozenService,
+      networks: externalNetworks(config, service),
+      volumes: externalVolumes(config, service),
+    },
+  };
+}
+
+function unknownService(config: ComposeConfig, name: string, role: string) {
+  const known = Object.keys(config.services).join(', ');
+  return usageError(`${role} "${name}" is not a service of the compose file`, `its services: ${known}`);
+}
+
+function refuseWhatCannotRunTwice(target: string, service: ComposeService): void {
+  const hint = 'two colours run side by side: remove it from the coloured service (Traefik routes to it)';
+  if (service.container_name) throw usageError(`services.${target}.container_name: "${service.container_name}" cannot run twice`, hint);
+  if (service.ports?.length) throw usageError(`services.${target}.ports: a published host port cannot be bound by two colours`, `${hint}; use expose for the container port`);
+  if (service.network_mode === 'host') throw usageError(`services.${target}.network_mode: host cannot run twice`, hint);
+}
+
+function checkHealthcheck(target: string, service: ComposeService, input: FreezeInput): string[] {
+  const disabled = service.healthcheck?.disable === true || [service.healthcheck?.test].flat()[0] === 'NONE';
+  const has = !disabled && (service.healthcheck?.test !== undefined || input.imageHasHealthcheck);
+  if (has) return [];
+  if (!input.noHealthcheck) {
+    throw usageError(
+      `services.${target} has no healthcheck: Traefik would route to it before it is ready`,
+      'add a healthcheck to the service (or its image), or pass --no-healthcheck to accept it',
+    );
+  }
+  return [`services.${target} has no healthcheck (--no-healthcheck): routing may start before the app listens`];
+}
+
+function singleExposedPort(target: string, service: ComposeService): number {
+  const ports = [...new Set((service.expose ?? []).map((p) => Number(String(p).split('/')[0])))];
+  if (ports.length === 1) return ports[0]!;
+  throw usageError(
+    `services.${target}: cannot tell which port Traefik should use (${ports.length ? `exposes ${ports.join(', ')}` : 'exposes none'})`,
+    'pass --port, or expose exactly one port, or label traefik.http.services.<name>.loadbalancer.server.port',
+  );
+}
+
+function assertDependsOnlyOnSideTargets(target: string, service: ComposeService, sideTargets: string[]): void {
+  for (const dependency of Object.keys(service.depends_on ?? {})) {
+    if (!sideTargets.includes(dependency)) {
+      throw usageError(
+        `services.${target}.depends_on: ${dependency} is neither the target nor a side target`,
+        `run it once for both colours with --side-target ${dependency}`,
+      );
+    }
+  }
+}
+
+/** The target's networks, as the names compose gave them, shared by both colours. */
+function externalNetworks(config: ComposeConfig, service: ComposeService): Record<string, ExternalResource> {
+  const keys = Object.keys(service.networks ?? { default: null });
+  return Object.fromEntries(keys.map((key) => [key, { name: config.networks?.[key]?.name ?? `${config.name}_${key}`, external: true }]));
+}
+
+/** Named volumes the target mounts: shared by both colours (state belongs to the app). */
+function externalVolumes(config: ComposeConfig, service: ComposeService): Record<string, ExternalResource> {
+  const mounts = (service.volumes as { type?: string; source?: string }[] | undefined) ?? [];
+  const named = mounts.filter((m) => m.type === 'volume' && m.source).map((m) => m.source!);
+  return Object.fromEntries(named.map((key) => [key, { name: config.volumes?.[key]?.name ?? `${config.name}_${key}`, external: true }]));
+}

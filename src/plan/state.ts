@@ -1,0 +1,41 @@
+import type { Colour } from './colour.js';
+
+/** What the store records: intent and history. Reality (containers, Traefik) is the truth. */
+export interface AppState {
+  app: string;
+  live?: { colour: Colour; release: number; since: string };
+  /** The release that was live before the current one: what `rollback` brings back. */
+  previousLive?: number;
+  /** A colour started by `up`, not yet switched. */
+  candidate?: { colour: Colour; release: number };
+  /** The generation of the last switch or rollback (live router priority). */
+  generation: number;
+  /** The highest release number handed out. */
+  lastRelease: number;
+}
+
+export const emptyState = (app: string): AppState => ({ app, generation: 0, lastRelease: 0 });
+
+export type Operation = 'up' | 'switch' | 'stop-old' | 'rollback' | 'deploy' | 'scale' | 'down';
+export type Outcome = 'ok' | 'failed' | 'needs-person';
+
+export interface HistoryEntry {
+  at: string;
+  operation: Operation;
+  outcome: Outcome;
+  release?: number;
+  image?: string;
+  colour?: Colour;
+  durationMs: number;
+  by: string;
+  detail?: string;
+}
+
+/** Frozen releases kept by default; older ones are pruned unless live or previous. */
+export const RELEASES_KEPT = 5;
+
+/** Which release files to delete: all but the newest `keep`, never one still needed. */
+export function releasesToPrune(numbers: number[], keep: number, protect: (number | undefined)[]): number[] {
+  const sorted = [...numbers].sort((a, b) => b - a);
+  return sorted.slice(keep).filter((n) => !protect.includes(n));
+}

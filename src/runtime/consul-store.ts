@@ -1,0 +1,111 @@
+import { BgError, ExitCode } from '../errors.js';
+import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
+import type { Release } from '../plan/release.js';
+import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
+import type { ConsulClient } from './consul.js';
+import { lockedError } from './file-store.js';
+import type { HeldLock, LockHolder, StateStore } from './store.js';
+
+const SESSION_TTL_SECONDS = 15;
+const CAS_ATTEMPTS = 10;
+
+/**
+ * The same records as the file store, in Consul KV under bluegreen/<app>/:
+ *   state           JSON, every write check-and-set on the index it was read at
+ *   releases/N      frozen release files
+ *   history/<time>  one key per entry, created with cas=0 (never overwritten)
+ *   lock            a session lock: the session's TTL frees it if its holder dies
+ */
+export class ConsulStore implements StateStore {
+  readonly location: string;
+  private readonly prefix: string;
+
+  constructor(private readonly consul: ConsulClient, readonly app: string) {
+    this.prefix = `bluegreen/${app}`;
+    this.location = `consul ${consul.options.address} ${this.prefix}/`;
+  }
+
+  async read(): Promise<AppState> {
+    const entry = await this.consul.get(`${this.prefix}/state`);
+    return entry ? (JSON.parse(entry.value) as AppState) : emptyState(this.app);
+  }
+
+  /** Read, change, write with check-and-set; a lost race is read again and retried. */
+  async update(change: (state: AppState) => AppState): Promise<AppState> {
+    for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
+      const entry = await this.consul.get(`${this.prefix}/state`);
+      const current = entry ? (JSON.parse(entry.value) as AppState) : emptyState(this.app);
+      const next = change(current);
+      if (await this.consul.put(`${this.prefix}/state`, JSON.stringify(next), entry?.modifyIndex ?? 0)) return next;
+    }
+    throw new BgError(`${this.prefix}/state kept changing under ${CAS_ATTEMPTS} check-and-set writes`, ExitCode.needsPerson, 'another writer is changing this app\'s state without its lock');
+  }
+
+  async saveRelease(release: Release): Promise<void> {
+    await this.consul.put(`${this.prefix}/releases/${release.number}`, releaseToYaml(release));
+  }
+
+  async loadRelease(number: number): Promise<Release | undefined> {
+    const entry = await this.consul.get(`${this.prefix}/releases/${number}`);
+    return entry ? releaseFromYaml(entry.value) : undefined;
+  }
+
+  async releaseNumbers(): Promise<number[]> {
+    const entries = await this.consul.list(`${this.prefix}/releases/`);
+    return entries.map((e) => Number(e.key.split('/').at(-1))).filter(Number.isInteger).sort((a, b) => a - b);
+  }
+
+  async deleteRelease(number: number): Promise<void> {
+    await this.consul.delete(`${this.prefix}/releases/${number}`);
+  }
+
+  async appendHistory(entry: HistoryEntry): Promise<void> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const key = `${this.prefix}/history/${Date.now().toString().padStart(15, '0')}-${process.pid}-${attempt}`;
+      if (await this.consul.put(key, JSON.stringify(entry), 0)) return;
+    }
+    throw new BgError(`could not append to ${this.prefix}/history`, ExitCode.needsPerson);
+  }
+
+  async history(): Promise<HistoryEntry[]> {
+    const entries = await this.consul.list(`${this.prefix}/history/`);
+    return entries.sort((a, b) => a.key.localeCompare(b.key)).map((e) => JSON.parse(e.value) as HistoryEntry);
+  }
+
+  async lock(holder: LockHolder, waitMs: number): Promise<HeldLock> {
+    const key = `${this.prefix}/lock`;
+    const session = await this.consul.createSession(`bluegreen ${this.app} ${holder.by}@${holder.host}`, SESSION_TTL_SECONDS);
+    const deadline = Date.now() + waitMs;
+    try {
+      while (!(await this.consul.acquire(key, JSON.stringify(holder), session))) {
+        if (Date.now() >= deadline) {
+          const current = await this.consul.get(key);
+          throw lockedError(current?.value ? (JSON.parse(current.value) as LockHolder) : undefined, `${this.consul.options.address} ${key}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    } catch (error) {
+      await this.consul.destroySession(session).catch(() => undefined);
+      throw error;
+    }
+    // Renewed at a third of the TTL while the command runs; if the process
+    // dies, Consul ends the session and deletes the lock key after the TTL.
+    const renew = setInterval(() => void this.consul.renewSession(session).catch(() => undefined), (SESSION_TTL_SECONDS * 1000) / 3);
+    renew.unref();
+    return {
+      release: async () => {
+        clearInterval(renew);
+        await this.consul.release(key, session).catch(() => undefined);
+        await this.consul.destroySession(session).catch(() => undefined);
+      },
+    };
+  }
+
+  async breakLock(): Promise<LockHolder | undefined> {
+    const key = `${this.prefix}/lock`;
+    const current = await this.consul.get(key);
+    await this.consul.delete(key);
+    return current?.value ? (JSON.parse(current.value) as LockHolder) : undefined;
+  }
+}
+

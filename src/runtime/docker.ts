@@ -1,0 +1,139 @@
+import Docker from 'dockerode';
+import { BgError, ExitCode, unreachableError } from '../errors.js';
+
+export type HealthStatus = 'healthy' | 'starting' | 'unhealthy' | 'none';
+
+/** A container as bluegreen needs to see it: no dockerode types past this file. */
+export interface ContainerView {
+  id: string;
+  name: string;
+  state: string;
+  health: HealthStatus;
+  labels: Record<string, string>;
+  /** IP address per network name. */
+  ips: Record<string, string>;
+  exitCode: number;
+  startedAt: string;
+  /** The last healthcheck run's output (what Docker keeps), if any. */
+  lastHealthOutput?: string;
+}
+
+/** The Docker engine: containers, images, networks and volumes. */
+export class DockerEngine {
+  private readonly docker = new Docker();
+
+  /** Fails with exit 4 naming the engine when it does not answer. */
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw unreachableError(
+        `Docker engine at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'} is unreachable (${(error as { code?: string }).code ?? error})`,
+        'start Docker (scripts/setup.sh does) or set DOCKER_HOST',
+        error,
+      );
+    }
+  }
+
+  async version(): Promise<string> {
+    return (await this.docker.version()).Version;
+  }
+
+  /** Containers carrying all of the given labels (running and stopped). */
+  async containers(labels: Record<string, string>): Promise<ContainerView[]> {
+    const filters = { label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) };
+    const found = await this.docker.listContainers({ all: true, filters });
+    const views = await Promise.all(found.map((c) => this.inspect(c.Id).catch(() => undefined)));
+    return views.filter((v): v is ContainerView => v !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async inspect(id: string): Promise<ContainerView> {
+    const info = await this.docker.getContainer(id).inspect();
+    const healthLog = info.State.Health?.Log ?? [];
+    const ips: Record<string, string> = {};
+    for (const [network, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
+      if (settings.IPAddress) ips[network] = settings.IPAddress;
+    }
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ''),
+      state: info.State.Status,
+      health: (info.State.Health?.Status as HealthStatus | undefined) ?? 'none',
+      labels: info.Config.Labels ?? {},
+      ips,
+      exitCode: info.State.ExitCode,
+      startedAt: info.State.StartedAt,
+      lastHealthOutput: healthLog.at(-1)?.Output?.trim(),
+    };
+  }
+
+  /** The last lines a container wrote (stdout and stderr), for failure reports. */
+  async logTail(id: string, lines = 30): Promise<string> {
+    const buffer = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    return demultiplex(buffer);
+  }
+
+  /** The image ID a reference resolves to locally, or undefined. */
+  async imageId(reference: string): Promise<string | undefined> {
+    try {
+      return (await this.docker.getImage(reference).inspect()).Id;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async imageHasHealthcheck(reference: string): Promise<boolean> {
+    const info = await this.docker.getImage(reference).inspect();
+    const test = info.Config?.Healthcheck?.Test;
+    return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
+  }
+
+  async networkExists(name: string): Promise<boolean> {
+    return this.docker.getNetwork(name).inspect().then(() => true, () => false);
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).inspect();
+    } catch {
+      await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }).catch((error) => {
+        if (!/already exists/.test(String(error))) throw error;
+      });
+    }
+  }
+
+  async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
+    try {
+      await this.docker.getVolume(name).inspect();
+    } catch {
+      await this.docker.createVolume({ Name: name, Labels: labels });
+    }
+  }
+
+  async removeVolume(name: string): Promise<boolean> {
+    try {
+      await this.docker.getVolume(name).remove();
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw new BgError(`could not remove volume ${name}: ${(error as Error).message}`, ExitCode.failedReverted);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.docker.getNetwork(name).remove().catch(() => undefined);
+  }
+}
+
+/** Docker multiplexes stdout/stderr of a non-TTY container in 8-byte framed chunks. */
+function demultiplex(buffer: Buffer): string {
+  if (!Buffer.isBuffer(buffer)) return String(buffer);
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    chunks.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return (offset === 0 ? buffer : Buffer.concat(chunks)).toString('utf8').trimEnd();
+}

@@ -1,0 +1,143 @@
+
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { BgError, ExitCode } from '../errors.js';
+import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
+import type { Release } from '../plan/release.js';
+import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
+import type { HeldLock, LockHolder, StateStore } from './store.js';
+
+/**
+ * The embedded store: `.bluegreen/<app>/` beside the compose file.
+ *   state.json        written atomically (temp file, then rename)
+ *   releases/N.yml    frozen release files
+ *   history.jsonl     append-only, one JSON line per operation
+ *   lock              the lock file; stale when its process is gone
+ */
+export class FileStore implements StateStore {
+  readonly location: string;
+
+  constructor(baseDir: string, readonly app: string) {
+    this.location = join(baseDir, '.bluegreen', app);
+  }
+
+  private path(...parts: string[]) {
+    return join(this.location, ...parts);
+  }
+
+  async read(): Promise<AppState> {
+    try {
+      return JSON.parse(await readFile(this.path('state.json'), 'utf8')) as AppState;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(this.app);
+      throw new BgError(`${this.path('state.json')} is unreadable: ${(error as Error).message}`, ExitCode.needsPerson, 'repair or remove it; bluegreen rebuilds what it can from the containers');
+    }
+  }
+
+  async update(change: (state: AppState) => AppState): Promise<AppState> {
+    const next = change(await this.read());
+    await this.writeAtomically('state.json', `${JSON.stringify(next, null, 2)}\n`);
+    return next;
+  }
+
+  async saveRelease(release: Release): Promise<void> {
+    await this.writeAtomically(join('releases', `${release.number}.yml`), releaseToYaml(release));
+  }
+
+  async loadRelease(number: number): Promise<Release | undefined> {
+    try {
+      return releaseFromYaml(await readFile(this.path('releases', `${number}.yml`), 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async releaseNumbers(): Promise<number[]> {
+    const names = await readdir(this.path('releases')).catch(() => [] as string[]);
+    return names.map((n) => /^(\d+)\.yml$/.exec(n)?.[1]).filter((n): n is string => !!n).map(Number).sort((a, b) => a - b);
+  }
+
+  async deleteRelease(number: number): Promise<void> {
+    await rm(this.path('releases', `${number}.yml`), { force: true });
+  }
+
+  async appendHistory(entry: HistoryEntry): Promise<void> {
+    await mkdir(this.location, { recursive: true });
+    await appendFile(this.path('history.jsonl'), `${JSON.stringify(entry)}\n`);
+  }
+
+  async history(): Promise<HistoryEntry[]> {
+    const text = await readFile(this.path('history.jsonl'), 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryEntry);
+  }
+
+  async lock(holder: LockHolder, waitMs: number): Promise<HeldLock> {
+    await mkdir(this.location, { recursive: true });
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (await this.tryLock(holder)) {
+        return { release: () => rm(this.path('lock'), { force: true }) };
+      }
+      const current = await this.readLock();
+      if (current && isStale(current)) {
+        // Its process is gone (same host, dead pid): the lock is recovered.
+        await rm(this.path('lock'), { force: true });
+        continue;
+      }
+      if (Date.now() >= deadline) throw lockedError(current, this.path('lock'));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async breakLock(): Promise<LockHolder | undefined> {
+    const current = await this.readLock();
+    await rm(this.path('lock'), { force: true });
+    return current;
+  }
+
+  private async tryLock(holder: LockHolder): Promise<boolean> {
+    try {
+      const handle = await open(this.path('lock'), 'wx');
+      await handle.writeFile(JSON.stringify(holder));
+      await handle.close();
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  }
+
+  private async readLock(): Promise<LockHolder | undefined> {
+    try {
+      return JSON.parse(await readFile(this.path('lock'), 'utf8')) as LockHolder;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeAtomically(relative: string, content: string): Promise<void> {
+    const target = this.path(relative);
+    await mkdir(join(target, '..'), { recursive: true });
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, content);
+    await rename(temporary, target);
+  }
+}
+
+function isStale(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export function lockedError(holder: LockHolder | undefined, where: string): BgError {
+  const who = holder ? `${holder.by}@${holder.host} (pid ${holder.pid}) running \`${holder.command}\` since ${holder.since}` : 'another command';
+  return new BgError(`the app is locked by ${who}`, ExitCode.locked, `wait for it, pass --wait-lock 5m, or if it is gone run \`bluegreen unlock\` (lock: ${where})`);
+}
+

@@ -30,7 +30,8 @@ export async function switchCommand(options: Options): Promise<void> {
   const { switchLive } = await import('../commands/switch.js');
   const result = await runLocked(ctx, 'switch', (note) => switchLive(ctx, note));
   ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
-    command: 'switch', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation, elapsed_ms: Date.now() - started,
+    command: 'switch', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation,
+    switched_at: new Date(result.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
   });
 }
 
@@ -56,7 +57,8 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
     return rolled;
   });
   ctx.out.result(`rolled back: ${result.colour} release ${result.release.number} is live (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
-    command: 'rollback', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation, elapsed_ms: Date.now() - started,
+    command: 'rollback', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation,
+    switched_at: new Date(result.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
   });
 }
 

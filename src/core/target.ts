@@ -1,10 +1,18 @@
 import { usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
 
-/** The target: as configured, else `app`, else the only service that is not a side target. */
+/**
+ * The target: as configured, else `app`, else the only service that is not
+ * a side target. The target and side targets must be services of the file.
+ */
 export function chooseTarget(config: ComposeConfig, configured: string | undefined, sideTargets: string[]): string {
-  if (configured) return configured;
   const services = Object.keys(config.services);
+  for (const [name, role] of [[configured, 'target'], ...sideTargets.map((s) => [s, 'side target'])] as const) {
+    if (name !== undefined && !services.includes(name)) {
+      throw usageError(`${role} "${name}" is not a service of the compose file`, `its services: ${services.join(', ')}`);
+    }
+  }
+  if (configured) return configured;
   if (services.includes('app')) return 'app';
   const candidates = services.filter((s) => !sideTargets.includes(s));
   if (candidates.length === 1) return candidates[0]!;

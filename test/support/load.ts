@@ -1,0 +1,83 @@
+import http from 'node:http';
+import { TEST_HTTP_PORT } from './ports.js';
+
+export interface Sample {
+  startedAt: number;
+  endedAt: number;
+  status: number;
+  colour?: string;
+  release?: string;
+  error?: string;
+}
+
+export interface LoadReport {
+  samples: Sample[];
+  sent: number;
+  ok: number;
+  non2xx: Sample[];
+  errors: Sample[];
+}
+
+/**
+ * Concurrent clients asking through the test Traefik, each on its own
+ * keep-alive connection, as browsers and API clients do. Bounded: it stops
+ * when told, or after `maxMs` whatever happens.
+ */
+export class Load {
+  private stopped = false;
+  private readonly samples: Sample[] = [];
+  private running: Promise<void>[] = [];
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  constructor(private readonly host: string, private readonly options: { clients?: number; path?: string; maxMs?: number } = {}) {}
+
+  start(): this {
+    const deadline = Date.now() + (this.options.maxMs ?? 120_000);
+    this.running = Array.from({ length: this.options.clients ?? 8 }, async () => {
+      while (!this.stopped && Date.now() < deadline) this.samples.push(await this.ask());
+    });
+    return this;
+  }
+
+  async stop(): Promise<LoadReport> {
+    this.stopped = true;
+    await Promise.all(this.running);
+    this.agent.destroy();
+    return report(this.samples);
+  }
+
+  private ask(): Promise<Sample> {
+    const startedAt = Date.now();
+    return new Promise((resolve) => {
+      const request = http.get({ host: '127.0.0.1', port: TEST_HTTP_PORT, path: this.options.path ?? '/', headers: { host: this.host }, agent: this.agent, timeout: 10_000 }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => {
+          let release: string | undefined;
+          try {
+            release = JSON.parse(body).release;
+          } catch {
+            release = undefined;
+          }
+          const colour = response.headers['x-bluegreen-color'] as string | undefined;
+          resolve({ startedAt, endedAt: Date.now(), status: response.statusCode ?? 0, colour, release });
+        });
+      });
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+      request.on('error', (error) => resolve({ startedAt, endedAt: Date.now(), status: 0, error: (error as NodeJS.ErrnoException).code ?? error.message }));
+    });
+  }
+}
+
+export function report(samples: Sample[]): LoadReport {
+  return {
+    samples,
+    sent: samples.length,
+    ok: samples.filter((s) => s.status >= 200 && s.status < 300).length,
+    non2xx: samples.filter((s) => s.status !== 0 && (s.status < 200 || s.status >= 300)),
+    errors: samples.filter((s) => s.status === 0),
+  };
+}
+
+export const describeLoad = (r: LoadReport) =>
+  `${r.sent} requests, ${r.ok} 2xx, ${r.non2xx.length} non-2xx [${[...new Set(r.non2xx.map((s) => s.status))].join(',')}], ${r.errors.length} errors [${[...new Set(r.errors.map((s) => s.error))].join(',')}]`;

@@ -24,4 +24,5 @@ step "Traefik image" ensure_traefik_image
 step "Sample app image" ensure_sample_image
 [[ -n $with_consul ]] && step "Consul" ensure_consul_binary
 step "Node dependencies and build" ensure_node_build
+step "docker bg (CLI plugin)" bash "$BG_ROOT/scripts/install-docker-plugin.sh"
 print_step_summary

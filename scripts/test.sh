@@ -5,9 +5,20 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 bash "$BG_ROOT/scripts/setup.sh"
+
+started_consul=""
+cleanup() {
+  # The tests' own Traefik and any container a failed test left behind.
+  BG_TRAEFIK_PROJECT=bgtest-traefik docker compose -f "$BG_ROOT/traefik/docker-compose.yml" down >/dev/null 2>&1 || true
+  local ids; ids=$(docker ps -aq --filter label=io.bluegreen.test 2>/dev/null || true)
+  [[ -n $ids ]] && docker rm -f $ids >/dev/null 2>&1
+  [[ -n $started_consul ]] && bash "$BG_ROOT/scripts/consul-dev.sh" stop
+  return 0
+}
+trap cleanup EXIT
 if [[ -z ${CONSUL_HTTP_ADDR:-} ]]; then
   bash "$BG_ROOT/scripts/consul-dev.sh" start
-  trap 'bash "$BG_ROOT/scripts/consul-dev.sh" stop' EXIT
+  started_consul=1
   export CONSUL_HTTP_ADDR="http://127.0.0.1:${BG_CONSUL_PORT:-8500}"
 fi
 cd "$BG_ROOT"

@@ -114,3 +114,22 @@ export async function proxyCommand(options: Options, action: 'up' | 'down' | 'st
   const line = action === 'up' ? await proxy.proxyUp(options, out) : await proxy.proxyDown(out);
   out.result(line, { command: `proxy ${action}`, outcome: 'ok' });
 }
+
+export async function scaleCommand(options: Options): Promise<void> {
+  const started = Date.now();
+  const ctx = await context(options, false);
+  const { scaleLive } = await import('../commands/scale.js');
+  const result = await runLocked(ctx, 'scale', (note) => scaleLive(ctx, note, options.scale));
+  ctx.out.result(`${result.colour} scaled from ${result.from} to ${result.to} in ${formatDuration(Date.now() - started)}`, {
+    command: 'scale', outcome: 'ok', colour: result.colour, from: result.from, to: result.to, elapsed_ms: Date.now() - started,
+  });
+}
+
+export async function flowCommand(options: Options): Promise<void> {
+  const started = Date.now();
+  const { parseFlow, runFlow } = await import('../commands/flow.js');
+  const steps = parseFlow(options.flow);
+  const ctx = await context(options, steps.includes('deploy'));
+  const done = await runLocked(ctx, 'flow', (note) => runFlow(ctx, note, steps));
+  ctx.out.result(`${done.join('; ')} (${formatDuration(Date.now() - started)})`, { command: 'flow', outcome: 'ok', steps, done, elapsed_ms: Date.now() - started });
+}

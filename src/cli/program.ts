@@ -7,7 +7,7 @@ import * as run from './actions.js';
 
 /** Builds the flags of one command into resolved Options (CLI > env > yml > defaults). */
 export function optionsFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Options {
-  return loadOptions({ cli: cliLayer(flags), env, cwd, json: Boolean(flags.json), noHealthcheck: flags.healthcheck === false });
+  return loadOptions({ cli: cliLayer(flags), env, cwd, json: Boolean(flags.json), noHealthcheck: flags.healthcheck === false, cliFlow: flags.flow as string[] | undefined });
 }
 
 /** The command tree. Actions are in actions.ts; this file only declares. */
@@ -39,6 +39,17 @@ export function buildProgram(): Command {
     .option('--keep-old', 'leave the old colour running (shadowed) instead of stopping it')
     .option('--drain <duration>', 'bound on draining the old colour (env BG_DRAIN, default 10s)')
     .action((flags) => run.deployCommand(optionsFrom(flags), Boolean(flags.keepOld)));
+  command('scale', 'scale the live colour: N, +N or -N from what runs')
+    .argument('<count>', 'N, +N or -N')
+    // `-1` must reach the command as its count, not be read as an option.
+    .allowUnknownOption()
+    .action((count: string, flags) => run.scaleCommand(optionsFrom({ ...flags, scale: count })));
+  command('flow', "Docker Flow's steps in the order given: deploy (up), proxy (switch), stop-old, scale")
+    .option('-F, --flow <step>', 'a step (repeatable; env FLOW, docker-flow.yml flow; default deploy)', (v: string, p: string[] = []) => [...p, v])
+    .option('--scale <count>', 'for deploy and scale: N, +N or -N (env BG_SCALE, FLOW_SCALE)')
+    .option('-b, --blue-green', "Docker Flow's flag; bluegreen always deploys blue-green")
+    .option('--drain <duration>', 'bound on draining the old colour (default 10s)')
+    .action((flags) => run.flowCommand(optionsFrom(flags)));
   command('status', 'each colour, its containers and what Traefik routes')
     .action((flags) => run.statusCommand(optionsFrom(flags)));
   command('history', 'releases and operations, oldest first')

@@ -42,7 +42,7 @@ async function colourStatus(ctx: Context, view: ColourView, live: Colour | undef
     release: view.release,
     image: view.containers[0]?.labels[LABEL.image],
     generation: view.generation,
-    containers: view.containers.map(({ name, state, health }) => ({ name, state, health })),
+    containers: view.containers.map(({ name, state, health }) => ({ name, state, health: state === 'running' ? health : '-' })),
     traefik: await traefikView(ctx, colour),
   };
 }

@@ -3,6 +3,7 @@ import { parseDuration } from '../plan/duration.js';
 import { parseScale } from '../plan/scale.js';
 import type { Options, StateBackend } from './options.js';
 import { findConfigFile, fromEnv, fromYmlFile, mergeLayers, type RawOptions } from './sources.js';
+import { findDockerFlowFile, fromDockerFlowYml, fromFlowEnv, type FlowLayer } from './docker-flow.js';
 
 export interface LoadInput {
   cli: RawOptions;
@@ -10,16 +11,29 @@ export interface LoadInput {
   cwd: string;
   json?: boolean;
   noHealthcheck?: boolean;
+  /** --flow steps given on the command line (Docker Flow's flow command). */
+  cliFlow?: string[];
 }
 
-/** Resolves the options: CLI > BG_* env > bluegreen.yml > defaults, validated. */
+/**
+ * Resolves the options: CLI > BG_* env > bluegreen.yml > FLOW_* env >
+ * docker-flow.yml > defaults, validated. Docker Flow's layers are a fallback.
+ */
 export function loadOptions(input: LoadInput): Options {
   const env = fromEnv(input.env);
-  const filesSoFar = input.cli.files?.length ? input.cli.files : env.files;
+  const flowEnv = fromFlowEnv(input.env);
+  const filesSoFar = [input.cli.files, env.files, flowEnv.files].find((f) => f?.length);
   const ymlPath = findConfigFile(input.cwd, filesSoFar);
   const yml = ymlPath ? fromYmlFile(ymlPath) : {};
-  const raw = mergeLayers(input.cli, env, yml, defaults(input.env));
-  return validate(raw, input);
+  const flowPath = findDockerFlowFile(input.cwd, filesSoFar ?? yml.files);
+  const flowYml: FlowLayer = flowPath ? fromDockerFlowYml(flowPath) : {};
+  const raw = mergeLayers(input.cli, env, yml, flowEnv, flowYml, defaults(input.env));
+  const flow = input.cliFlow?.length ? input.cliFlow : (flowEnv.flow ?? flowYml.flow);
+  const blueGreen = flowEnv.blueGreen ?? flowYml.blueGreen;
+  if (blueGreen === false) {
+    throw usageError('blue_green: false asks to recreate the target in place, which drops requests', 'bluegreen always deploys blue-green: remove blue_green (or FLOW_BLUE_GREEN)');
+  }
+  return { ...validate(raw, input), flow: flow ?? ['deploy'] };
 }
 
 function defaults(env: NodeJS.ProcessEnv): RawOptions {
@@ -36,7 +50,7 @@ function defaults(env: NodeJS.ProcessEnv): RawOptions {
   };
 }
 
-function validate(raw: RawOptions, input: LoadInput): Options {
+function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
   return {
     files: raw.files ?? [],
     cwd: input.cwd,

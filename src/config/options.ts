@@ -26,6 +26,8 @@ export interface Options {
   json: boolean;
   noHealthcheck: boolean;
   waitLockMs: number;
+  /** Docker Flow steps for `flow` (--flow, FLOW, docker-flow.yml; default deploy). */
+  flow: string[];
 }
 
 /** The option names as users write them on the command line, for messages. */
@@ -50,4 +52,5 @@ export const OPTION_FLAGS: Record<keyof Omit<Options, 'cwd'>, string> = {
   json: '--json',
   noHealthcheck: '--no-healthcheck',
   waitLockMs: '--wait-lock',
+  flow: '--flow',
 };

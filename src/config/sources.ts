@@ -127,8 +127,10 @@ export function fromYmlFile(path: string): RawOptions {
 /** Layers in precedence order: the first that sets a value wins. */
 export function mergeLayers(...layers: RawOptions[]): RawOptions {
   const merged: RawOptions = {};
+  const known = new Set<string>(['files', 'project', 'target', 'sideTargets', 'rule', 'servicePaths', 'port', 'entrypoint', 'network', 'traefikApi', 'traefikUrl', 'state', 'consulAddress', 'consulToken', 'timeout', 'drain', 'scale', 'waitLock']);
   for (const layer of [...layers].reverse()) {
     for (const [key, value] of Object.entries(layer) as [keyof RawOptions, unknown][]) {
+      if (!known.has(key)) continue;
       const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
       if (!empty) (merged as Record<string, unknown>)[key] = value;
     }

@@ -8,7 +8,7 @@ export interface StepFields {
 
 /**
  * Progress of a command. On a terminal: an ora spinner per step with its
- * elapsed time. Not on a terminal: plain lines. With --json: one JSON event
+ * elapsed time. Not on a terminal: one plain line per finished step. With --json: one JSON event
  * per line on stdout, and nothing else there. Human text goes to stderr, so
  * stdout stays for results (status, history, the summary line).
  */
@@ -28,8 +28,6 @@ export class Reporter {
     if (this.spinners) {
       spinner = ora({ text: label, stream: this.stderr }).start();
       ticker = setInterval(() => (spinner!.text = `${label} ${formatDuration(Date.now() - started)}`), 250);
-    } else if (!this.json) {
-      this.stderr.write(`… ${label}\n`);
     }
     try {
       const value = await run();

@@ -16,7 +16,7 @@ export interface AppState {
 
 export const emptyState = (app: string): AppState => ({ app, generation: 0, lastRelease: 0 });
 
-export type Operation = 'up' | 'switch' | 'stop-old' | 'rollback' | 'deploy' | 'scale' | 'down';
+export type Operation = 'up' | 'switch' | 'stop-old' | 'rollback' | 'deploy' | 'scale' | 'down' | 'flow';
 export type Outcome = 'ok' | 'failed' | 'needs-person';
 
 export interface HistoryEntry {

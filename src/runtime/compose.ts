@@ -57,8 +57,9 @@ export class ComposeCli {
   }
 
   /** Creates or updates a rendered project; compose recreates only what changed. */
-  async up(spec: ComposeConfig, options: { scale?: { service: string; count: number }; wait?: boolean } = {}): Promise<void> {
+  async up(spec: ComposeConfig, options: { scale?: { service: string; count: number }; wait?: boolean; noRecreate?: boolean } = {}): Promise<void> {
     const commandOptions: (string | string[])[] = ['-d', '--remove-orphans', '--pull', 'missing'];
+    if (options.noRecreate) commandOptions.push('--no-recreate');
     if (options.scale) commandOptions.push(['--scale', `${options.scale.service}=${options.scale.count}`]);
     if (options.wait) commandOptions.push('--wait');
     await this.run('up', spec, commandOptions);

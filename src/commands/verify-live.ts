@@ -1,0 +1,25 @@
+import type { Context } from '../core/context.js';
+import { observeColours } from '../core/observe.js';
+import { preflight } from '../core/preflight.js';
+import { usageError } from '../errors.js';
+import type { Colour } from '../plan/colour.js';
+import { liveRouter, serviceName } from '../plan/names.js';
+import { livePriority } from '../plan/priority.js';
+import { liveColour } from '../plan/reality.js';
+import { Deadline } from '../waiting/retry.js';
+import { waitRouted } from '../waiting/traefik.js';
+import { loadRelease } from './switch.js';
+
+/** Checks that Traefik routes the live colour to exactly its running containers. */
+export async function verifyLive(ctx: Context): Promise<{ colour: Colour; servers: number }> {
+  await preflight(ctx);
+  const colours = await observeColours(ctx);
+  const live = liveColour(colours);
+  if (!live) throw usageError('no colour is live', 'run `bluegreen deploy` first');
+  const release = await loadRelease(ctx, colours[live].release!);
+  const running = await ctx.docker.containers({ 'io.bluegreen.app': ctx.app, 'io.bluegreen.colour': live });
+  const servers = running.filter((c) => c.state === 'running').map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
+  await ctx.out.step(`Traefik routes ${live}`, () =>
+    waitRouted(ctx.traefik, { router: liveRouter(ctx.app, live), priority: livePriority(colours[live].generation!), service: serviceName(ctx.app, live), servers, deadline: Deadline.after(ctx.options.timeoutMs) }), { colour: live });
+  return { colour: live, servers: servers.length };
+}

@@ -59,6 +59,15 @@ func serveApp(cfg appConfig) error {
 		time.Sleep(time.Duration(seconds * float64(time.Second)))
 		writeJSON(w, http.StatusOK, map[string]any{"release": cfg.release, "host": cfg.hostname, "slept": seconds})
 	})
+	// /store visits the side target: both colours count on the same store.
+	mux.HandleFunc("/store", func(w http.ResponseWriter, r *http.Request) {
+		visits, err := visitSide(cfg.sideURL)
+		if err != nil {
+			writeJSON(w, http.StatusBadGateway, map[string]any{"release": cfg.release, "error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"release": cfg.release, "host": cfg.hostname, "visits": visits})
+	})
 	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
 		if cfg.neverHealthy {
 			writeJSON(w, http.StatusInternalServerError, map[string]any{"healthy": false, "why": "NEVER_HEALTHY=1 (a bad release)"})
@@ -111,6 +120,23 @@ func checkSide(sideURL string) error {
 		return fmt.Errorf("side target %s answered %d", sideURL, resp.StatusCode)
 	}
 	return nil
+}
+
+func visitSide(sideURL string) (int64, error) {
+	if sideURL == "" {
+		return 0, fmt.Errorf("no SIDE_URL")
+	}
+	client := http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get(sideURL + "/visit")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Visits int64 `json:"visits"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	return body.Visits, err
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {

@@ -4,7 +4,7 @@ import { createContext, type Context } from '../core/context.js';
 import { runLocked } from '../core/operation.js';
 import { Reporter } from '../output/reporter.js';
 import { COLOUR_HEADER } from '../plan/names.js';
-import { probeRequest } from '../plan/rule.js';
+import { liveRule, probeRequest } from '../plan/rule.js';
 import { usageError } from '../errors.js';
 
 /** The command line as typed, for the lock and history. */
@@ -17,7 +17,7 @@ export async function up(options: Options): Promise<void> {
   const ctx = await context(options, true);
   const { bringUp } = await import('../commands/up.js');
   const result = await runLocked(ctx, 'up', (note) => bringUp(ctx, note));
-  const { host, path } = probeRequest(result.release.routing.rule);
+  const { host, path } = probeRequest(liveRule(result.release.routing.rule, result.release.routing.servicePaths));
   ctx.out.result(
     `${result.colour} runs release ${result.release.number} (${result.count} container${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl -H '${COLOUR_HEADER}: ${result.colour}'${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
     { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, elapsed_ms: Date.now() - started },

@@ -10,6 +10,8 @@ import { livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
 import { waitHealthy } from '../waiting/health.js';
+import { detachFromTraefik } from '../core/detach.js';
+import type { ContainerView } from '../runtime/docker.js';
 import { Deadline } from '../waiting/retry.js';
 import { waitRouted } from '../waiting/traefik.js';
 import { loadRelease } from './switch.js';
@@ -24,9 +26,9 @@ export interface ScaleResult {
  * Scales the live colour's target, counting from the containers that run
  * (not a stored number). Existing containers are never recreated
  * (--no-recreate, same labels); new ones are routed only once healthy;
- * removed ones get SIGTERM and their grace period, and Traefik's retry
- * middleware sends a request refused meanwhile to another replica. Traefik's
- * API must then list exactly the remaining containers.
+ * removed ones are first taken out of Traefik (core/detach.ts), then get
+ * SIGTERM and their grace period. Traefik's API must then list exactly the
+ * remaining containers.
  */
 export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec | undefined): Promise<ScaleResult> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
@@ -47,6 +49,23 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
   const mode = { kind: 'live', generation } as const;
   const fields = { colour: live, release: release.number };
   const deadline = Deadline.after(ctx.options.timeoutMs);
+  const routeTo = (containers: ContainerView[]) =>
+    waitRouted(ctx.traefik, {
+      router: liveRouter(ctx.app, live),
+      priority: livePriority(generation),
+      service: serviceName(ctx.app, live),
+      servers: containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`),
+      deadline,
+    });
+  if (to < view.running) {
+    // Compose removes the highest-numbered replicas: take exactly those out of Traefik first.
+    const current = (await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target }))
+      .filter((c) => c.state === 'running')
+      .sort((a, b) => Number(a.labels['com.docker.compose.container-number']) - Number(b.labels['com.docker.compose.container-number']));
+    const keep = current.slice(0, to);
+    const doomed = current.slice(to);
+    await ctx.out.step(`take ${doomed.length} replica${doomed.length > 1 ? 's' : ''} out of Traefik`, () => detachFromTraefik(ctx, release, doomed, () => routeTo(keep)), fields, 'detach');
+  }
   await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
     ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
   const containers = await ctx.out.step('wait until healthy', () =>
@@ -56,8 +75,6 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
       deadline,
       what: `${live} scaled to ${to}`,
     }), fields, 'healthy');
-  const servers = containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
-  await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () =>
-    waitRouted(ctx.traefik, { router: liveRouter(ctx.app, live), priority: livePriority(generation), service: serviceName(ctx.app, live), servers, deadline }), fields, 'traefik');
+  await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik');
   return { colour: live, from: view.running, to };
 }

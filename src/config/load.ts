@@ -84,7 +84,7 @@ function projectName(value: string): string {
 }
 
 function port(value: string): number {
-  const n = Number(value);
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw usageError(`--port: "${value}" is not a port`, 'give the port the target listens on inside its container, 1-65535');
   return n;
 }

@@ -4,6 +4,7 @@ import type { RoutingMode } from '../plan/labels.js';
 import { atDocker, colourProject, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
 import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
+import { liveRule } from '../plan/rule.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { waitHealthy } from '../waiting/health.js';
@@ -60,7 +61,7 @@ export async function verifyRoute(
     waitRouted(ctx.traefik, { router, priority, service: serviceName(ctx.app, colour), servers, deadline }), fields, 'traefik');
   const preview = mode.kind === 'preview';
   await ctx.out.step(`answered by ${colour} through ${ctx.options.traefikUrl}${preview ? ' (with the colour header)' : ''}`, () =>
-    waitAnsweredBy({ traefikUrl: ctx.options.traefikUrl, rule: release.routing.rule, colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+    waitAnsweredBy({ traefikUrl: ctx.options.traefikUrl, rule: liveRule(release.routing.rule, release.routing.servicePaths), colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
 }
 
 /** Removes a colour that carries no live traffic (a failed candidate). */

@@ -8,7 +8,8 @@ export function sumCounter(text: string, metric: string, labels: Record<string, 
     if (!line.startsWith(`${metric}{`)) continue;
     const close = line.lastIndexOf('}');
     const labelText = line.slice(metric.length + 1, close);
-    const matches = Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`));
+    const present = new Map([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const matches = Object.entries(labels).every(([k, v]) => present.get(k) === v);
     if (matches) total = (total ?? 0) + Number(line.slice(close + 1).trim());
   }
   return total;

@@ -18,7 +18,7 @@ export type Colours = Record<Colour, ColourView>;
 export function summarise(colour: Colour, containers: ColourView['containers']): ColourView {
   const running = containers.filter((c) => c.state === 'running');
   const labelled = running[0] ?? containers[0];
-  const release = labelled ? Number(labelled.labels[LABEL.release]) : undefined;
+  const release = labelled?.labels[LABEL.release] ? Number(labelled.labels[LABEL.release]) : undefined;
   const routing = labelled?.labels[LABEL.routing] as ColourView['routing'];
   const generation = labelled?.labels[LABEL.generation] ? Number(labelled.labels[LABEL.generation]) : undefined;
   return { colour, containers, running: running.length, release, routing, generation };

@@ -64,11 +64,12 @@ export function freezeRelease(input: FreezeInput): Frozen {
   }
   refuseWhatCannotRunTwice(target, service);
   const warnings = checkHealthcheck(target, service, input);
+  refuseNonHttpRouting(target, service.labels ?? {});
   const adopted = adoptTraefikLabels(service.labels);
   const routing: RoutingSpec = {
     rule: input.rule ?? adopted.rule ?? defaultRule(input.app),
     servicePaths: input.servicePaths,
-    port: input.port ?? adopted.port ?? singleExposedPort(target, service),
+    port: input.port ?? labelPort(target, adopted.port) ?? singleExposedPort(target, service),
     entrypoints: adopted.entrypoints ?? [input.entrypoint],
     middlewares: adopted.middlewares,
     routerExtras: adopted.routerExtras,
@@ -104,7 +105,8 @@ function unknownService(config: ComposeConfig, name: string, role: string) {
 function refuseWhatCannotRunTwice(target: string, service: ComposeService): void {
   const hint = 'two colours run side by side: remove it from the coloured service (Traefik routes to it)';
   if (service.container_name) throw usageError(`services.${target}.container_name: "${service.container_name}" cannot run twice`, hint);
-  if (service.ports?.length) throw usageError(`services.${target}.ports: a published host port cannot be bound by two colours`, `${hint}; use expose for the container port`);
+  const published = (service.ports ?? []).filter((p) => typeof p !== 'object' || p === null || (p as { published?: unknown }).published);
+  if (published.length) throw usageError(`services.${target}.ports: a published host port cannot be bound by two colours`, `${hint}; use expose for the container port`);
   if (service.network_mode === 'host') throw usageError(`services.${target}.network_mode: host cannot run twice`, hint);
 }
 
@@ -119,6 +121,20 @@ function checkHealthcheck(target: string, service: ComposeService, input: Freeze
     );
   }
   return [`services.${target} has no healthcheck (--no-healthcheck): routing may start before the app listens`];
+}
+
+function labelPort(target: string, port: number | undefined): number | undefined {
+  if (port === undefined) return undefined;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw usageError(`services.${target}.labels: the loadbalancer.server.port label is not a port`, 'give the container port as a number, or pass --port');
+  }
+  return port;
+}
+
+/** TCP and UDP routers cannot be shadowed by priority: two colours would define one router twice. */
+function refuseNonHttpRouting(target: string, labels: Record<string, string>): void {
+  const found = Object.keys(labels).find((key) => /^traefik\.(tcp|udp)\./.test(key));
+  if (found) throw usageError(`services.${target}.labels: ${found}: bluegreen moves HTTP routes only`, 'route this service over HTTP, or keep its TCP/UDP routing on a side target');
 }
 
 function singleExposedPort(target: string, service: ComposeService): number {

@@ -67,6 +67,39 @@ export class DockerEngine {
     };
   }
 
+  async pause(id: string): Promise<void> {
+    await this.docker.getContainer(id).pause();
+  }
+
+  async unpause(id: string): Promise<void> {
+    await this.docker.getContainer(id).unpause().catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
+    });
+  }
+
+  /**
+   * Makes Traefik's docker provider relist the containers now: it refreshes
+   * on container `start` and `die` events only. A throwaway container of the
+   * given image runs the given command (the target's own healthcheck: cheap,
+   * no side effects) with no network, then exits: one start, one die.
+   */
+  async triggerProviderRefresh(image: string, command: string[], labels: Record<string, string>): Promise<void> {
+    const container = await this.docker.createContainer({
+      Image: image,
+      Entrypoint: command.slice(0, 1),
+      Cmd: command.slice(1),
+      Labels: { ...labels, 'traefik.enable': 'false' },
+      Healthcheck: { Test: ['NONE'] },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    try {
+      await container.start();
+      await container.wait();
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
   /** The last lines a container wrote (stdout and stderr), for failure reports. */
   async logTail(id: string, lines = 30): Promise<string> {
     const buffer = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;

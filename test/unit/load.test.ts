@@ -305,6 +305,11 @@ describe('precedence details', () => {
     assert.deepEqual([options.target, options.port, options.network, options.entrypoint], ['web', 8080, 'edge', 'web']);
   });
 
+  test('CONSUL_HTTP_ADDR is taken as Consul tools take it, with or without a scheme', () => {
+    assert.equal(loadOptions({ cli: {}, env: { CONSUL_HTTP_ADDR: '127.0.0.1:8500' }, cwd: workdir() }).consulAddress, '127.0.0.1:8500');
+    assert.equal(loadOptions({ cli: {}, env: { CONSUL_HTTP_ADDR: 'https://consul.test' }, cwd: workdir() }).consulAddress, 'https://consul.test');
+  });
+
   test('trailing slashes are dropped from the Traefik URLs', () => {
     const options = loadOptions({ cli: { traefikApi: 'http://traefik.test:8080/', traefikUrl: 'https://shop.test//' }, env: {}, cwd: workdir() });
     assert.equal(options.traefikApi, 'http://traefik.test:8080');
@@ -390,6 +395,8 @@ describe('validation: a usage error (exit 2) naming the option', () => {
     { name: 'port not a number', cli: { port: 'http' }, message: '--port: "http" is not a port' },
     { name: 'port not an integer', cli: { port: '80.5' }, message: '--port: "80.5" is not a port' },
     { name: 'negative port', cli: { port: '-1' }, message: '--port: "-1" is not a port' },
+    { name: 'port written in hex', cli: { port: '0x1F90' }, message: '--port: "0x1F90" is not a port' },
+    { name: 'port written with an exponent', env: { BG_PORT: '8e3' }, message: '--port: "8e3" is not a port' },
     { name: 'bad port from env', env: { BG_PORT: 'eighty' }, message: '--port: "eighty" is not a port' },
     { name: 'bad port from yml', yml: { port: 70000 }, message: '--port: "70000" is not a port' },
     { name: 'zero timeout', cli: { timeout: '0s' }, message: '--timeout: must be more than 0' },

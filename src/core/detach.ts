@@ -1,0 +1,41 @@
+import { formatDuration } from '../plan/duration.js';
+import { LABEL } from '../plan/names.js';
+import type { Release } from '../plan/release.js';
+import type { ContainerView } from '../runtime/docker.js';
+import type { Context } from './context.js';
+
+/** The healthcheck command as an argv, or undefined where there is none to run. */
+export function healthcheckCommand(release: Release): string[] | undefined {
+  const test = release.service.healthcheck?.test;
+  const argv = typeof test === 'string' ? ['CMD-SHELL', test] : test;
+  if (!argv?.length || argv[0] === 'NONE' || release.service.healthcheck?.disable) return undefined;
+  if (argv[0] === 'CMD') return argv.slice(1);
+  if (argv[0] === 'CMD-SHELL') return ['/bin/sh', '-c', argv.slice(1).join(' ')];
+  return argv;
+}
+
+/**
+ * Takes replicas out of Traefik's load balancer while they still run, so
+ * that stopping them afterwards drops nothing. Container labels cannot
+ * change, but Traefik drops a container that is not `running`: the replicas
+ * are paused (requests sent to them meanwhile wait, they are not refused),
+ * a throwaway container makes Traefik relist, and once its API no longer
+ * lists them they are resumed to finish what they had.
+ */
+export async function detachFromTraefik(ctx: Context, release: Release, doomed: ContainerView[], verify: () => Promise<void>): Promise<boolean> {
+  const command = healthcheckCommand(release);
+  if (!command) {
+    ctx.out.warn('the target has no healthcheck command to make Traefik relist with: replicas are stopped while routed (the retry middleware covers refused connections)');
+    return false;
+  }
+  const started = Date.now();
+  for (const container of doomed) await ctx.docker.pause(container.id);
+  try {
+    await ctx.docker.triggerProviderRefresh(release.imageId, command, { [LABEL.managed]: 'true', [LABEL.app]: ctx.app, [LABEL.role]: 'refresh-trigger' });
+    await verify();
+  } finally {
+    for (const container of doomed) await ctx.docker.unpause(container.id);
+  }
+  ctx.out.info(`  ${doomed.map((c) => c.name).join(', ')} out of Traefik after ${formatDuration(Date.now() - started)}`);
+  return true;
+}

@@ -1,0 +1,63 @@
+// A side target runs once, in its own project, for both colours: a deploy
+// neither recreates nor duplicates it, and both colours use the same one.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureTestTraefik } from '../support/traefik.js';
+import { docker } from '../support/containers.js';
+import { show, TestApp } from '../support/cli.js';
+import { ask } from '../support/http.js';
+import { TEST_TRAEFIK_URL } from '../support/ports.js';
+import got from 'got';
+
+const app = new TestApp('bgt-side');
+
+before(async () => {
+  await ensureTestTraefik();
+  const first = await app.run(['deploy'], { RELEASE: 'v1' });
+  assert.equal(first.code, 0, show(first));
+});
+after(() => app.destroy());
+
+const storeContainers = async () =>
+  (await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${app.app}-side`, 'com.docker.compose.service=store'] } })).map((c) => `${c.Id}:${c.State}`);
+
+const visitStore = async (colour?: string) => {
+  const response = await got(`${TEST_TRAEFIK_URL}/store`, { headers: { host: app.host, ...(colour ? { 'X-Bluegreen-Color': colour } : {}) }, throwHttpErrors: false, retry: { limit: 0 } });
+  const body = JSON.parse(response.body);
+  return { status: response.statusCode, release: body.release as string, visits: body.visits as number, colour: response.headers['x-bluegreen-color'] };
+};
+
+test('the side target runs once throughout a deploy, and both colours count on the same one', async () => {
+  const before = await storeContainers();
+  assert.equal(before.length, 1);
+  assert.match(before[0]!, /:running$/);
+
+  // Watch the store while the deploy runs: never a second one, never a restart.
+  let watching = true;
+  const seen = new Set<string>();
+  const watcher = (async () => {
+    while (watching) {
+      (await storeContainers()).forEach((c) => seen.add(c));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+
+  const up = await app.run(['up'], { RELEASE: 'v2' });
+  assert.equal(up.code, 0, show(up));
+  const fromLive = await visitStore();
+  const fromCandidate = await visitStore('green');
+  assert.deepEqual([fromLive.status, fromLive.release, fromLive.colour], [200, 'v1', 'blue']);
+  assert.deepEqual([fromCandidate.status, fromCandidate.release, fromCandidate.colour], [200, 'v2', 'green']);
+  assert.equal(fromCandidate.visits, fromLive.visits + 1, 'one counter, shared by both colours');
+
+  const rest = await app.run(['switch']);
+  assert.equal(rest.code, 0, show(rest));
+  const stop = await app.run(['stop-old']);
+  assert.equal(stop.code, 0, show(stop));
+  watching = false;
+  await watcher;
+
+  assert.deepEqual([...seen], before, 'the same single store container, running, all along');
+  assert.equal((await ask(app.host)).release, 'v2');
+  assert.equal((await visitStore()).visits, fromCandidate.visits + 1);
+});

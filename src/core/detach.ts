@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatDuration } from '../plan/duration.js';
 import { LABEL } from '../plan/names.js';
 import type { Release } from '../plan/release.js';
@@ -29,6 +32,7 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
     return false;
   }
   const started = Date.now();
+  startUnpauseWatchdog(doomed.map((c) => c.id));
   for (const container of doomed) await ctx.docker.pause(container.id);
   try {
     await ctx.docker.triggerProviderRefresh(release.imageId, command, { [LABEL.managed]: 'true', [LABEL.app]: ctx.app, [LABEL.role]: 'refresh-trigger' });
@@ -38,4 +42,14 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
   }
   ctx.out.info(`  ${doomed.map((c) => c.name).join(', ')} out of Traefik after ${formatDuration(Date.now() - started)}`);
   return true;
+}
+
+/** Bound on how long replicas stay paused if this process is killed meanwhile. */
+const WATCHDOG_MS = 10_000;
+
+function startUnpauseWatchdog(ids: string[]): void {
+  const here = fileURLToPath(import.meta.url);
+  const script = fileURLToPath(new URL(`../runtime/unpause-watchdog${extname(here)}`, import.meta.url));
+  // execArgv carries a loader such as tsx when there is one.
+  spawn(process.execPath, [...process.execArgv, script, String(WATCHDOG_MS), ...ids], { detached: true, stdio: 'ignore' }).unref();
 }

@@ -1,10 +1,12 @@
 import { usageError } from '../errors.js';
 import type { Context } from './context.js';
+import { reconcile } from './reconcile.js';
 
 /**
  * What every changing command checks before it changes anything: the
  * engine and Traefik's API answer (exit 4), and Traefik's network exists
- * (exit 2). A failure here leaves everything as it was.
+ * (exit 2); a failure here leaves everything as it was. Then whatever an
+ * interrupted command left is reconciled.
  */
 export async function preflight(ctx: Context): Promise<void> {
   await ctx.docker.ping();
@@ -15,4 +17,5 @@ export async function preflight(ctx: Context): Promise<void> {
       'start Traefik with `bluegreen proxy up`, or pass --network with the network your Traefik watches',
     );
   }
+  await reconcile(ctx);
 }

@@ -53,3 +53,30 @@ export function drift(state: AppState, colours: Colours): string[] {
   if (state.candidate && colours[state.candidate.colour].running === 0) found.push(`the store has a candidate in ${state.candidate.colour}, but it does not run`);
   return found;
 }
+
+/**
+ * The store rebuilt from reality after an interrupted command: the live
+ * colour and release from the live router of highest generation, the
+ * candidate from a colour running with its preview route only.
+ */
+export function reconciledState(state: AppState, colours: Colours, now: string): AppState {
+  const live = liveColour(colours);
+  const seenReleases = COLOURS.map((c) => colours[c].release ?? 0);
+  const next: AppState = {
+    ...state,
+    generation: Math.max(state.generation, ...COLOURS.map((c) => colours[c].generation ?? 0)),
+    lastRelease: Math.max(state.lastRelease, ...seenReleases),
+  };
+  if (live) {
+    const release = colours[live].release!;
+    const changed = state.live?.colour !== live || state.live?.release !== release;
+    next.live = changed ? { colour: live, release, since: now } : state.live;
+    if (changed && state.live && state.live.release !== release) next.previousLive = state.live.release;
+  } else {
+    delete next.live;
+  }
+  const other = COLOURS.find((c) => c !== live && colours[c].running > 0 && colours[c].routing === 'preview');
+  if (other) next.candidate = { colour: other, release: colours[other].release! };
+  else delete next.candidate;
+  return next;
+}

@@ -3,7 +3,7 @@ import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
 import type { Release } from '../plan/release.js';
 import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
 import type { ConsulClient } from './consul.js';
-import { lockedError } from './file-store.js';
+import { isDeadHereHolder, lockedError } from './file-store.js';
 import type { HeldLock, LockHolder, StateStore } from './store.js';
 
 const SESSION_TTL_SECONDS = 15;
@@ -78,6 +78,7 @@ export class ConsulStore implements StateStore {
     const deadline = Date.now() + waitMs;
     try {
       while (!(await this.consul.acquire(key, JSON.stringify(holder), session))) {
+        if (await this.recoverDeadHolder(key)) continue;
         if (Date.now() >= deadline) {
           const current = await this.consul.get(key);
           throw lockedError(current?.value ? (JSON.parse(current.value) as LockHolder) : undefined, `${this.consul.options.address} ${key}`);
@@ -93,12 +94,25 @@ export class ConsulStore implements StateStore {
     const renew = setInterval(() => void this.consul.renewSession(session).catch(() => undefined), (SESSION_TTL_SECONDS * 1000) / 3);
     renew.unref();
     return {
+      // Destroying the session deletes the key it holds (Behavior: delete).
       release: async () => {
         clearInterval(renew);
-        await this.consul.release(key, session).catch(() => undefined);
         await this.consul.destroySession(session).catch(() => undefined);
       },
     };
+  }
+
+  /**
+   * A holder on this host whose process is gone will never release: its
+   * session is destroyed now instead of waiting out the TTL.
+   */
+  private async recoverDeadHolder(key: string): Promise<boolean> {
+    const current = await this.consul.get(key);
+    if (!current?.session || !current.value) return false;
+    const holder = JSON.parse(current.value) as LockHolder;
+    if (!isDeadHereHolder(holder)) return false;
+    await this.consul.destroySession(current.session);
+    return true;
   }
 
   async breakLock(): Promise<LockHolder | undefined> {

@@ -81,7 +81,7 @@ export class FileStore implements StateStore {
         return { release: () => rm(this.path('lock'), { force: true }) };
       }
       const current = await this.readLock();
-      if (current && isStale(current)) {
+      if (current && isDeadHereHolder(current)) {
         // Its process is gone (same host, dead pid): the lock is recovered.
         await rm(this.path('lock'), { force: true });
         continue;
@@ -126,7 +126,8 @@ export class FileStore implements StateStore {
   }
 }
 
-function isStale(holder: LockHolder): boolean {
+/** A holder on this host whose process is gone: its lock is stale. */
+export function isDeadHereHolder(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return false;
   try {
     process.kill(holder.pid, 0);

@@ -1,0 +1,11 @@
+// Run detached by core/detach.ts while replicas are paused: if the command
+// that paused them is killed before it resumes them, this resumes them after
+// a bound, so requests waiting on them are answered, not held forever.
+//   node unpause-watchdog.js <delay-ms> <container-id>...
+import { DockerEngine } from './docker.js';
+
+const [delay, ...ids] = process.argv.slice(2);
+setTimeout(async () => {
+  const docker = new DockerEngine();
+  for (const id of ids) await docker.unpause(id).catch(() => undefined);
+}, Number(delay));

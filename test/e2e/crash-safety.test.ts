@@ -1,0 +1,88 @@
+// kill -9 of the CLI at each phase of a deploy, a rollback and a scale,
+// under load: live traffic is served throughout, and the next command
+// reconciles and succeeds.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ensureTestTraefik } from '../support/traefik.js';
+import { show, TestApp } from '../support/cli.js';
+import { describeLoad, Load } from '../support/load.js';
+import { ask } from '../support/http.js';
+import { ConsulClient } from '../../src/runtime/consul.js';
+
+const address = process.env.CONSUL_HTTP_ADDR ?? 'http://127.0.0.1:8500';
+const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const app = new TestApp('bgt-crash');
+
+before(async () => {
+  await ensureTestTraefik();
+  await new ConsulClient({ address }).delete(`bluegreen/${app.app}`, { recurse: true });
+  const first = await app.run(['deploy', '--scale', '2'], { RELEASE: 'r0' });
+  assert.equal(first.code, 0, show(first));
+});
+after(async () => {
+  await app.destroy();
+  await new ConsulClient({ address }).delete(`bluegreen/${app.app}`, { recurse: true });
+});
+
+/** Runs the CLI with --json and kills it (SIGKILL) when the n-th event matching `at` appears. */
+function killAt(args: string[], env: Record<string, string>, at: (event: any) => boolean, nth = 1): Promise<{ killed: boolean; events: any[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, '--json'], { cwd: app.dir, env: app.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: any[] = [];
+    let seen = 0;
+    let buffer = '';
+    let killed = false;
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        const event = JSON.parse(line);
+        events.push(event);
+        if (!killed && at(event) && ++seen === nth) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      }
+    });
+    child.on('close', () => resolve({ killed, events }));
+  });
+}
+
+const step = (name: string, state = 'started') => (e: any) => e.event === 'step' && e.step === name && e.state === state;
+
+// Each kill point: the command, where it dies, and with which store.
+const points: { name: string; args: string[]; at: (e: any) => boolean; nth?: number; store?: string }[] = [
+  { name: 'deploy, while up starts the candidate', args: ['deploy'], at: step('start') },
+  { name: 'deploy, while up waits for health', args: ['deploy'], at: step('healthy') },
+  { name: 'deploy, while up checks Traefik', args: ['deploy'], at: step('traefik') },
+  { name: 'deploy, while switch recreates with the live router', args: ['deploy'], at: step('start'), nth: 2 },
+  { name: 'deploy, while switch checks end to end', args: ['deploy'], at: step('end-to-end'), nth: 2 },
+  { name: 'deploy, while stop-old drains', args: ['deploy'], at: step('drain') },
+  { name: 'deploy, while stop-old stops', args: ['deploy'], at: step('stop') },
+  { name: 'deploy (consul store), while switch recreates', args: ['deploy', '--state', 'consul'], at: step('start'), nth: 2, store: 'consul' },
+  { name: 'rollback, while it starts the old release', args: ['rollback'], at: step('start') },
+  { name: 'scale -1, while replicas are out of Traefik', args: ['scale', '-1'], at: step('detach') },
+  { name: 'scale +1, while new replicas start', args: ['scale', '+1'], at: step('scale') },
+];
+
+let counter = 0;
+for (const point of points) {
+  test(`kill -9 during ${point.name}: no failed request, and the next deploy succeeds`, async () => {
+    const env = { RELEASE: `k${++counter}`, BG_STATE: point.store ?? 'file', CONSUL_HTTP_ADDR: address };
+    const load = new Load(app.host, { clients: 8 }).start();
+    const { killed, events } = await killAt(point.args, env, point.at, point.nth);
+    assert.ok(killed, `the kill point was reached: ${JSON.stringify(events.map((e) => `${e.step}:${e.state}`))}`);
+    const next = await app.run(['deploy', '--wait-lock', '30s'], { ...env, RELEASE: `n${counter}` });
+    const result = await load.stop();
+    assert.equal(next.code, 0, show(next));
+    assert.equal(result.non2xx.length + result.errors.length, 0, describeLoad(result));
+    assert.equal((await ask(app.host)).release, `n${counter}`);
+    const status = await app.run(['status', '--json'], env);
+    assert.deepEqual(status.result?.drift, [], show(status));
+    console.log(`kill during ${point.name}: ${describeLoad(result)}; next deploy: exit ${next.code} in ${next.ms}ms${/reconciled|resumed/.test(next.stderr) ? ' (reconciled)' : ''}`);
+  });
+}

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
-import type { RawOptions } from './sources.js';
+import { readYamlDocument, type RawOptions } from './sources.js';
 
 /**
  * Docker Flow's own settings, read as a fallback below bluegreen's: a
@@ -62,13 +61,7 @@ export function findDockerFlowFile(cwd: string, files: string[] | undefined): st
 }
 
 export function fromDockerFlowYml(path: string): FlowLayer {
-  let document: unknown;
-  try {
-    document = parseYaml(readFileSync(path, 'utf8')) ?? {};
-  } catch (error) {
-    throw usageError(`${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`, 'fix the file or remove it');
-  }
-  const parsed = dockerFlowSchema.safeParse(document);
+  const parsed = dockerFlowSchema.safeParse(readYamlDocument(path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw usageError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, 'see Docker Flow\'s keys in the README');

@@ -88,14 +88,17 @@ export function findConfigFile(cwd: string, files: string[] | undefined): string
   return candidates.find((path) => existsSync(path));
 }
 
-export function fromYmlFile(path: string): RawOptions {
-  let document: unknown;
+/** A settings file's YAML document; exit 2 naming the file when it does not parse. */
+export function readYamlDocument(path: string): unknown {
   try {
-    document = parseYaml(readFileSync(path, 'utf8')) ?? {};
+    return parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (error) {
     throw usageError(`${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`, 'fix the file or remove it');
   }
-  const parsed = ymlSchema.safeParse(document);
+}
+
+export function fromYmlFile(path: string): RawOptions {
+  const parsed = ymlSchema.safeParse(readYamlDocument(path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.') || '(top level)';

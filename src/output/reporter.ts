@@ -62,8 +62,9 @@ export class Reporter {
     else process.stdout.write(`${line}\n`);
   }
 
+  /** One NDJSON line, stamped with the time it happened (for CI timelines). */
   event(event: Record<string, unknown>): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+    if (this.json) process.stdout.write(`${JSON.stringify({ ...event, at: new Date().toISOString() })}\n`);
   }
 }
 

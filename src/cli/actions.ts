@@ -112,7 +112,7 @@ export async function proxyCommand(options: Options, action: 'up' | 'down' | 'st
     return;
   }
   const line = action === 'up' ? await proxy.proxyUp(options, out) : await proxy.proxyDown(out);
-  out.result(line, { command: `proxy ${action}`, outcome: 'ok' });
+  out.result(line, { command: `proxy ${action}`, outcome: 'ok', message: line });
 }
 
 export async function scaleCommand(options: Options): Promise<void> {

@@ -61,3 +61,17 @@ test('the side target runs once throughout a deploy, and both colours count on t
   assert.equal((await ask(app.host)).release, 'v2');
   assert.equal((await visitStore()).visits, fromCandidate.visits + 1);
 });
+
+test('down keeps named volumes; down --volumes removes them', async () => {
+  const volume = `${app.app}_store-data`;
+  const volumeExists = () => docker.getVolume(volume).inspect().then(() => true, () => false);
+  assert.equal(await volumeExists(), true, 'the side target mounts it');
+  const down = await app.run(['down']);
+  assert.equal(down.code, 0, show(down));
+  const left = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } });
+  assert.deepEqual(left.map((c) => c.Names[0]), [], 'both colours and the side target are gone');
+  assert.equal(await volumeExists(), true, 'named volumes are kept by default');
+  const purge = await app.run(['down', '--volumes']);
+  assert.equal(purge.code, 0, show(purge));
+  assert.equal(await volumeExists(), false);
+});

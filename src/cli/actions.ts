@@ -50,10 +50,10 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
   if (to !== undefined && (!Number.isInteger(to) || to < 1)) throw usageError(`--to: "${flags.to}" is not a release number`, 'see `bluegreen history`');
   const ctx = await context(options, false);
   const { rollBack } = await import('../commands/rollback.js');
-  const { stopOld } = await import('../commands/stop-old.js');
+  const { stopAfterSwitch } = await import('../commands/deploy.js');
   const result = await runLocked(ctx, 'rollback', async (note) => {
     const rolled = await rollBack(ctx, note, { to });
-    if (rolled.from && !flags.keepOld) await stopOld(ctx, {}, { remove: false });
+    if (rolled.from && !flags.keepOld) await stopAfterSwitch(ctx, {}, rolled);
     return rolled;
   });
   ctx.out.result(`rolled back: ${result.colour} release ${result.release.number} is live (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {

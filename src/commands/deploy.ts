@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.js';
 import { removeColour } from '../core/launch.js';
 import type { HistoryNote } from '../core/operation.js';
-import { needsPersonError } from '../errors.js';
+import { BgError, needsPersonError } from '../errors.js';
 import { stopOld, type StopOldResult } from './stop-old.js';
 import { switchLive, type SwitchResult } from './switch.js';
 import { bringUp, type UpResult } from './up.js';
@@ -25,7 +25,22 @@ export async function deploy(ctx: Context, note: HistoryNote, options: { keepOld
     });
     throw error;
   }
-  const stopped = options.keepOld ? undefined : await stopOld(ctx, note, { remove: false });
+  const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, note, switched);
   Object.assign(note, { release: up.release.number, image: up.release.image, colour: up.colour });
   return { up, switched, stopped };
+}
+
+/**
+ * stop-old after a verified switch: the new release is live, so a failure
+ * here is not "reverted" (1) nor "nothing changed" (4): it needs a person.
+ */
+export async function stopAfterSwitch(ctx: Context, note: HistoryNote, switched: SwitchResult): Promise<StopOldResult> {
+  try {
+    return await stopOld(ctx, note, { remove: false });
+  } catch (error) {
+    throw needsPersonError(
+      `release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as BgError).message}`,
+      'the old colour is shadowed and harmless; run `bluegreen stop-old` once the cause is fixed',
+    );
+  }
 }

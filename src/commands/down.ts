@@ -29,10 +29,10 @@ export async function down(ctx: Context, _note: HistoryNote, options: { volumes:
   }
   await ctx.out.step('remove side targets', () => ctx.compose.down(sideProject(ctx.app)), {}, 'remove-side');
   // The app's own networks (never Traefik's): bluegreen created them.
-  for (const name of networks) if (name !== ctx.options.network) await ctx.docker.removeNetwork(name);
+  for (const name of networks) if (name !== ctx.options.network) await ctx.docker.removeNetwork(name, ctx.app);
   const removed: string[] = [];
   if (options.volumes) {
-    for (const name of volumes) if (await ctx.docker.removeVolume(name)) removed.push(name);
+    for (const name of volumes) if (await ctx.docker.removeVolume(name, ctx.app)) removed.push(name);
   }
   await ctx.store.update((s) => ({ ...s, live: undefined, candidate: undefined, previousLive: s.live?.release ?? state.previousLive }));
   return removed;

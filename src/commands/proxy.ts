@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import * as compose from 'docker-compose';
+import { runCompose } from '../runtime/compose-process.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
 import { DockerEngine } from '../runtime/docker.js';
@@ -14,10 +14,9 @@ const TRAEFIK_COMPOSE = fileURLToPath(new URL('../../traefik/docker-compose.yml'
 const projectName = () => process.env.BG_TRAEFIK_PROJECT || 'bluegreen-traefik';
 
 async function runTraefikCompose(command: string, commandOptions: string[]): Promise<void> {
-  try {
-    await compose.execCompose(command, [], { config: TRAEFIK_COMPOSE, commandOptions, env: { ...process.env } });
-  } catch (error) {
-    const text = `${(error as { err?: string }).err ?? error}`.trim().split('\n').filter(Boolean).at(-1);
+  const run = await runCompose(['-f', TRAEFIK_COMPOSE, command, ...commandOptions], { env: { ...process.env } });
+  if (run.code !== 0) {
+    const text = run.err.trim().split('\n').filter(Boolean).at(-1);
     throw new BgError(`docker compose ${command} of Traefik (${TRAEFIK_COMPOSE}) failed: ${text}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken?');
   }
 }

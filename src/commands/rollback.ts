@@ -1,4 +1,6 @@
 import type { Context } from '../core/context.js';
+import { assertNotServingLive } from '../core/guard.js';
+import { withdrawColour } from '../core/detach.js';
 import { launchColour, removeColour, verifyRoute } from '../core/launch.js';
 import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
@@ -30,12 +32,15 @@ export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: 
   Object.assign(note, { release: number, image: release.image, colour });
   const count = live ? colours[live].running : 1;
   const generation = nextGeneration(state, colours);
+  await assertNotServingLive(ctx, colour);
   const deadline = Deadline.after(ctx.options.timeoutMs);
   try {
     const containers = await launchColour(ctx, release, colour, { kind: 'live', generation }, count, deadline);
     await verifyRoute(ctx, release, colour, { kind: 'live', generation }, containers, deadline);
   } catch (error) {
-    await removeColour(ctx, colour).catch((removal: Error) => {
+    await withdrawColour(ctx, release, colour)
+      .then(() => removeColour(ctx, colour))
+      .catch((removal: Error) => {
       throw needsPersonError(`${(error as Error).message}; removing ${colour} failed too: ${removal.message}`, `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`);
     });
     throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);

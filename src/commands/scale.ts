@@ -9,6 +9,7 @@ import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js'
 import { livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
+import { parseDuration } from '../plan/duration.js';
 import { waitHealthy } from '../waiting/health.js';
 import { detachFromTraefik } from '../core/detach.js';
 import type { ContainerView } from '../runtime/docker.js';
@@ -64,17 +65,30 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
       .sort((a, b) => Number(a.labels['com.docker.compose.container-number']) - Number(b.labels['com.docker.compose.container-number']));
     const keep = current.slice(0, to);
     const doomed = current.slice(to);
-    await ctx.out.step(`take ${doomed.length} replica${doomed.length > 1 ? 's' : ''} out of Traefik`, () => detachFromTraefik(ctx, release, doomed, () => routeTo(keep)), fields, 'detach');
+    const plural = doomed.length > 1 ? 's' : '';
+    await ctx.out.step(`take ${doomed.length} replica${plural} out of Traefik`, () => detachFromTraefik(ctx, release, doomed, () => routeTo(keep)), fields, 'detach');
+    // By ID: which replicas compose removes on a scale-down changed between its versions.
+    const grace = Math.ceil(parseDuration(release.service.stop_grace_period ?? '10s', 'stop_grace_period') / 1000);
+    await ctx.out.step(`stop ${doomed.length} replica${plural}`, () => Promise.all(doomed.map((c) => ctx.docker.stopAndRemove(c.id, grace))), fields, 'stop');
   }
+  const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
   await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
     ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
-  const containers = await ctx.out.step('wait until healthy', () =>
-    waitHealthy(ctx.docker, {
-      labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
-      count: to,
-      deadline,
-      what: `${live} scaled to ${to}`,
-    }), fields, 'healthy');
+  let containers: ContainerView[];
+  try {
+    containers = await ctx.out.step('wait until healthy', () =>
+      waitHealthy(ctx.docker, {
+        labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
+        count: to,
+        deadline,
+        what: `${live} scaled to ${to}`,
+      }), fields, 'healthy');
+  } catch (error) {
+    // New replicas that never became healthy were never routed: remove them.
+    const added = (await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).filter((c) => !before.has(c.id));
+    await Promise.all(added.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
+    throw error;
+  }
   await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik');
   return { colour: live, from: view.running, to };
 }

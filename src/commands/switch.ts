@@ -1,4 +1,6 @@
 import type { Context } from '../core/context.js';
+import { assertNotServingLive } from '../core/guard.js';
+import { withdrawColour } from '../core/detach.js';
 import { launchColour, verifyRoute } from '../core/launch.js';
 import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
@@ -37,6 +39,7 @@ export async function switchLive(ctx: Context, note: HistoryNote): Promise<Switc
   const release = await loadRelease(ctx, view.release!);
   Object.assign(note, { release: release.number, image: release.image, colour });
   const generation = nextGeneration(state, colours);
+  await assertNotServingLive(ctx, colour);
   const deadline = Deadline.after(ctx.options.timeoutMs);
   try {
     const containers = await launchColour(ctx, release, colour, { kind: 'live', generation }, view.running, deadline);
@@ -49,7 +52,7 @@ export async function switchLive(ctx: Context, note: HistoryNote): Promise<Switc
   await ctx.store.update((s) => ({
     ...s,
     live: { colour, release: release.number, since: new Date(switchedAt).toISOString() },
-    previousLive: live ? (colours[live].release ?? s.live?.release) : s.live?.release,
+    previousLive: live ? (colours[live].release ?? s.live?.release) : (s.live?.release ?? s.previousLive),
     candidate: undefined,
     generation,
   }));
@@ -58,6 +61,7 @@ export async function switchLive(ctx: Context, note: HistoryNote): Promise<Switc
 
 async function revertToPreview(ctx: Context, release: Release, colour: Colour, count: number, cause: Error): Promise<void> {
   try {
+    await withdrawColour(ctx, release, colour);
     await launchColour(ctx, release, colour, { kind: 'preview' }, count, Deadline.after(ctx.options.timeoutMs));
   } catch (revert) {
     throw needsPersonError(

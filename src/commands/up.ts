@@ -1,4 +1,5 @@
 import type { Context } from '../core/context.js';
+import { assertNotServingLive } from '../core/guard.js';
 import { resolveImage } from '../core/image.js';
 import { launchColour, removeColour, verifyRoute } from '../core/launch.js';
 import { observeColours } from '../core/observe.js';
@@ -34,6 +35,7 @@ export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult
   const state = await ctx.store.read();
   const live = liveColour(colours);
   const colour = candidateColour(live);
+  await assertNotServingLive(ctx, colour);
   const liveCount = live ? colours[live].running : 0;
   const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || 1;
 

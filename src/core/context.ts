@@ -1,6 +1,6 @@
-import { userInfo, hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Options } from '../config/options.js';
+import { userAtHost } from './identity.js';
 import { usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
 import { Reporter } from '../output/reporter.js';
@@ -49,7 +49,7 @@ export async function createContext(options: Options, commandLine: string, needs
   }
   const app = options.project ?? resolved!.name;
   const baseDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
-  const by = `${userInfo().username}@${hostname()}`;
+  const by = userAtHost();
   return {
     options,
     app,

@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDuration } from '../plan/duration.js';
-import { LABEL } from '../plan/names.js';
+import { atDocker, LABEL, liveRouter } from '../plan/names.js';
+import type { Colour } from '../plan/colour.js';
+import { BgError, ExitCode } from '../errors.js';
+import { Deadline, retryUntil } from '../waiting/retry.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import type { Context } from './context.js';
@@ -32,13 +35,14 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
     return false;
   }
   const started = Date.now();
-  startUnpauseWatchdog(doomed.map((c) => c.id));
-  for (const container of doomed) await ctx.docker.pause(container.id);
+  const watchdog = startUnpauseWatchdog(doomed.map((c) => c.id));
   try {
+    for (const container of doomed) await ctx.docker.pause(container.id);
     await ctx.docker.triggerProviderRefresh(release.imageId, command, { [LABEL.managed]: 'true', [LABEL.app]: ctx.app, [LABEL.role]: 'refresh-trigger' });
     await verify();
   } finally {
-    for (const container of doomed) await ctx.docker.unpause(container.id);
+    await Promise.allSettled(doomed.map((container) => ctx.docker.unpause(container.id)));
+    watchdog.kill();
   }
   ctx.out.info(`  ${doomed.map((c) => c.name).join(', ')} out of Traefik after ${formatDuration(Date.now() - started)}`);
   return true;
@@ -47,9 +51,27 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
 /** Bound on how long replicas stay paused if this process is killed meanwhile. */
 const WATCHDOG_MS = 10_000;
 
-function startUnpauseWatchdog(ids: string[]): void {
+function startUnpauseWatchdog(ids: string[]): ChildProcess {
   const here = fileURLToPath(import.meta.url);
   const script = fileURLToPath(new URL(`../runtime/unpause-watchdog${extname(here)}`, import.meta.url));
   // execArgv carries a loader such as tsx when there is one.
-  spawn(process.execPath, [...process.execArgv, script, String(WATCHDOG_MS), ...ids], { detached: true, stdio: 'ignore' }).unref();
+  const child = spawn(process.execPath, [...process.execArgv, script, String(WATCHDOG_MS), ...ids], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child;
+}
+
+/**
+ * Takes a whole colour out of Traefik before it is recreated or removed by
+ * a revert: its live router may already be winning when a check failed late.
+ */
+export async function withdrawColour(ctx: Context, release: Release, colour: Colour): Promise<void> {
+  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour })).filter((c) => c.state === 'running');
+  if (running.length === 0) return;
+  const gone = async () => {
+    await retryUntil(async () => ((await ctx.traefik.router(atDocker(liveRouter(ctx.app, colour))).catch(() => null)) === undefined ? true : undefined), {
+      deadline: Deadline.after(15_000),
+      onTimeout: () => new BgError(`Traefik still routes ${liveRouter(ctx.app, colour)}`, ExitCode.needsPerson),
+    });
+  };
+  await detachFromTraefik(ctx, release, running, gone);
 }

@@ -1,4 +1,5 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
+import { userName } from './identity.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { HistoryEntry, Operation } from '../plan/state.js';
 import type { Context } from './context.js';
@@ -12,22 +13,24 @@ export type HistoryNote = Partial<Pick<HistoryEntry, 'release' | 'image' | 'colo
  */
 export async function runLocked<T>(ctx: Context, operation: Operation, body: (note: HistoryNote) => Promise<T>): Promise<T> {
   const lock = await ctx.store.lock(
-    { by: userInfo().username, host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
+    { by: userName(), host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
     ctx.options.waitLockMs,
   );
   const started = Date.now();
   const note: HistoryNote = {};
   const record = (outcome: HistoryEntry['outcome'], detail?: string) =>
     ctx.store.appendHistory({ at: new Date(started).toISOString(), operation, outcome, ...note, ...(detail ? { detail } : {}), durationMs: Date.now() - started, by: ctx.by });
+  let result: T;
   try {
-    const result = await body(note);
-    await record('ok');
-    return result;
+    result = await body(note);
   } catch (error) {
     const needsPerson = error instanceof BgError && error.exitCode === ExitCode.needsPerson;
     await record(needsPerson ? 'needs-person' : 'failed', (error as Error).message).catch(() => undefined);
-    throw error;
-  } finally {
     await lock.release();
+    throw error;
   }
+  // The operation is done: a history that cannot be written is a warning, not a failure.
+  await record('ok').catch((error: Error) => ctx.out.warn(`history not written: ${error.message}`));
+  await lock.release();
+  return result;
 }

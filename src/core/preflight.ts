@@ -1,4 +1,5 @@
-import { usageError } from '../errors.js';
+import got from 'got';
+import { unreachableError, usageError } from '../errors.js';
 import type { Context } from './context.js';
 import { reconcile } from './reconcile.js';
 
@@ -11,6 +12,7 @@ import { reconcile } from './reconcile.js';
 export async function preflight(ctx: Context): Promise<void> {
   await ctx.docker.ping();
   await ctx.traefik.version();
+  await assertEntrypointAnswers(ctx.options.traefikUrl);
   if (!(await ctx.docker.networkExists(ctx.options.network))) {
     throw usageError(
       `the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`,
@@ -18,4 +20,13 @@ export async function preflight(ctx: Context): Promise<void> {
     );
   }
   await reconcile(ctx);
+}
+
+/** Any HTTP answer will do (a 404 for an unknown host): the end-to-end checks go through it. */
+async function assertEntrypointAnswers(url: string): Promise<void> {
+  try {
+    await got(url, { headers: { host: 'bluegreen-preflight.invalid' }, throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 3000 }, followRedirect: false });
+  } catch (error) {
+    throw unreachableError(`Traefik's entrypoint at ${url} is unreachable (${(error as { code?: string }).code ?? error})`, 'point --traefik-url / BG_TRAEFIK_URL at the entrypoint the app is routed on');
+  }
 }

@@ -12,5 +12,5 @@ export async function ensureSideTargets(ctx: Context, config: ComposeConfig): Pr
   if (ctx.options.sideTargets.length === 0) return;
   const spec = renderSideProject(config, ctx.app, ctx.options.sideTargets);
   await ensureResources(ctx, spec);
-  await ctx.out.step(`side targets ${ctx.options.sideTargets.join(', ')}`, () => ctx.compose.up(spec, { wait: true }));
+  await ctx.out.step(`side targets ${ctx.options.sideTargets.join(', ')}`, () => ctx.compose.up(spec, { wait: true, waitTimeoutSeconds: Math.ceil(ctx.options.timeoutMs / 1000) }));
 }

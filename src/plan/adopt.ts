@@ -3,7 +3,10 @@
  * file that works with Traefik works unchanged: its rule, entrypoints, TLS
  * settings, middlewares and load-balancer settings move onto the per-colour
  * routers and service. Router and service labels themselves are dropped (two
- * colours must never define one router name); middleware definitions stay.
+ * colours must never define one router name), and so are middleware
+ * definitions: they are defined again per colour under the colour's own
+ * names (a middleware defined twice with different settings, as when a
+ * release changes it, is dropped by Traefik for every router using it).
  */
 export interface AdoptedRouting {
   rule?: string;
@@ -14,12 +17,15 @@ export interface AdoptedRouting {
   routerExtras: Record<string, string>;
   /** Load-balancer settings other than server.port, e.g. sticky.cookie. */
   serviceExtras: Record<string, string>;
+  /** Middlewares defined on the target: name -> settings (e.g. headers.customresponseheaders.X-A). */
+  middlewareDefinitions: Record<string, Record<string, string>>;
   /** The labels the target keeps. */
   keptLabels: Record<string, string>;
 }
 
 const ROUTER = /^traefik\.http\.routers\.([^.]+)\.(.+)$/;
 const SERVICE = /^traefik\.http\.services\.([^.]+)\.loadbalancer\.(.+)$/;
+const MIDDLEWARE = /^traefik\.http\.middlewares\.([^.]+)\.(.+)$/;
 const ROUTER_OWN = new Set(['rule', 'entrypoints', 'middlewares', 'service', 'priority']);
 const DROPPED = /^traefik\.(http\.(routers|services)\.|docker\.network$|enable$)/;
 
@@ -27,11 +33,14 @@ const splitList = (value: string) => value.split(',').map((item) => item.trim())
 
 export function adoptTraefikLabels(labels: Record<string, string> = {}): AdoptedRouting {
   const routers = new Map<string, Record<string, string>>();
-  const adopted: AdoptedRouting = { middlewares: [], routerExtras: {}, serviceExtras: {}, keptLabels: {} };
+  const adopted: AdoptedRouting = { middlewares: [], routerExtras: {}, serviceExtras: {}, middlewareDefinitions: {}, keptLabels: {} };
   for (const [key, value] of Object.entries(labels)) {
     const router = ROUTER.exec(key);
     const service = SERVICE.exec(key);
-    if (router) {
+    const middleware = MIDDLEWARE.exec(key);
+    if (middleware) {
+      adopted.middlewareDefinitions[middleware[1]!] = { ...adopted.middlewareDefinitions[middleware[1]!], [middleware[2]!]: value };
+    } else if (router) {
       const props = routers.get(router[1]!) ?? {};
       props[router[2]!] = value;
       routers.set(router[1]!, props);

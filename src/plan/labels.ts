@@ -19,7 +19,14 @@ export type RoutingMode = { kind: 'preview' } | { kind: 'live'; generation: numb
 export function colourLabels(release: Release, colour: Colour, mode: RoutingMode, network: string): Record<string, string> {
   const { app, routing } = release;
   const service = serviceName(app, colour);
-  const middlewares = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...routing.middlewares].join(',');
+  const ownMiddlewares = routing.middlewareDefinitions ?? {};
+  const ownName = (name: string) => `${app}-${colour}-${name}`;
+  // A reference to a middleware the target defines points at the colour's own copy.
+  const userMiddlewares = routing.middlewares.map((ref) => {
+    const name = ref.replace(/@docker$/, '');
+    return ownMiddlewares[name] ? `${ownName(name)}@docker` : ref;
+  });
+  const middlewares = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',');
   const rule = liveRule(routing.rule, routing.servicePaths);
 
   const router = (name: string, routerRule: string, priority: number): Record<string, string> => {
@@ -53,6 +60,9 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     [LABEL.routing]: mode.kind,
     [LABEL.generation]: mode.kind === 'live' ? String(mode.generation) : '',
   };
+  for (const [name, settings] of Object.entries(ownMiddlewares)) {
+    for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${ownName(name)}.${prop}`] = value;
+  }
   for (const [prop, value] of Object.entries(routing.serviceExtras)) {
     labels[`traefik.http.services.${service}.loadbalancer.${prop}`] = value;
   }

@@ -7,6 +7,8 @@ export interface ColourView {
   colour: Colour;
   containers: { name: string; state: string; health: string; labels: Record<string, string> }[];
   running: number;
+  /** Containers Traefik can route now. */
+  routable: number;
   release?: number;
   routing?: 'preview' | 'live';
   generation?: number;
@@ -14,22 +16,33 @@ export interface ColourView {
 
 export type Colours = Record<Colour, ColourView>;
 
-/** Reads release, routing and generation from the labels of a colour's running containers. */
+/** What Traefik routes: running, and healthy or without a healthcheck (it drops `starting` and `unhealthy`). */
+export const routable = (c: { state: string; health: string }) => c.state === 'running' && (c.health === 'healthy' || c.health === 'none');
+
+/**
+ * Reads release, routing and generation from the labels of a colour's
+ * containers: those Traefik can route first (after an interrupted switch a
+ * colour may hold containers of two generations), then the running ones.
+ */
 export function summarise(colour: Colour, containers: ColourView['containers']): ColourView {
   const running = containers.filter((c) => c.state === 'running');
-  const labelled = running[0] ?? containers[0];
+  const byGeneration = (list: ColourView['containers']) =>
+    [...list].sort((a, b) => Number(b.labels[LABEL.generation] || 0) - Number(a.labels[LABEL.generation] || 0));
+  const labelled = byGeneration(containers.filter(routable))[0] ?? running[0] ?? containers[0];
   const release = labelled?.labels[LABEL.release] ? Number(labelled.labels[LABEL.release]) : undefined;
   const routing = labelled?.labels[LABEL.routing] as ColourView['routing'];
   const generation = labelled?.labels[LABEL.generation] ? Number(labelled.labels[LABEL.generation]) : undefined;
-  return { colour, containers, running: running.length, release, routing, generation };
+  return { colour, containers, running: running.length, routable: containers.filter(routable).length, release, routing, generation };
 }
 
 /**
- * The live colour as reality has it: among running colours with a live
- * router, the one of highest generation (it shadows the other).
+ * The live colour as reality has it: among colours with a live router and a
+ * container Traefik can route, the one of highest generation (it shadows
+ * the other). A colour whose live containers are still starting, or
+ * unhealthy, carries no traffic yet, whatever its labels say.
  */
 export function liveColour(colours: Colours): Colour | undefined {
-  const live = COLOURS.map((c) => colours[c]).filter((v) => v.running > 0 && v.routing === 'live');
+  const live = COLOURS.map((c) => colours[c]).filter((v) => v.routable > 0 && v.routing === 'live');
   live.sort((a, b) => (b.generation ?? 0) - (a.generation ?? 0));
   return live[0]?.colour;
 }
@@ -73,6 +86,8 @@ export function reconciledState(state: AppState, colours: Colours, now: string):
     next.live = changed ? { colour: live, release, since: now } : state.live;
     if (changed && state.live && state.live.release !== release) next.previousLive = state.live.release;
   } else {
+    // Nothing routable is live (a crash loop, a reboot): keep what rollback needs.
+    if (state.live) next.previousLive = state.live.release;
     delete next.live;
   }
   const other = COLOURS.find((c) => c !== live && colours[c].running > 0 && colours[c].routing === 'preview');

@@ -12,6 +12,8 @@ export interface RoutingSpec {
   middlewares: string[];
   routerExtras: Record<string, string>;
   serviceExtras: Record<string, string>;
+  /** Middlewares the target defines itself, defined again per colour. */
+  middlewareDefinitions?: Record<string, Record<string, string>>;
 }
 
 /** A release: the target as resolved at `up`, image pinned, colourless. */
@@ -74,6 +76,7 @@ export function freezeRelease(input: FreezeInput): Frozen {
     middlewares: adopted.middlewares,
     routerExtras: adopted.routerExtras,
     serviceExtras: adopted.serviceExtras,
+    middlewareDefinitions: adopted.middlewareDefinitions,
   };
   const frozenService: ComposeService = { ...service, image: input.imageId, labels: adopted.keptLabels };
   delete frozenService.build;

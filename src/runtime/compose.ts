@@ -1,89 +1,88 @@
-import * as compose from 'docker-compose';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { BgError, ExitCode, usageError } from '../errors.js';
+import { BgError, ExitCode, unreachableError, usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
+import { runCompose, type ComposeRun } from './compose-process.js';
 
-/** A compose failure as one line: the last meaningful line compose printed. */
-function firstError(result: { err?: string; out?: string; exitCode?: number | null } | unknown): string {
-  const text = typeof result === 'object' && result !== null ? `${(result as { err?: string }).err ?? ''}\n${(result as { out?: string }).out ?? ''}` : String(result);
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Container|Network|Volume) .* (Creat|Start|Stop|Remov|Wait|Recreat|Running|Healthy)/.test(l));
+/** A compose failure as one line: the first line that says what went wrong, else the last. */
+function firstError(run: Pick<ComposeRun, 'out' | 'err'>): string {
+  const lines = `${run.err}\n${run.out}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Container|Network|Volume) .* (Creat|Start|Stop|Remov|Wait|Recreat|Running|Healthy)/.test(l));
   return lines.find((l) => /error|invalid|unsupported|not found|no such|additional propert|must be|refused|denied/i.test(l)) ?? lines.at(-1) ?? 'no output';
 }
 
+// Variables that would make compose read other files than the ones given.
+const COMPOSE_FILE_VARIABLES = ['COMPOSE_FILE', 'COMPOSE_PROFILES', 'COMPOSE_PROJECT_NAME', 'COMPOSE_PATH_SEPARATOR'];
+
 /**
- * docker compose, through the docker-compose package: it rejects with a plain
- * result object, which becomes a BgError here; and it replaces the whole
- * environment, so the caller's environment is passed explicitly.
+ * docker compose. The user's files are only read by `resolve` (and build,
+ * pull); every other call runs a rendered project given on stdin, or acts on
+ * a project by name from an empty directory, so that a compose.yaml or .env
+ * where the command is typed never changes what it does.
  */
 export class ComposeCli {
+  private readonly neutralDir = mkdtempSync(join(tmpdir(), 'bluegreen-'));
+
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  private neutralEnv(): NodeJS.ProcessEnv {
+    const env = { ...this.env };
+    for (const name of COMPOSE_FILE_VARIABLES) delete env[name];
+    return env;
+  }
 
   /** The user's files, resolved and interpolated with the environment of now. Exit 2 on a broken file. */
   async resolve(files: string[], cwd: string, project?: string): Promise<ComposeConfig> {
-    const composeOptions: string[][] = project ? [['--project-name', project]] : [];
-    try {
-      const result = await compose.execCompose('config', ['--format', 'json'], {
-        cwd,
-        config: files.length ? files : undefined,
-        composeOptions,
-        env: { ...this.env },
-      });
-      return JSON.parse(result.out) as ComposeConfig;
-    } catch (error) {
+    const run = await this.exec([...this.userFileArgs(files, project), 'config', '--format', 'json'], { cwd, env: { ...this.env } });
+    if (run.code !== 0) {
       const where = files.length ? files.join(', ') : `the compose file in ${cwd}`;
-      throw usageError(`compose file ${where}: ${firstError(error)}`, 'check it with `docker compose config`');
+      throw usageError(`compose file ${where}: ${firstError(run)}`, 'check it with `docker compose config`');
     }
+    return JSON.parse(run.out) as ComposeConfig;
   }
 
   async build(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.runUserFiles('build', files, cwd, project, [service]);
+    await this.check(`build ${service}`, [...this.userFileArgs(files, project), 'build', service], { cwd, env: { ...this.env } });
   }
 
   async pull(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.runUserFiles('pull', files, cwd, project, [service]);
-  }
-
-  private async runUserFiles(command: string, files: string[], cwd: string, project: string | undefined, args: string[]): Promise<void> {
-    try {
-      await compose.execCompose(command, args, {
-        cwd,
-        config: files.length ? files : undefined,
-        composeOptions: project ? [['--project-name', project]] : [],
-        env: { ...this.env },
-      });
-    } catch (error) {
-      throw new BgError(`docker compose ${command} ${args.join(' ')} failed: ${firstError(error)}`, ExitCode.failedReverted);
-    }
+    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', service], { cwd, env: { ...this.env } });
   }
 
   /** Creates or updates a rendered project; compose recreates only what changed. */
-  async up(spec: ComposeConfig, options: { scale?: { service: string; count: number }; wait?: boolean; noRecreate?: boolean } = {}): Promise<void> {
-    const commandOptions: (string | string[])[] = ['-d', '--remove-orphans', '--pull', 'missing'];
-    if (options.noRecreate) commandOptions.push('--no-recreate');
-    if (options.scale) commandOptions.push(['--scale', `${options.scale.service}=${options.scale.count}`]);
-    if (options.wait) commandOptions.push('--wait');
-    await this.run('up', spec, commandOptions);
+  async up(spec: ComposeConfig, options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean } = {}): Promise<void> {
+    const args = ['--project-name', spec.name, '-f', '-', 'up', '-d', '--remove-orphans', '--pull', 'missing'];
+    if (options.noRecreate) args.push('--no-recreate');
+    if (options.scale) args.push('--scale', `${options.scale.service}=${options.scale.count}`);
+    if (options.wait) args.push('--wait', ...(options.waitTimeoutSeconds ? ['--wait-timeout', String(options.waitTimeoutSeconds)] : []));
+    await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec) });
   }
 
   async stop(project: string, timeoutSeconds?: number): Promise<void> {
-    await this.run('stop', project, timeoutSeconds === undefined ? [] : [['--timeout', String(timeoutSeconds)]]);
+    const timeout = timeoutSeconds === undefined ? [] : ['--timeout', String(timeoutSeconds)];
+    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout], { cwd: this.neutralDir, env: this.neutralEnv() });
   }
 
   async down(project: string, options: { volumes?: boolean } = {}): Promise<void> {
-    await this.run('down', project, ['--remove-orphans', ...(options.volumes ? ['--volumes'] : [])]);
+    const args = ['--project-name', project, 'down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])];
+    await this.check(`down of ${project}`, args, { cwd: this.neutralDir, env: this.neutralEnv() });
   }
 
-  private async run(command: string, project: ComposeConfig | string, commandOptions: (string | string[])[]): Promise<void> {
-    const name = typeof project === 'string' ? project : project.name;
+  private userFileArgs(files: string[], project: string | undefined): string[] {
+    return [...(project ? ['--project-name', project] : []), ...files.flatMap((file) => ['-f', file])];
+  }
+
+  private async check(what: string, args: string[], options: Parameters<typeof runCompose>[1]): Promise<void> {
+    const run = await this.exec(args, options);
+    if (run.code !== 0) throw new BgError(`docker compose ${what} failed: ${firstError(run)}`, ExitCode.failedReverted);
+  }
+
+  private async exec(args: string[], options: Parameters<typeof runCompose>[1]): Promise<ComposeRun> {
     try {
-      await compose.execCompose(command, [], {
-        composeOptions: [['--project-name', name]],
-        commandOptions,
-        configAsString: typeof project === 'string' ? undefined : stringify(project),
-        env: { ...this.env },
-      });
+      return await runCompose(args, options);
     } catch (error) {
-      throw new BgError(`docker compose ${command} of ${name} failed: ${firstError(error)}`, ExitCode.failedReverted);
+      throw unreachableError(`docker compose could not run (${(error as NodeJS.ErrnoException).code ?? error})`, 'install Docker with the Compose v2 plugin (scripts/setup.sh does)');
     }
   }
 }

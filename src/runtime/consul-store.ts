@@ -75,6 +75,11 @@ export class ConsulStore implements StateStore {
   async lock(holder: LockHolder, waitMs: number): Promise<HeldLock> {
     const key = `${this.prefix}/lock`;
     const session = await this.consul.createSession(`bluegreen ${this.app} ${holder.by}@${holder.host}`, SESSION_TTL_SECONDS);
+    // Renewed at a third of the TTL from now on, also while waiting for the
+    // lock; if the process dies, Consul ends the session after the TTL and
+    // deletes the lock key with it.
+    const renew = setInterval(() => void this.consul.renewSession(session).catch(() => undefined), (SESSION_TTL_SECONDS * 1000) / 3);
+    renew.unref();
     const deadline = Date.now() + waitMs;
     try {
       while (!(await this.consul.acquire(key, JSON.stringify(holder), session))) {
@@ -86,13 +91,10 @@ export class ConsulStore implements StateStore {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     } catch (error) {
+      clearInterval(renew);
       await this.consul.destroySession(session).catch(() => undefined);
       throw error;
     }
-    // Renewed at a third of the TTL while the command runs; if the process
-    // dies, Consul ends the session and deletes the lock key after the TTL.
-    const renew = setInterval(() => void this.consul.renewSession(session).catch(() => undefined), (SESSION_TTL_SECONDS * 1000) / 3);
-    renew.unref();
     return {
       // Destroying the session deletes the key it holds (Behavior: delete).
       release: async () => {

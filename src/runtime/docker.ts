@@ -67,6 +67,17 @@ export class DockerEngine {
     };
   }
 
+  /** Stops with a grace period (SIGTERM, then SIGKILL after it), then removes. */
+  async stopAndRemove(id: string, graceSeconds: number): Promise<void> {
+    const container = this.docker.getContainer(id);
+    await container.stop({ t: graceSeconds }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 304 && error.statusCode !== 404) throw error; // 304: already stopped
+    });
+    await container.remove({ force: true }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+  }
+
   async pause(id: string): Promise<void> {
     await this.docker.getContainer(id).pause();
   }
@@ -80,8 +91,8 @@ export class DockerEngine {
   /**
    * Makes Traefik's docker provider relist the containers now: it refreshes
    * on container `start` and `die` events only. A throwaway container of the
-   * given image runs the given command (the target's own healthcheck: cheap,
-   * no side effects) with no network, then exits: one start, one die.
+   * given image, with the given command (the target's own healthcheck: cheap,
+   * no side effects) and no network, is started and removed.
    */
   async triggerProviderRefresh(image: string, command: string[], labels: Record<string, string>): Promise<void> {
     const container = await this.docker.createContainer({
@@ -92,9 +103,10 @@ export class DockerEngine {
       Healthcheck: { Test: ['NONE'] },
       HostConfig: { NetworkMode: 'none' },
     });
+    // Started, then removed at once: one start and one die event, bounded
+    // whatever the command does (it is never waited for).
     try {
       await container.start();
-      await container.wait();
     } finally {
       await container.remove({ force: true }).catch(() => undefined);
     }
@@ -143,9 +155,12 @@ export class DockerEngine {
     }
   }
 
-  async removeVolume(name: string): Promise<boolean> {
+  /** Removes a volume bluegreen created for this app (labelled so); never a user's external one. */
+  async removeVolume(name: string, app: string): Promise<boolean> {
     try {
-      await this.docker.getVolume(name).remove();
+      const volume = this.docker.getVolume(name);
+      if ((await volume.inspect()).Labels?.['io.bluegreen.app'] !== app) return false;
+      await volume.remove();
       return true;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return false;
@@ -153,8 +168,11 @@ export class DockerEngine {
     }
   }
 
-  async removeNetwork(name: string): Promise<void> {
-    await this.docker.getNetwork(name).remove().catch(() => undefined);
+  /** Removes a network bluegreen created for this app (labelled so), when nothing uses it. */
+  async removeNetwork(name: string, app: string): Promise<void> {
+    const network = this.docker.getNetwork(name);
+    const labels = await network.inspect().then((info: { Labels?: Record<string, string> }) => info.Labels ?? {}, () => ({}) as Record<string, string>);
+    if (labels['io.bluegreen.app'] === app) await network.remove().catch(() => undefined);
   }
 }
 

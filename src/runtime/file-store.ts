@@ -70,7 +70,14 @@ export class FileStore implements StateStore {
 
   async history(): Promise<HistoryEntry[]> {
     const text = await readFile(this.path('history.jsonl'), 'utf8').catch(() => '');
-    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as HistoryEntry);
+    // A line torn by a kill mid-write is skipped, not fatal.
+    return text.split('\n').flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as HistoryEntry] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   async lock(holder: LockHolder, waitMs: number): Promise<HeldLock> {

@@ -23,12 +23,22 @@ export async function waitRouted(api: TraefikApi, wait: RouteWait): Promise<void
   const expected = [...wait.servers].sort();
   await retryUntil(
     async () => {
-      const router = await api.router(atDocker(wait.router));
+      let router;
+      try {
+        router = await api.router(atDocker(wait.router));
+      } catch (error) {
+        // One slow or refused answer under load is "not yet", until the deadline.
+        if (error instanceof BgError && error.exitCode === ExitCode.unreachable) {
+          seen = error.message;
+          return undefined;
+        }
+        throw error;
+      }
       if (!router) return undefined;
       if (router.error.length) {
         throw new BgError(`Traefik refused router ${wait.router}: ${router.error.join('; ')}`, ExitCode.failedReverted, 'another router or service with this name may exist with other settings');
       }
-      const service = await api.service(atDocker(wait.service));
+      const service = await api.service(atDocker(wait.service)).catch(() => undefined);
       const servers = [...(service?.servers ?? [])].sort();
       seen = `router ${router.status} priority ${router.priority}, servers [${servers.join(', ')}]`;
       const ok = router.status === 'enabled' && router.priority === wait.priority && servers.join() === expected.join();

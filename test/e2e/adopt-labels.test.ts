@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTestTraefik } from '../support/traefik.js';
 import { show, TestApp } from '../support/cli.js';
@@ -39,19 +40,22 @@ test("the target's own Traefik labels are adopted per colour: rule, entrypoint, 
   const env = { RELEASE: 'v1', BG_RULE: '' };
   const first = await app.run(['deploy'], env);
   assert.equal(first.code, 0, show(first));
+  // The next release changes its middleware: each colour has its own copy,
+  // so the live colour's routers never see a middleware defined two ways.
+  writeFileSync(join(app.dir, 'docker-compose.yml'), labelled.replace('X-Shop: stamped', 'X-Shop: stamped-v2'));
   const second = await app.run(['deploy'], { ...env, RELEASE: 'v2' });
   assert.equal(second.code, 0, show(second));
 
   const router = await api.router('bgt-adopt-green-live@docker');
   assert.equal(router?.rule, 'Host(`shop.bgt-adopt.test`)');
   assert.deepEqual(router?.entryPoints, ['web']);
-  assert.ok(router?.middlewares.includes('shop-stamp@docker'), `middlewares: ${router?.middlewares}`);
+  assert.ok(router?.middlewares.includes('bgt-adopt-green-shop-stamp@docker'), `middlewares: ${router?.middlewares}`);
   assert.equal(await api.router('shop@docker'), undefined, 'the original router name is not defined twice');
 
   const response = await got(`${TEST_TRAEFIK_URL}/`, { headers: { host: 'shop.bgt-adopt.test' }, throwHttpErrors: false, retry: { limit: 0 } });
   assert.equal(response.statusCode, 200);
   assert.equal(JSON.parse(response.body).release, 'v2');
-  assert.equal(response.headers['x-shop'], 'stamped', "the user's middleware still applies");
+  assert.equal(response.headers['x-shop'], 'stamped-v2', "the user's middleware applies, as the new release defines it");
   assert.equal(response.headers['x-bluegreen-color'], 'green');
 });
 

@@ -6,6 +6,7 @@ import { ensureTestTraefik } from '../support/traefik.js';
 import { show, TestApp } from '../support/cli.js';
 import { describeLoad, Load } from '../support/load.js';
 import { TraefikApi } from '../../src/runtime/traefik-api.js';
+import { docker } from '../support/containers.js';
 import { TEST_TRAEFIK_API } from '../support/ports.js';
 
 const app = new TestApp('bgt-scale');
@@ -32,6 +33,8 @@ test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed
   assert.equal(down.code, 0, show(down));
   assert.deepEqual([down.result?.from, down.result?.to], [3, 2]);
   assert.equal(await serversOf('blue'), 2);
+  const names = (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, 'io.bluegreen.colour=blue'] } })).map((c) => c.Names[0]).sort();
+  assert.deepEqual(names, [`/${app.app}-blue-app-1`, `/${app.app}-blue-app-2`], 'the replica taken out of Traefik is the one removed');
 
   const deploy = await app.run(['deploy', '--json'], { RELEASE: 'v2' });
   assert.equal(deploy.code, 0, show(deploy));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adoptTraefikLabels, type AdoptedRouting } from '../../src/plan/adopt.js';
 
-const nothing: AdoptedRouting = { middlewares: [], routerExtras: {}, serviceExtras: {}, keptLabels: {} };
+const nothing: AdoptedRouting = { middlewares: [], routerExtras: {}, serviceExtras: {}, middlewareDefinitions: {}, keptLabels: {} };
 
 test('no labels adopt nothing', () => {
   assert.deepEqual(adoptTraefikLabels(), nothing);
@@ -43,11 +43,12 @@ test('a router with TLS, a redirecting http router, a service and middlewares: a
     middlewares: ['auth@docker', 'compress'],
     routerExtras: { tls: 'true', 'tls.certresolver': 'letsencrypt', 'tls.domains[0].main': 'example.com' },
     serviceExtras: { 'sticky.cookie.name': 'shop_session', 'server.scheme': 'http' },
-    keptLabels: {
-      'traefik.http.middlewares.auth.basicauth.users': 'admin:$apr1$x',
-      'traefik.http.middlewares.to-https.redirectscheme.scheme': 'https',
-      'com.example.team': 'web',
+    // Defined again per colour under the colour's own names (see labels.ts).
+    middlewareDefinitions: {
+      auth: { 'basicauth.users': 'admin:$apr1$x' },
+      'to-https': { 'redirectscheme.scheme': 'https' },
     },
+    keptLabels: { 'com.example.team': 'web' },
   });
 });
 

@@ -122,3 +122,15 @@ test('the user’s own labels are not part of the colour labels', () => {
   const labels = colourLabels(sampleRelease(), 'blue', { kind: 'preview' }, 'traefik_webgateway');
   assert.equal(labels['com.example.team'], undefined);
 });
+
+test("the target's own middlewares are defined again per colour, and its routers point at the colour's copy", async () => {
+  const { colourLabels } = await import('../../src/plan/labels.js');
+  const { sampleRelease } = await import('./release-fixture.js');
+  const release = sampleRelease();
+  release.routing.middlewares = ['stamp', 'auth@file'];
+  release.routing.middlewareDefinitions = { stamp: { 'headers.customresponseheaders.X-Shop': 'v2' } };
+  const labels = colourLabels(release, 'green', { kind: 'live', generation: 3 }, 'traefik_webgateway');
+  assert.equal(labels['traefik.http.middlewares.shop-green-stamp.headers.customresponseheaders.X-Shop'], 'v2');
+  assert.equal(labels['traefik.http.middlewares.stamp.headers.customresponseheaders.X-Shop'], undefined, 'never under the shared name');
+  assert.equal(labels['traefik.http.routers.shop-green-live.middlewares'], 'shop-green-retry@docker,shop-green-header@docker,shop-green-stamp@docker,auth@file');
+});

@@ -15,7 +15,7 @@ const labels = (release: number, routing: 'preview' | 'live', generation = '') =
 
 /** A colour as summarise would show it: `running` containers up, at a release, routing and generation. */
 function view(colour: Colour, running: number, release?: number, routing?: 'preview' | 'live', generation?: number): ColourView {
-  return { colour, containers: [], running, release, routing, generation };
+  return { colour, containers: [], running, routable: running, release, routing, generation };
 }
 const colours = (blue: ColourView, green: ColourView): Colours => ({ blue, green });
 const none = (colour: Colour) => view(colour, 0);
@@ -26,21 +26,38 @@ test('summarise reads release, routing and generation from a running container',
     container('shop-blue-app-2', 'running', labels(3, 'live', '5')),
     container('shop-blue-app-3', 'running', labels(3, 'live', '5')),
   ];
-  assert.deepEqual(summarise('blue', containers), { colour: 'blue', containers, running: 2, release: 3, routing: 'live', generation: 5 });
+  assert.deepEqual(summarise('blue', containers), { colour: 'blue', containers, running: 2, routable: 2, release: 3, routing: 'live', generation: 5 });
 });
 
 test('summarise of a preview colour has no generation', () => {
   const containers = [container('shop-green-app-1', 'running', labels(4, 'preview'))];
-  assert.deepEqual(summarise('green', containers), { colour: 'green', containers, running: 1, release: 4, routing: 'preview', generation: undefined });
+  assert.deepEqual(summarise('green', containers), { colour: 'green', containers, running: 1, routable: 1, release: 4, routing: 'preview', generation: undefined });
 });
 
 test('summarise of stopped containers reads their labels, with nothing running', () => {
   const containers = [container('shop-blue-app-1', 'exited', labels(2, 'live', '1'))];
-  assert.deepEqual(summarise('blue', containers), { colour: 'blue', containers, running: 0, release: 2, routing: 'live', generation: 1 });
+  assert.deepEqual(summarise('blue', containers), { colour: 'blue', containers, running: 0, routable: 0, release: 2, routing: 'live', generation: 1 });
 });
 
 test('summarise of no containers knows nothing', () => {
-  assert.deepEqual(summarise('blue', []), { colour: 'blue', containers: [], running: 0, release: undefined, routing: undefined, generation: undefined });
+  assert.deepEqual(summarise('blue', []), { colour: 'blue', containers: [], running: 0, routable: 0, release: undefined, routing: undefined, generation: undefined });
+});
+
+test('after an interrupted switch, the generation Traefik routes wins over a newer one still starting', () => {
+  const starting = { ...container('shop-green-app-1', 'running', labels(2, 'live', '6')), health: 'starting' };
+  const routed = container('shop-green-app-2', 'running', labels(2, 'live', '5'));
+  const view = summarise('green', [starting, routed]);
+  assert.deepEqual([view.running, view.routable, view.generation], [2, 1, 5]);
+});
+
+test('a colour whose live containers are starting or unhealthy is not live: Traefik does not route them', () => {
+  const blue = summarise('blue', [container('shop-blue-app-1', 'running', labels(1, 'live', '1'))]);
+  for (const health of ['starting', 'unhealthy']) {
+    const green = summarise('green', [{ ...container('shop-green-app-1', 'running', labels(2, 'live', '2')), health }]);
+    assert.equal(liveColour(colours(blue, green)), 'blue', health);
+  }
+  const green = summarise('green', [{ ...container('shop-green-app-1', 'running', labels(2, 'live', '2')), health: 'none' }]);
+  assert.equal(liveColour(colours(blue, green)), 'green', 'no healthcheck: routed as soon as it runs');
 });
 
 test('summarise reads generation 0', () => {

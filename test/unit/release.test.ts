@@ -57,6 +57,7 @@ test('a plain target freezes into a release with its image pinned and the defaul
       middlewares: [],
       routerExtras: {},
       serviceExtras: {},
+      middlewareDefinitions: {},
     },
     service: { image: 'sha256:abc123', expose: ['8080'], healthcheck: HEALTHY, labels: {} },
     networks: { default: { name: 'shop_default', external: true } },
@@ -101,11 +102,13 @@ test('a full target: Traefik labels adopted, build and depends_on dropped, netwo
     middlewares: ['auth'],
     routerExtras: { 'tls.certresolver': 'le' },
     serviceExtras: {},
+    middlewareDefinitions: { auth: { 'basicauth.users': 'u:p' } },
   });
   assert.deepEqual(release.service, {
     image: 'sha256:abc123',
     expose: ['8080'],
     healthcheck: HEALTHY,
+    labels: { 'com.example.team': 'web' },
     networks: { default: null, backend: { aliases: ['api'] } },
     volumes: [
       { type: 'volume', source: 'uploads', target: '/data' },
@@ -113,7 +116,6 @@ test('a full target: Traefik labels adopted, build and depends_on dropped, netwo
       { type: 'tmpfs', target: '/tmp' },
       { type: 'volume', target: '/cache' },
     ],
-    labels: { 'traefik.http.middlewares.auth.basicauth.users': 'u:p', 'com.example.team': 'web' },
   });
   assert.deepEqual(release.networks, {
     default: { name: 'shop_default', external: true },

@@ -22,6 +22,7 @@ done
 step "Docker engine" ensure_docker_engine
 step "Traefik image" ensure_traefik_image
 step "Sample app image" ensure_sample_image
+step "Load generator (wrk)" ensure_wrk
 [[ -n $with_consul ]] && step "Consul" ensure_consul_binary
 step "Node dependencies and build" ensure_node_build
 step "docker bg (CLI plugin)" bash "$BG_ROOT/scripts/install-docker-plugin.sh"

@@ -75,3 +75,14 @@ ensure_go() {
   is_debian_root || die "Go is needed to build the sample app: install Go 1.19+"
   apt_install golang-go
 }
+
+# The benchmark's load generator (npm run bench): Debian's wrk.
+ensure_wrk() {
+  if command -v wrk >/dev/null; then
+    say "    $(wrk --version 2>&1 | head -1 | cut -c1-40)"
+  elif is_debian_root; then
+    apt_install wrk
+  else
+    say "    wrk is not installed: npm run bench needs it (your package manager's wrk)"
+  fi
+}

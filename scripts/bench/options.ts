@@ -1,0 +1,62 @@
+/** How long and how hard the benchmark runs. */
+export interface BenchOptions {
+  profile: 'smoke' | 'full';
+  /** Rounds of (bluegreen, docker compose, seed 004), one deploy of each per round. */
+  rounds: number;
+  /** The sample app's START_DELAY (it listens only after it) in every release: how long the app takes to boot. */
+  startDelay: string;
+  /** Concurrent keep-alive clients of the load. */
+  clients: number;
+  /** Each client's pause between a response and its next request. */
+  thinkMs: number;
+  /** Load runs this long before the command starts. */
+  leadMs: number;
+  /** ... and this long after the later of the command's return and the first answer from the new release. */
+  tailMs: number;
+  /** How long to wait, after the command returned, for the new release to answer at all. */
+  settleMs: number;
+  /** Repeated runs of `bluegreen status` and `docker compose ps`. */
+  overheadRuns: number;
+  scaleBy: number;
+  /** One deploy command may take this long before it is killed. */
+  commandTimeoutMs: number;
+  /** The whole benchmark is aborted (and cleaned up) after this long. */
+  deadlineMs: number;
+}
+
+const PROFILES: Record<BenchOptions['profile'], BenchOptions> = {
+  smoke: { profile: 'smoke', rounds: 2, startDelay: '0s', clients: 16, thinkMs: 10, leadMs: 300, tailMs: 1000, settleMs: 30_000, overheadRuns: 5, scaleBy: 5, commandTimeoutMs: 180_000, deadlineMs: 8 * 60_000 },
+  full: { profile: 'full', rounds: 5, startDelay: '0s', clients: 16, thinkMs: 10, leadMs: 500, tailMs: 2000, settleMs: 60_000, overheadRuns: 9, scaleBy: 5, commandTimeoutMs: 180_000, deadlineMs: 30 * 60_000 },
+};
+
+/** The environment every release of every method is deployed with. */
+export const appEnv = (options: BenchOptions) => ({ START_DELAY: options.startDelay });
+
+const USAGE = 'usage: run.ts [--smoke] [--rounds N] [--clients N] [--think-ms N] [--start-delay 3s]';
+
+/** `--smoke` picks the short profile; the other flags override it. */
+export function parseOptions(argv: string[]): BenchOptions {
+  const options = { ...PROFILES[argv.includes('--smoke') ? 'smoke' : 'full'] };
+  const integers: Record<string, { key: 'rounds' | 'clients' | 'thinkMs'; min: number }> = {
+    '--rounds': { key: 'rounds', min: 1 },
+    '--clients': { key: 'clients', min: 1 },
+    '--think-ms': { key: 'thinkMs', min: 0 },
+  };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--smoke') continue;
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const raw = inline ?? argv[++i] ?? '';
+    const integer = integers[flag];
+    if (integer) {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < integer.min) throw new Error(`${flag}: "${raw}" is not an integer of at least ${integer.min}\n${USAGE}`);
+      options[integer.key] = value;
+    } else if (flag === '--start-delay') {
+      if (!/^\d+(\.\d+)?(ms|s)$/.test(raw)) throw new Error(`--start-delay: "${raw}" is not a duration such as 500ms or 3s\n${USAGE}`);
+      options.startDelay = raw;
+    } else {
+      throw new Error(`unknown argument ${flag}\n${USAGE}`);
+    }
+  }
+  return options;
+}

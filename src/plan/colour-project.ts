@@ -29,5 +29,7 @@ export function renderColourProject(release: Release, colour: Colour, mode: Rout
     },
     networks,
     ...(Object.keys(release.volumes).length ? { volumes: release.volumes } : {}),
+    ...(release.secrets ? { secrets: release.secrets } : {}),
+    ...(release.configs ? { configs: release.configs } : {}),
   };
 }

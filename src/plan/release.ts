@@ -31,6 +31,9 @@ export interface Release {
   service: ComposeService;
   networks: Record<string, ExternalResource>;
   volumes: Record<string, ExternalResource>;
+  /** Top-level secrets and configs the target uses, as resolved (absolute file paths). */
+  secrets?: Record<string, unknown>;
+  configs?: Record<string, unknown>;
 }
 
 export interface FreezeInput {
@@ -81,6 +84,8 @@ export function freezeRelease(input: FreezeInput): Frozen {
   const frozenService: ComposeService = { ...service, image: input.imageId, labels: adopted.keptLabels };
   delete frozenService.build;
   delete frozenService.depends_on;
+  // A release runs whatever COMPOSE_PROFILES says later.
+  delete frozenService.profiles;
   assertDependsOnlyOnSideTargets(target, service, input.sideTargets);
   return {
     warnings,
@@ -96,8 +101,18 @@ export function freezeRelease(input: FreezeInput): Frozen {
       service: frozenService,
       networks: externalNetworks(config, service),
       volumes: externalVolumes(config, service),
+      ...usedTopLevel(config, service, 'secrets'),
+      ...usedTopLevel(config, service, 'configs'),
     },
   };
+}
+
+/** The top-level secrets or configs the service refers to, so the frozen file runs on its own. */
+function usedTopLevel(config: ComposeConfig, service: ComposeService, kind: 'secrets' | 'configs'): Partial<Record<typeof kind, Record<string, unknown>>> {
+  const refs = ((service[kind] as { source?: string }[] | undefined) ?? []).map((r) => r.source).filter((s): s is string => !!s);
+  const defined = (config[kind] ?? {}) as Record<string, unknown>;
+  const used = Object.fromEntries(refs.filter((name) => defined[name]).map((name) => [name, defined[name]]));
+  return Object.keys(used).length ? { [kind]: used } : {};
 }
 
 function unknownService(config: ComposeConfig, name: string, role: string) {

@@ -18,6 +18,29 @@ export interface ContainerView {
   lastHealthOutput?: string;
 }
 
+const ENGINE_ADDRESS = () => process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+const ENGINE_GONE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** A dockerode failure as the project's error: the engine gone is exit 4, anything else exit 1. */
+function dockerError(what: string, error: unknown): BgError {
+  if (error instanceof BgError) return error;
+  const code = (error as { code?: string }).code;
+  if (code && ENGINE_GONE.has(code)) {
+    return unreachableError(`Docker engine at ${ENGINE_ADDRESS()} is unreachable (${code}) while trying to ${what}`, 'start Docker (scripts/setup.sh does) or set DOCKER_HOST', error);
+  }
+  const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error)).trim();
+  return new BgError(`Docker could not ${what}: ${message}`, ExitCode.failedReverted, 'see `docker info` and the engine log');
+}
+
+/** Runs one engine call, turning its failure into a BgError. */
+async function engine<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw dockerError(what, error);
+  }
+}
+
 /** The Docker engine: containers, images, networks and volumes. */
 export class DockerEngine {
   private readonly docker = new Docker();
@@ -28,7 +51,7 @@ export class DockerEngine {
       await this.docker.ping();
     } catch (error) {
       throw unreachableError(
-        `Docker engine at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'} is unreachable (${(error as { code?: string }).code ?? error})`,
+        `Docker engine at ${ENGINE_ADDRESS()} is unreachable (${(error as { code?: string }).code ?? error})`,
         'start Docker (scripts/setup.sh does) or set DOCKER_HOST',
         error,
       );
@@ -42,7 +65,7 @@ export class DockerEngine {
   /** Containers carrying all of the given labels (running and stopped). */
   async containers(labels: Record<string, string>): Promise<ContainerView[]> {
     const filters = { label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) };
-    const found = await this.docker.listContainers({ all: true, filters });
+    const found = await engine('list containers', () => this.docker.listContainers({ all: true, filters }));
     const views = await Promise.all(found.map((c) => this.inspect(c.Id).catch(() => undefined)));
     return views.filter((v): v is ContainerView => v !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -69,22 +92,28 @@ export class DockerEngine {
 
   /** Stops with a grace period (SIGTERM, then SIGKILL after it), then removes. */
   async stopAndRemove(id: string, graceSeconds: number): Promise<void> {
-    const container = this.docker.getContainer(id);
-    await container.stop({ t: graceSeconds }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 304 && error.statusCode !== 404) throw error; // 304: already stopped
-    });
-    await container.remove({ force: true }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
+    return engine(`stop container ${id.slice(0, 12)}`, async () => {
+      const container = this.docker.getContainer(id);
+      await container.stop({ t: graceSeconds }).catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 304 && error.statusCode !== 404) throw error; // 304: already stopped
+      });
+      await container.remove({ force: true }).catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
     });
   }
 
   async pause(id: string): Promise<void> {
-    await this.docker.getContainer(id).pause();
+    return engine(`pause container ${id.slice(0, 12)}`, async () => {
+      await this.docker.getContainer(id).pause();
+    });
   }
 
   async unpause(id: string): Promise<void> {
-    await this.docker.getContainer(id).unpause().catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
+    return engine(`resume container ${id.slice(0, 12)}`, async () => {
+      await this.docker.getContainer(id).unpause().catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
+      });
     });
   }
 
@@ -95,21 +124,23 @@ export class DockerEngine {
    * no side effects) and no network, is started and removed.
    */
   async triggerProviderRefresh(image: string, command: string[], labels: Record<string, string>): Promise<void> {
-    const container = await this.docker.createContainer({
-      Image: image,
-      Entrypoint: command.slice(0, 1),
-      Cmd: command.slice(1),
-      Labels: { ...labels, 'traefik.enable': 'false' },
-      Healthcheck: { Test: ['NONE'] },
-      HostConfig: { NetworkMode: 'none' },
+    return engine('run a container that makes Traefik relist', async () => {
+      const container = await this.docker.createContainer({
+        Image: image,
+        Entrypoint: command.slice(0, 1),
+        Cmd: command.slice(1),
+        Labels: { ...labels, 'traefik.enable': 'false' },
+        Healthcheck: { Test: ['NONE'] },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      // Started, then removed at once: one start and one die event, bounded
+      // whatever the command does (it is never waited for).
+      try {
+        await container.start();
+      } finally {
+        await container.remove({ force: true }).catch(() => undefined);
+      }
     });
-    // Started, then removed at once: one start and one die event, bounded
-    // whatever the command does (it is never waited for).
-    try {
-      await container.start();
-    } finally {
-      await container.remove({ force: true }).catch(() => undefined);
-    }
   }
 
   /** The last lines a container wrote (stdout and stderr), for failure reports. */
@@ -128,9 +159,11 @@ export class DockerEngine {
   }
 
   async imageHasHealthcheck(reference: string): Promise<boolean> {
-    const info = await this.docker.getImage(reference).inspect();
-    const test = info.Config?.Healthcheck?.Test;
-    return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
+    return engine(`inspect image ${reference}`, async () => {
+      const info = await this.docker.getImage(reference).inspect();
+      const test = info.Config?.Healthcheck?.Test;
+      return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
+    });
   }
 
   async networkExists(name: string): Promise<boolean> {
@@ -138,21 +171,25 @@ export class DockerEngine {
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
-    try {
-      await this.docker.getNetwork(name).inspect();
-    } catch {
-      await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }).catch((error) => {
-        if (!/already exists/.test(String(error))) throw error;
-      });
-    }
+    return engine(`create network ${name}`, async () => {
+      try {
+        await this.docker.getNetwork(name).inspect();
+      } catch {
+        await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }).catch((error) => {
+          if (!/already exists/.test(String(error))) throw error;
+        });
+      }
+    });
   }
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
-    try {
-      await this.docker.getVolume(name).inspect();
-    } catch {
-      await this.docker.createVolume({ Name: name, Labels: labels });
-    }
+    return engine(`create volume ${name}`, async () => {
+      try {
+        await this.docker.getVolume(name).inspect();
+      } catch {
+        await this.docker.createVolume({ Name: name, Labels: labels });
+      }
+    });
   }
 
   /** Removes a volume bluegreen created for this app (labelled so); never a user's external one. */

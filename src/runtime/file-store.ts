@@ -1,5 +1,5 @@
 
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { appendFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { BgError, ExitCode } from '../errors.js';
@@ -85,12 +85,12 @@ export class FileStore implements StateStore {
     const deadline = Date.now() + waitMs;
     for (;;) {
       if (await this.tryLock(holder)) {
-        return { release: () => rm(this.path('lock'), { force: true }) };
+        return { release: () => this.removeIfStill(holder) };
       }
       const current = await this.readLock();
       if (current && isDeadHereHolder(current)) {
         // Its process is gone (same host, dead pid): the lock is recovered.
-        await rm(this.path('lock'), { force: true });
+        await this.removeIfStill(current);
         continue;
       }
       if (Date.now() >= deadline) throw lockedError(current, this.path('lock'));
@@ -104,17 +104,32 @@ export class FileStore implements StateStore {
     return current;
   }
 
+  /**
+   * The lock file appears with its content in one step (a hard link to a
+   * file already written), so no one ever reads a lock without its holder.
+   */
   private async tryLock(holder: LockHolder): Promise<boolean> {
+    const written = this.path(`lock.${process.pid}.tmp`);
+    await writeFile(written, JSON.stringify(holder));
     try {
-      const handle = await open(this.path('lock'), 'wx');
-      await handle.writeFile(JSON.stringify(holder));
-      await handle.close();
+      await link(written, this.path('lock'));
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;
+    } finally {
+      await rm(written, { force: true });
     }
   }
+
+  /** Removes the lock only if it is still the given holder's (not one taken since). */
+  private async removeIfStill(holder: LockHolder): Promise<void> {
+    const current = await this.readLock();
+    if (current && current.pid === holder.pid && current.since === holder.since && current.host === holder.host) {
+      await rm(this.path('lock'), { force: true });
+    }
+  }
+
 
   private async readLock(): Promise<LockHolder | undefined> {
     try {

@@ -276,3 +276,13 @@ test('an unknown target or side target is exit 2 listing the services', () => {
 test('the target cannot be its own side target', () => {
   assertUsageError(() => freezeRelease(input({ sideTargets: ['app'] })), '--side-target: app is the target');
 });
+
+test('the frozen file carries the secrets and configs the target uses, and drops its profiles', () => {
+  const config = composeConfig({ secrets: [{ source: 'db_password', target: 'db_password' }], configs: [{ source: 'nginx' }], profiles: ['web'] } as ComposeService);
+  config.secrets = { db_password: { file: '/srv/shop/db_password.txt' }, unused: { file: '/x' } };
+  config.configs = { nginx: { file: '/srv/shop/nginx.conf' } };
+  const { release } = freezeRelease(input({ config }));
+  assert.deepEqual(release.secrets, { db_password: { file: '/srv/shop/db_password.txt' } });
+  assert.deepEqual(release.configs, { nginx: { file: '/srv/shop/nginx.conf' } });
+  assert.equal(release.service.profiles, undefined);
+});

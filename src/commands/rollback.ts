@@ -1,14 +1,13 @@
 import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { withdrawColour } from '../core/detach.js';
-import { launchColour, removeColour, verifyRoute } from '../core/launch.js';
+import { launchVerified, removeColour } from '../core/launch.js';
 import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
-import { BgError, ExitCode, needsPersonError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour, nextGeneration } from '../plan/reality.js';
-import { Deadline } from '../waiting/retry.js';
 import { loadRelease, type SwitchResult } from './switch.js';
 
 /**
@@ -33,25 +32,24 @@ export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: 
   const count = live ? colours[live].running : 1;
   const generation = nextGeneration(state, colours);
   await assertNotServingLive(ctx, colour);
-  const deadline = Deadline.after(ctx.options.timeoutMs);
-  try {
-    const containers = await launchColour(ctx, release, colour, { kind: 'live', generation }, count, deadline);
-    await verifyRoute(ctx, release, colour, { kind: 'live', generation }, containers, deadline);
-  } catch (error) {
-    await withdrawColour(ctx, release, colour)
-      .then(() => removeColour(ctx, colour))
-      .catch((removal: Error) => {
-      throw needsPersonError(`${(error as Error).message}; removing ${colour} failed too: ${removal.message}`, `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`);
-    });
-    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
-  }
+  await launchVerified(ctx, release, colour, { kind: 'live', generation }, count, {
+    what: `removing ${colour}`,
+    run: async () => {
+      await withdrawColour(ctx, release, colour);
+      await removeColour(ctx, colour);
+    },
+    hint: `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`,
+  });
   const switchedAt = Date.now();
-  await ctx.store.update((s) => ({
-    ...s,
-    live: { colour, release: number, since: new Date(switchedAt).toISOString() },
-    previousLive: liveRelease ?? s.live?.release,
-    candidate: undefined,
-    generation,
-  }));
+  // Traffic has moved: a store that cannot record it now is reconciled by the next command.
+  await ctx.store
+    .update((s) => ({
+      ...s,
+      live: { colour, release: number, since: new Date(switchedAt).toISOString() },
+      previousLive: liveRelease ?? s.live?.release,
+      candidate: undefined,
+      generation,
+    }))
+    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
   return { colour, release, generation, switchedAt, from: live };
 }

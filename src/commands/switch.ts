@@ -1,11 +1,11 @@
 import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { withdrawColour } from '../core/detach.js';
-import { launchColour, verifyRoute } from '../core/launch.js';
+import { launchColour, launchVerified } from '../core/launch.js';
 import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
-import { BgError, ExitCode, needsPersonError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
 import { liveColour, nextGeneration } from '../plan/reality.js';
 import type { Release } from '../plan/release.js';
@@ -40,35 +40,29 @@ export async function switchLive(ctx: Context, note: HistoryNote): Promise<Switc
   Object.assign(note, { release: release.number, image: release.image, colour });
   const generation = nextGeneration(state, colours);
   await assertNotServingLive(ctx, colour);
-  const deadline = Deadline.after(ctx.options.timeoutMs);
-  try {
-    const containers = await launchColour(ctx, release, colour, { kind: 'live', generation }, view.running, deadline);
-    await verifyRoute(ctx, release, colour, { kind: 'live', generation }, containers, deadline);
-  } catch (error) {
-    await revertToPreview(ctx, release, colour, view.running, error as Error);
-    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
-  }
+  await launchVerified(ctx, release, colour, { kind: 'live', generation }, view.running, {
+    what: `putting ${colour} back to preview only`,
+    run: () => revertToPreview(ctx, release, colour, view.running),
+    hint: 'check `bluegreen status`; the previous live colour still has its live router',
+  });
   const switchedAt = Date.now();
-  await ctx.store.update((s) => ({
-    ...s,
-    live: { colour, release: release.number, since: new Date(switchedAt).toISOString() },
-    previousLive: live ? (colours[live].release ?? s.live?.release) : (s.live?.release ?? s.previousLive),
-    candidate: undefined,
-    generation,
-  }));
+  // Traffic has moved: a store that cannot record it now is reconciled by the next command.
+  await ctx.store
+    .update((s) => ({
+      ...s,
+      live: { colour, release: release.number, since: new Date(switchedAt).toISOString() },
+      previousLive: live ? (colours[live].release ?? s.live?.release) : (s.live?.release ?? s.previousLive),
+      candidate: undefined,
+      generation,
+    }))
+    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
   return { colour, release, generation, switchedAt };
 }
 
-async function revertToPreview(ctx: Context, release: Release, colour: Colour, count: number, cause: Error): Promise<void> {
-  try {
-    await withdrawColour(ctx, release, colour);
-    await launchColour(ctx, release, colour, { kind: 'preview' }, count, Deadline.after(ctx.options.timeoutMs));
-  } catch (revert) {
-    throw needsPersonError(
-      `${cause.message}; putting ${colour} back to preview only failed too: ${(revert as Error).message}`,
-      `check \`bluegreen status\`; the previous live colour still has its live router`,
-    );
-  }
+/** The candidate out of Traefik, then back to its preview route only: the old live router never left. */
+async function revertToPreview(ctx: Context, release: Release, colour: Colour, count: number): Promise<void> {
+  await withdrawColour(ctx, release, colour);
+  await launchColour(ctx, release, colour, { kind: 'preview' }, count, Deadline.after(ctx.options.timeoutMs));
 }
 
 export async function loadRelease(ctx: Context, number: number): Promise<Release> {

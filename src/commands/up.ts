@@ -1,19 +1,17 @@
 import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { resolveImage } from '../core/image.js';
-import { launchColour, removeColour, verifyRoute } from '../core/launch.js';
+import { launchVerified, removeColour } from '../core/launch.js';
 import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { ensureSideTargets } from '../core/side-targets.js';
 import { chooseTarget } from '../core/target.js';
-import { BgError, ExitCode, needsPersonError } from '../errors.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
 import { freezeRelease, type Release } from '../plan/release.js';
 import { applyScale } from '../plan/scale.js';
 import { RELEASES_KEPT, releasesToPrune } from '../plan/state.js';
-import { Deadline } from '../waiting/retry.js';
 
 export interface UpResult {
   colour: Colour;
@@ -64,16 +62,11 @@ export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult
   await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
   await ensureSideTargets(ctx, config);
 
-  const deadline = Deadline.after(ctx.options.timeoutMs);
-  try {
-    const containers = await launchColour(ctx, release, colour, { kind: 'preview' }, count, deadline);
-    await verifyRoute(ctx, release, colour, { kind: 'preview' }, containers, deadline);
-  } catch (error) {
-    await removeColour(ctx, colour).catch((removal: Error) => {
-      throw needsPersonError(`${(error as Error).message}; removing the candidate ${colour} failed too: ${removal.message}`, `remove it by hand: docker compose -p ${ctx.app}-${colour} down`);
-    });
-    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
-  }
+  await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
+    what: `removing the candidate ${colour}`,
+    run: () => removeColour(ctx, colour),
+    hint: `remove it by hand: docker compose -p ${ctx.app}-${colour} down`,
+  });
   await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
   await pruneReleases(ctx);
   return { colour, release, count, live };

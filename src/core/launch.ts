@@ -8,7 +8,8 @@ import { liveRule } from '../plan/rule.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { waitHealthy } from '../waiting/health.js';
-import type { Deadline } from '../waiting/retry.js';
+import { Deadline } from '../waiting/retry.js';
+import { BgError, ExitCode, needsPersonError } from '../errors.js';
 import { waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
@@ -67,4 +68,29 @@ export async function verifyRoute(
 /** Removes a colour that carries no live traffic (a failed candidate). */
 export async function removeColour(ctx: Context, colour: Colour): Promise<void> {
   await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
+}
+
+/** How to undo a launch that failed, and what a person should do if that fails too. */
+export interface Undo {
+  what: string;
+  run: () => Promise<void>;
+  hint: string;
+}
+
+/**
+ * Launches a release in a colour with the given routing and verifies it
+ * (health, Traefik, end to end) within one --timeout. On failure it undoes
+ * and fails with exit 1; an undo that fails too is exit 5, needs a person.
+ */
+export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo): Promise<void> {
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  try {
+    const containers = await launchColour(ctx, release, colour, mode, count, deadline);
+    await verifyRoute(ctx, release, colour, mode, containers, deadline);
+  } catch (error) {
+    await undo.run().catch((undoError: Error) => {
+      throw needsPersonError(`${(error as Error).message}; ${undo.what} failed too: ${undoError.message}`, undo.hint);
+    });
+    throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);
+  }
 }

@@ -83,6 +83,8 @@ for (const point of points) {
     assert.equal((await ask(app.host)).release, `n${counter}`);
     const status = await app.run(['status', '--json'], env);
     assert.deepEqual(status.result?.drift, [], show(status));
-    console.log(`kill during ${point.name}: ${describeLoad(result)}; next deploy: exit ${next.code} in ${next.ms}ms${/reconciled|resumed/.test(next.stderr) ? ' (reconciled)' : ''}`);
+    const warnings = next.stderr.match(/^warning: .*$/gm) ?? [];
+    const killedAfter = events.filter((e) => e.event === 'step' && e.state === 'done').map((e) => e.step).join(',') || 'nothing';
+    console.log(`kill during ${point.name} (steps done: ${killedAfter}): ${describeLoad(result)}; next deploy: exit ${next.code} in ${next.ms}ms; ${warnings.length ? warnings.join(' | ') : 'no reconciliation needed'}`);
   });
 }

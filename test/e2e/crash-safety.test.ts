@@ -88,3 +88,18 @@ for (const point of points) {
     console.log(`kill during ${point.name} (steps done: ${killedAfter}): ${describeLoad(result)}; next deploy: exit ${next.code} in ${next.ms}ms; ${warnings.length ? warnings.join(' | ') : 'no reconciliation needed'}`);
   });
 }
+
+test('a replica left paused (a scale-down killed mid-way) is resumed by the next command; requests wait, none fail', async () => {
+  const { docker } = await import('../support/containers.js');
+  const live = await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, 'io.bluegreen.routing=live'] } });
+  assert.ok(live.length >= 1, 'a live replica to pause');
+  const load = new Load(app.host, { clients: 8 }).start();
+  await docker.getContainer(live[0]!.Id).pause();
+  const next = await app.run(['scale', '+1']);
+  const result = await load.stop();
+  assert.equal(next.code, 0, show(next));
+  assert.match(next.stderr, /warning: resumed .*left paused by an interrupted scale/);
+  assert.equal((await docker.getContainer(live[0]!.Id).inspect()).State.Status, 'running');
+  assert.equal(result.non2xx.length + result.errors.length, 0, describeLoad(result));
+  console.log(`paused replica resumed by the next command: ${describeLoad(result)}`);
+});

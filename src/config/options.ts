@@ -29,28 +29,3 @@ export interface Options {
   /** Docker Flow steps for `flow` (--flow, FLOW, docker-flow.yml; default deploy). */
   flow: string[];
 }
-
-/** The option names as users write them on the command line, for messages. */
-export const OPTION_FLAGS: Record<keyof Omit<Options, 'cwd'>, string> = {
-  files: '--file',
-  project: '--project',
-  target: '--target',
-  sideTargets: '--side-target',
-  rule: '--rule',
-  servicePaths: '--service-path',
-  port: '--port',
-  entrypoint: '--entrypoint',
-  network: '--network',
-  traefikApi: '--traefik-api',
-  traefikUrl: '--traefik-url',
-  state: '--state',
-  consulAddress: '--consul-address',
-  consulToken: 'CONSUL_HTTP_TOKEN',
-  timeoutMs: '--timeout',
-  drainMs: '--drain',
-  scale: '--scale',
-  json: '--json',
-  noHealthcheck: '--no-healthcheck',
-  waitLockMs: '--wait-lock',
-  flow: '--flow',
-};

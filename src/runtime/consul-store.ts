@@ -3,7 +3,7 @@ import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
 import type { Release } from '../plan/release.js';
 import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
 import type { ConsulClient } from './consul.js';
-import { isDeadHereHolder, lockedError } from './file-store.js';
+import { isDeadHereHolder, lockedError } from './lock.js';
 import type { HeldLock, LockHolder, StateStore } from './store.js';
 
 const SESSION_TTL_SECONDS = 15;

@@ -58,10 +58,6 @@ export class DockerEngine {
     }
   }
 
-  async version(): Promise<string> {
-    return (await this.docker.version()).Version;
-  }
-
   /** Containers carrying all of the given labels (running and stopped). */
   async containers(labels: Record<string, string>): Promise<ContainerView[]> {
     const filters = { label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) };

@@ -1,8 +1,8 @@
 
 import { appendFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { BgError, ExitCode } from '../errors.js';
+import { isDeadHereHolder, lockedError } from './lock.js';
 import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
 import type { Release } from '../plan/release.js';
 import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
@@ -147,20 +147,3 @@ export class FileStore implements StateStore {
     await rename(temporary, target);
   }
 }
-
-/** A holder on this host whose process is gone: its lock is stale. */
-export function isDeadHereHolder(holder: LockHolder): boolean {
-  if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-export function lockedError(holder: LockHolder | undefined, where: string): BgError {
-  const who = holder ? `${holder.by}@${holder.host} (pid ${holder.pid}) running \`${holder.command}\` since ${holder.since}` : 'another command';
-  return new BgError(`the app is locked by ${who}`, ExitCode.locked, `wait for it, pass --wait-lock 5m, or if it is gone run \`bluegreen unlock\` (lock: ${where})`);
-}
-

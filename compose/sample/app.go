@@ -90,7 +90,14 @@ func runUntilSignal(server *http.Server, inFlight func() int64) error {
 	go func() { errs <- server.ListenAndServe() }()
 	log.Printf("listening on %s", server.Addr)
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	if os.Getenv("IGNORE_SIGTERM") == "1" {
+		// Like a shell-form CMD: PID 1 without a handler ignores SIGTERM, and
+		// Docker kills it when the stop_grace_period is over.
+		signal.Ignore(syscall.SIGTERM)
+		signal.Notify(signals, syscall.SIGINT)
+	} else {
+		signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	}
 	select {
 	case err := <-errs:
 		return err

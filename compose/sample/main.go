@@ -1,7 +1,8 @@
 // The sample app that makes bluegreen's claims testable: it answers its
 // release, reports health through a Docker healthcheck, can start slowly or
 // never become healthy, serves slow requests for drain tests and finishes
-// in-flight requests on SIGTERM. The same binary runs the side target.
+// in-flight requests on SIGTERM (or, with IGNORE_SIGTERM=1, ignores it as a
+// shell-form CMD does). The same binary runs the side target.
 package main
 
 import (

@@ -17,6 +17,12 @@ export function withCommonOptions(command: Command): Command {
     .option('--network <name>', "the network Traefik watches (env BG_NETWORK, default traefik_webgateway)")
     .option('--traefik-api <url>', "Traefik's API (env BG_TRAEFIK_API)")
     .option('--traefik-url <url>', "Traefik's entrypoint, for end-to-end checks (env BG_TRAEFIK_URL)")
+    .option('--traefik-insecure', "accept any certificate from a https:// --traefik-url, e.g. Traefik's default one (env BG_TRAEFIK_INSECURE)")
+    .option('--traefik-ca <file>', 'a CA certificate (PEM) to verify a https:// --traefik-url with, besides the system ones (env BG_TRAEFIK_CA)')
+    .option('--traefik-metrics <url>', "Traefik's Prometheus metrics, for draining (env BG_TRAEFIK_METRICS, default <traefik-api>/metrics)")
+    .option('--probe-path <path>', 'path of the end-to-end check request (env BG_PROBE_PATH; default from the rule, else /)')
+    .option('--probe-host <host>', 'Host of the end-to-end check request, for rules without a plain Host (env BG_PROBE_HOST)')
+    .option('--probe-status <list>', 'statuses that count as answered, e.g. 200-399,404 (env BG_PROBE_STATUS, default 200-499)')
     .option('--state <store>', 'file or consul (env BG_STATE, default file)')
     .option('--consul-address <address>', 'Consul HTTP address (env CONSUL_HTTP_ADDR)')
     .option('--timeout <duration>', 'bound on each operation (env BG_TIMEOUT, default 120s)')
@@ -45,5 +51,11 @@ export function cliLayer(flags: Record<string, unknown>): RawOptions {
     drain: flags.drain as string | undefined,
     scale: flags.scale as string | undefined,
     waitLock: flags.waitLock as string | undefined,
+    traefikInsecure: flags.traefikInsecure === true ? 'true' : undefined,
+    traefikCa: flags.traefikCa as string | undefined,
+    traefikMetrics: flags.traefikMetrics as string | undefined,
+    probePath: flags.probePath as string | undefined,
+    probeHost: flags.probeHost as string | undefined,
+    probeStatus: flags.probeStatus as string | undefined,
   };
 }

@@ -3,7 +3,7 @@ import { runCompose } from '../runtime/compose-process.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
 import { DockerEngine } from '../runtime/docker.js';
-import { TraefikApi } from '../runtime/traefik-api.js';
+import { displayUrl, TraefikApi } from '../runtime/traefik-api.js';
 import type { Reporter } from '../output/reporter.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 import { LABEL } from '../plan/names.js';
@@ -25,16 +25,16 @@ async function runTraefikCompose(command: string, commandOptions: string[]): Pro
 export async function proxyUp(options: Options, out: Reporter): Promise<string> {
   const api = new TraefikApi(options.traefikApi);
   const running = await api.version().catch(() => undefined);
-  if (running) return `Traefik ${running} already answers at ${options.traefikApi}: using it`;
+  if (running) return `Traefik ${running} already answers at ${displayUrl(options.traefikApi)}: using it`;
   const docker = new DockerEngine();
   await docker.ping();
   await docker.ensureNetwork(options.network, { [LABEL.managed]: 'true' });
   await out.step(`start Traefik (${TRAEFIK_COMPOSE})`, () => runTraefikCompose('up', ['-d', '--wait']));
   const version = await retryUntil(() => api.version().catch(() => undefined), {
     deadline: Deadline.after(30_000),
-    onTimeout: () => new BgError(`Traefik started but its API does not answer at ${options.traefikApi}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api'),
+    onTimeout: () => new BgError(`Traefik started but its API does not answer at ${displayUrl(options.traefikApi)}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api'),
   });
-  return `Traefik ${version} runs: entrypoint ${options.traefikUrl}, API ${options.traefikApi}`;
+  return `Traefik ${version} runs: entrypoint ${options.traefikUrl}, API ${displayUrl(options.traefikApi)}`;
 }
 
 export async function proxyDown(out: Reporter): Promise<string> {
@@ -45,7 +45,7 @@ export async function proxyDown(out: Reporter): Promise<string> {
 
 export async function proxyStatus(options: Options): Promise<{ line: string; event: Record<string, unknown> }> {
   const version = await new TraefikApi(options.traefikApi).version().catch(() => undefined);
-  const line = version ? `Traefik ${version} answers at ${options.traefikApi}` : `no Traefik answers at ${options.traefikApi}`;
+  const line = version ? `Traefik ${version} answers at ${displayUrl(options.traefikApi)}` : `no Traefik answers at ${displayUrl(options.traefikApi)}`;
   if (!version) throw new BgError(line, ExitCode.unreachable, 'start one with `bluegreen proxy up`');
-  return { line, event: { traefik: version, api: options.traefikApi } };
+  return { line, event: { traefik: version, api: displayUrl(options.traefikApi) } };
 }

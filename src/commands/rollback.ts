@@ -1,7 +1,5 @@
 import type { Context } from '../core/context.js';
-import { assertNotServingLive } from '../core/guard.js';
-import { withdrawColour } from '../core/detach.js';
-import { launchVerified, removeColour } from '../core/launch.js';
+import { promoteRelease } from '../core/promote.js';
 import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
@@ -31,16 +29,7 @@ export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: 
   Object.assign(note, { release: number, image: release.image, colour });
   const count = live ? colours[live].running : 1;
   const generation = nextGeneration(state, colours);
-  await assertNotServingLive(ctx, colour);
-  await launchVerified(ctx, release, colour, { kind: 'live', generation }, count, {
-    what: `removing ${colour}`,
-    run: async () => {
-      await withdrawColour(ctx, release, colour);
-      await removeColour(ctx, colour);
-    },
-    hint: `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`,
-  });
-  const switchedAt = Date.now();
+  const switchedAt = await promoteRelease(ctx, release, colour, generation, count, live);
   // Traffic has moved: a store that cannot record it now is reconciled by the next command.
   await ctx.store
     .update((s) => ({

@@ -5,13 +5,17 @@ import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
+import { excludesOf } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
-import { parseDuration } from '../plan/duration.js';
 import { waitHealthy } from '../waiting/health.js';
-import { detachFromTraefik } from '../core/detach.js';
+import { promoteRelease } from '../core/promote.js';
+import { stopAfterSwitch } from './deploy.js';
+import { otherColour } from '../plan/colour.js';
+import { nextGeneration } from '../plan/reality.js';
+import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { Deadline } from '../waiting/retry.js';
 import { waitRouted } from '../waiting/traefik.js';
@@ -21,15 +25,15 @@ export interface ScaleResult {
   colour: Colour;
   from: number;
   to: number;
+  /** A scale-down moves live traffic to the other colour: the colour it came from. */
+  movedFrom?: Colour;
 }
 
 /**
  * Scales the live colour's target, counting from the containers that run
- * (not a stored number). Existing containers are never recreated
- * (--no-recreate, same labels); new ones are routed only once healthy;
- * removed ones are first taken out of Traefik (core/detach.ts), then get
- * SIGTERM and their grace period. Traefik's API must then list exactly the
- * remaining containers.
+ * (not a stored number). Up: existing containers are never recreated
+ * (--no-recreate, same labels); new ones are routed only once healthy, and
+ * Traefik's API must then list them all. Down: see scaleDown.
  */
 export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec | undefined): Promise<ScaleResult> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
@@ -47,7 +51,8 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
   }
   const release = await loadRelease(ctx, view.release!);
   note.image = release.image;
-  const mode = { kind: 'live', generation } as const;
+  const routed = colours[live].containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
+  const mode = { kind: 'live', generation, exclude: excludesOf(routed?.labels ?? {}) } as const;
   const fields = { colour: live, release: release.number };
   const deadline = Deadline.after(ctx.options.timeoutMs);
   const routeTo = (containers: ContainerView[]) =>
@@ -58,19 +63,7 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
       servers: containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`),
       deadline,
     });
-  if (to < view.running) {
-    // Compose removes the highest-numbered replicas: take exactly those out of Traefik first.
-    const current = (await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target }))
-      .filter((c) => c.state === 'running')
-      .sort((a, b) => Number(a.labels['com.docker.compose.container-number']) - Number(b.labels['com.docker.compose.container-number']));
-    const keep = current.slice(0, to);
-    const doomed = current.slice(to);
-    const plural = doomed.length > 1 ? 's' : '';
-    await ctx.out.step(`take ${doomed.length} replica${plural} out of Traefik`, () => detachFromTraefik(ctx, release, doomed, () => routeTo(keep)), fields, 'detach');
-    // By ID: which replicas compose removes on a scale-down changed between its versions.
-    const grace = Math.ceil(parseDuration(release.service.stop_grace_period ?? '10s', 'stop_grace_period') / 1000);
-    await ctx.out.step(`stop ${doomed.length} replica${plural}`, () => Promise.all(doomed.map((c) => ctx.docker.stopAndRemove(c.id, grace))), fields, 'stop');
-  }
+  if (to < view.running) return scaleDown(ctx, note, { live, from: view.running, to, release });
   const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
   await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
     ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
@@ -91,4 +84,34 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
   }
   await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik');
   return { colour: live, from: view.running, to };
+}
+
+/**
+ * Down: the same frozen release starts in the other colour with the new
+ * count and its live router one generation up; once verified, the colour it
+ * replaces is drained and stopped like after a switch. Removing replicas from
+ * the live colour in place cannot be made safe: any container event on the
+ * engine makes Traefik relist, and a replica that is still running (an app
+ * whose PID 1 ignores SIGTERM runs its whole grace period) is routed again
+ * until it is killed with requests in flight. A shadowed colour gets none.
+ */
+async function scaleDown(ctx: Context, note: HistoryNote, move: { live: Colour; from: number; to: number; release: Release }): Promise<ScaleResult> {
+  const { live, from, to, release } = move;
+  const colour = otherColour(live);
+  const [colours, state] = await Promise.all([observeColours(ctx), ctx.store.read()]);
+  if (colours[colour].running > 0 && colours[colour].routing === 'preview') {
+    throw usageError(
+      `${colour} runs a candidate (release ${colours[colour].release}) that a scale-down would replace`,
+      `switch to it first (\`bluegreen switch\`), or remove it (\`bluegreen stop-old --remove\`)`,
+    );
+  }
+  const generation = nextGeneration(state, colours);
+  await promoteRelease(ctx, release, colour, generation, to, live);
+  // The release is unchanged: what rollback brings back stays as it was.
+  await ctx.store
+    .update((s) => ({ ...s, live: { colour, release: release.number, since: new Date().toISOString() }, candidate: undefined, generation }))
+    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
+  await stopAfterSwitch(ctx, note, { colour, release, generation, switchedAt: Date.now() });
+  Object.assign(note, { colour, release: release.number, image: release.image, detail: `${from} -> ${to} (moved from ${live} to ${colour})` });
+  return { colour, from, to, movedFrom: live };
 }

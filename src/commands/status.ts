@@ -4,6 +4,9 @@ import { COLOURS, type Colour } from '../plan/colour.js';
 import { atDocker, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
 import { drift, liveColour, type ColourView } from '../plan/reality.js';
 import type { RouterView } from '../runtime/traefik-api.js';
+import { ownRoute, routerFacts } from '../core/routers.js';
+import { excludesOf } from '../plan/labels.js';
+import { shadowedBy } from '../plan/shadowing.js';
 
 export interface ColourStatus {
   colour: Colour;
@@ -21,6 +24,8 @@ export interface Status {
   live?: Colour;
   colours: ColourStatus[];
   drift: string[];
+  /** Routers of other services that Traefik preferred over the target before, and that the live router now shadows. */
+  shadowed: { name: string; rule: string; priority: number }[];
 }
 
 /** Each colour as Docker and Traefik show it, and where the store disagrees. */
@@ -28,8 +33,21 @@ export async function readStatus(ctx: Context): Promise<Status> {
   await ctx.docker.ping();
   const [colours, state] = await Promise.all([observeColours(ctx), ctx.store.read()]);
   const live = liveColour(colours);
-  const statuses = await Promise.all(COLOURS.map((colour) => colourStatus(ctx, colours[colour], live)));
-  return { app: ctx.app, store: ctx.store.location, live, colours: statuses, drift: drift(state, colours) };
+  const [statuses, shadowed] = await Promise.all([
+    Promise.all(COLOURS.map((colour) => colourStatus(ctx, colours[colour], live))),
+    live ? shadowedRouters(ctx, colours[live]) : [],
+  ]);
+  return { app: ctx.app, store: ctx.store.location, live, colours: statuses, drift: drift(state, colours), shadowed };
+}
+
+/** What the live colour's rule does not exclude but should (routers added since it was launched). */
+async function shadowedRouters(ctx: Context, view: ColourView): Promise<Status['shadowed']> {
+  const release = view.release === undefined ? undefined : await ctx.store.loadRelease(view.release).catch(() => undefined);
+  const routed = view.containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
+  if (!release || !routed) return [];
+  const routers = await routerFacts(ctx).catch(() => []);
+  const excluded = excludesOf(routed.labels).map((r) => r.name);
+  return shadowedBy(routers, ownRoute(ctx, release), excluded).map(({ name, rule, priority }) => ({ name, rule, priority }));
 }
 
 async function colourStatus(ctx: Context, view: ColourView, live: Colour | undefined): Promise<ColourStatus> {
@@ -84,5 +102,11 @@ export function formatStatus(status: Status): string {
     }
   }
   lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');
+  for (const router of status.shadowed) {
+    lines.push(
+      `shadowed: ${router.name} (${router.rule}, priority ${router.priority}) won over ${status.app} before, and now loses to its live router; ` +
+        'fix: `bluegreen deploy` (the next launch leaves it alone), or give it a priority above 1000000000',
+    );
+  }
   return lines.join('\n');
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import { DEFAULT_PROBE_STATUSES, parseStatuses } from '../plan/probe.js';
 import { parseDuration } from '../plan/duration.js';
 import { parseScale } from '../plan/scale.js';
 import type { Options, StateBackend } from './options.js';
@@ -47,6 +50,8 @@ function defaults(env: NodeJS.ProcessEnv): RawOptions {
     timeout: '120s',
     drain: '10s',
     waitLock: '0s',
+    traefikInsecure: 'false',
+    probeStatus: DEFAULT_PROBE_STATUSES,
   };
 }
 
@@ -64,6 +69,14 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
     network: raw.network!,
     traefikApi: url(raw.traefikApi!, '--traefik-api'),
     traefikUrl: url(raw.traefikUrl!, '--traefik-url'),
+    traefikInsecure: bool(raw.traefikInsecure!, '--traefik-insecure'),
+    traefikCa: raw.traefikCa === undefined ? undefined : caFile(resolve(input.cwd, raw.traefikCa)),
+    traefikMetrics: raw.traefikMetrics === undefined ? `${url(raw.traefikApi!, '--traefik-api')}/metrics` : url(raw.traefikMetrics, '--traefik-metrics'),
+    probe: {
+      path: raw.probePath === undefined ? undefined : probePath(raw.probePath),
+      host: raw.probeHost,
+      statuses: parseStatuses(raw.probeStatus!),
+    },
     state: stateBackend(raw.state!),
     consulAddress: raw.consulAddress!,
     consulToken: raw.consulToken,
@@ -97,6 +110,28 @@ function url(value: string, option: string): string {
   } catch {
     throw usageError(`${option}: "${value}" is not an http(s) URL`, 'e.g. http://127.0.0.1:8080');
   }
+}
+
+function bool(value: string, option: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value.trim())) return true;
+  if (/^(0|false|no|off)$/i.test(value.trim())) return false;
+  throw usageError(`${option}: "${value}" is not true or false`, 'use true or false');
+}
+
+function caFile(path: string): { file: string; pem: string } {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw usageError(`--traefik-ca: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})`, 'give the path of a PEM file with the CA certificate');
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw usageError(`--traefik-ca: ${path} holds no PEM certificate`, 'give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----)');
+  return { file: path, pem };
+}
+
+function probePath(value: string): string {
+  if (!value.startsWith('/')) throw usageError(`--probe-path: "${value}" must start with /`, 'e.g. --probe-path /health');
+  return value;
 }
 
 function stateBackend(value: string): StateBackend {

@@ -1,3 +1,4 @@
+import type { ProbeSettings } from '../plan/probe.js';
 import type { ScaleSpec } from '../plan/scale.js';
 
 export type StateBackend = 'file' | 'consul';
@@ -17,6 +18,14 @@ export interface Options {
   network: string;
   traefikApi: string;
   traefikUrl: string;
+  /** Accept any certificate from an https:// traefikUrl (Traefik's default one). */
+  traefikInsecure: boolean;
+  /** A CA (PEM text) to verify an https:// traefikUrl with, besides the system ones. */
+  traefikCa?: { file: string; pem: string };
+  /** Prometheus metrics of Traefik, for the drain. */
+  traefikMetrics: string;
+  /** The end-to-end check request: what the rule does not say (see plan/probe.ts). */
+  probe: ProbeSettings;
   state: StateBackend;
   consulAddress: string;
   consulToken?: string;

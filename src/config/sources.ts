@@ -24,6 +24,12 @@ export interface RawOptions {
   drain?: string;
   scale?: string;
   waitLock?: string;
+  traefikInsecure?: string;
+  traefikCa?: string;
+  traefikMetrics?: string;
+  probePath?: string;
+  probeHost?: string;
+  probeStatus?: string;
 }
 
 const list = (value: string | undefined) =>
@@ -50,6 +56,12 @@ export function fromEnv(env: NodeJS.ProcessEnv): RawOptions {
     drain: env.BG_DRAIN,
     scale: env.BG_SCALE,
     waitLock: env.BG_WAIT_LOCK,
+    traefikInsecure: env.BG_TRAEFIK_INSECURE,
+    traefikCa: env.BG_TRAEFIK_CA,
+    traefikMetrics: env.BG_TRAEFIK_METRICS,
+    probePath: env.BG_PROBE_PATH,
+    probeHost: env.BG_PROBE_HOST,
+    probeStatus: env.BG_PROBE_STATUS,
   };
 }
 
@@ -75,6 +87,12 @@ const ymlSchema = z
     drain: scalar,
     scale: scalar,
     wait_lock: scalar,
+    traefik_insecure: z.union([z.boolean(), z.string()]).transform(String),
+    traefik_ca: z.string(),
+    traefik_metrics: z.string(),
+    probe_path: z.string(),
+    probe_host: z.string(),
+    probe_status: scalar,
   })
   .partial()
   .strict();
@@ -124,13 +142,19 @@ export function fromYmlFile(path: string): RawOptions {
     drain: yml.drain,
     scale: yml.scale,
     waitLock: yml.wait_lock,
+    traefikInsecure: yml.traefik_insecure,
+    traefikCa: yml.traefik_ca === undefined ? undefined : resolve(dirname(path), yml.traefik_ca),
+    traefikMetrics: yml.traefik_metrics,
+    probePath: yml.probe_path,
+    probeHost: yml.probe_host,
+    probeStatus: yml.probe_status,
   };
 }
 
 /** Layers in precedence order: the first that sets a value wins. */
 export function mergeLayers(...layers: RawOptions[]): RawOptions {
   const merged: RawOptions = {};
-  const known = new Set<string>(['files', 'project', 'target', 'sideTargets', 'rule', 'servicePaths', 'port', 'entrypoint', 'network', 'traefikApi', 'traefikUrl', 'state', 'consulAddress', 'consulToken', 'timeout', 'drain', 'scale', 'waitLock']);
+  const known = new Set<string>(['files', 'project', 'target', 'sideTargets', 'rule', 'servicePaths', 'port', 'entrypoint', 'network', 'traefikApi', 'traefikUrl', 'state', 'consulAddress', 'consulToken', 'timeout', 'drain', 'scale', 'waitLock', 'traefikInsecure', 'traefikCa', 'traefikMetrics', 'probePath', 'probeHost', 'probeStatus']);
   for (const layer of [...layers].reverse()) {
     for (const [key, value] of Object.entries(layer) as [keyof RawOptions, unknown][]) {
       if (!known.has(key)) continue;

@@ -11,6 +11,9 @@ import { DockerEngine } from '../runtime/docker.js';
 import { FileStore } from '../runtime/file-store.js';
 import type { StateStore } from '../runtime/store.js';
 import { TraefikApi } from '../runtime/traefik-api.js';
+import { Entrypoint } from '../runtime/entrypoint.js';
+
+export const entrypointOf = (options: Options) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem });
 
 /** Everything a command works with: options, adapters, the app, the output. */
 export interface Context {
@@ -19,6 +22,8 @@ export interface Context {
   docker: DockerEngine;
   compose: ComposeCli;
   traefik: TraefikApi;
+  /** Traefik's entrypoint, as the end-to-end checks reach it (TLS as configured). */
+  entrypoint: Entrypoint;
   store: StateStore;
   out: Reporter;
   /** user@host, recorded in history and the lock. */
@@ -55,7 +60,8 @@ export async function createContext(options: Options, commandLine: string, needs
     app,
     docker: new DockerEngine(),
     compose,
-    traefik: new TraefikApi(options.traefikApi),
+    traefik: new TraefikApi(options.traefikApi, options.traefikMetrics),
+    entrypoint: entrypointOf(options),
     store: createStore(options, baseDir, app),
     out,
     by,

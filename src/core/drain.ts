@@ -3,9 +3,11 @@ import type { Colour } from '../plan/colour.js';
 import { sumCounter } from '../plan/metrics.js';
 import { atDocker, serviceName } from '../plan/names.js';
 import type { Context } from './context.js';
+import { displayUrl } from '../runtime/traefik-api.js';
 
 /** How long the old colour's service must finish no request before it counts as drained. */
 const QUIET_MS = 1000;
+const REQUESTS_METRIC = 'traefik_service_requests_total';
 
 export interface DrainResult {
   waitedMs: number;
@@ -27,11 +29,14 @@ export async function drain(ctx: Context, colour: Colour): Promise<DrainResult> 
   const service = atDocker(serviceName(ctx.app, colour));
   const read = async () => {
     const text = await ctx.traefik.metrics();
-    return text === undefined ? undefined : (sumCounter(text, 'traefik_service_requests_total', { service }) ?? 0);
+    // Without per-service series (metrics off, elsewhere, or without
+    // addServicesLabels) a counter of 0 would look quiet at once.
+    if (text === undefined || !text.includes(`${REQUESTS_METRIC}{`)) return undefined;
+    return sumCounter(text, REQUESTS_METRIC, { service }) ?? 0;
   };
   let last = await read();
   if (last === undefined) {
-    ctx.out.info(`  Traefik's metrics are off: waiting the whole drain bound (${formatDuration(boundMs)})`);
+    ctx.out.warn(`Traefik's per-service request metrics are not at ${displayUrl(ctx.options.traefikMetrics)} (off, on another entrypoint: set --traefik-metrics): waiting the whole drain bound (${formatDuration(boundMs)})`);
     await new Promise((resolve) => setTimeout(resolve, boundMs));
     return { waitedMs: Date.now() - started, how: 'no-metrics' };
   }

@@ -13,6 +13,8 @@ import { BgError, ExitCode, needsPersonError } from '../errors.js';
 import { waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
+import { currentExclusions } from './routers.js';
+import { probeRequest } from '../plan/probe.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
 
@@ -30,11 +32,16 @@ export async function launchColour(
   count: number,
   deadline: Deadline,
 ): Promise<ContainerView[]> {
-  const spec = renderColourProject(release, colour, mode, ctx.options.network);
+  const { excluded } = await currentExclusions(ctx, release);
+  if (excluded.length) ctx.out.info(`  leaving alone ${excluded.length} router${excluded.length > 1 ? 's' : ''} that Traefik prefers over ${ctx.app}'s own: ${excluded.map((r) => r.name).join(', ')}`);
+  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded }, ctx.options.network);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
+  // The colour carries no live traffic (the guards make sure): what it runs
+  // is replaced at once, not after its stop_grace_period (an app whose PID 1
+  // ignores SIGTERM would make every switch wait it out).
   await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, () =>
-    ctx.compose.up(spec, { scale: { service: release.target, count } }), fields, 'start');
+    ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 }), fields, 'start');
   const labels: Record<string, string> = {
     'com.docker.compose.project': colourProject(ctx.app, colour),
     'com.docker.compose.service': release.target,
@@ -61,8 +68,9 @@ export async function verifyRoute(
   await ctx.out.step(`Traefik routes ${atDocker(router)}`, () =>
     waitRouted(ctx.traefik, { router, priority, service: serviceName(ctx.app, colour), servers, deadline }), fields, 'traefik');
   const preview = mode.kind === 'preview';
-  await ctx.out.step(`answered by ${colour} through ${ctx.options.traefikUrl}${preview ? ' (with the colour header)' : ''}`, () =>
-    waitAnsweredBy({ traefikUrl: ctx.options.traefikUrl, rule: liveRule(release.routing.rule, release.routing.servicePaths), colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+  const probe = probeRequest(liveRule(release.routing.rule, release.routing.servicePaths), ctx.options.probe);
+  await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header)' : ''}`, () =>
+    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
 }
 
 /** Removes a colour that carries no live traffic (a failed candidate). */

@@ -1,4 +1,5 @@
-import got from 'got';
+import { certificateError, Entrypoint, isCertificateError } from '../runtime/entrypoint.js';
+import { probeRequest } from '../plan/probe.js';
 import { unreachableError, usageError } from '../errors.js';
 import type { Context } from './context.js';
 import { reconcile } from './reconcile.js';
@@ -12,7 +13,7 @@ import { reconcile } from './reconcile.js';
 export async function preflight(ctx: Context): Promise<void> {
   await ctx.docker.ping();
   await ctx.traefik.version();
-  await assertEntrypointAnswers(ctx.options.traefikUrl);
+  await assertEntrypointAnswers(ctx);
   if (!(await ctx.docker.networkExists(ctx.options.network))) {
     throw usageError(
       `the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`,
@@ -22,11 +23,20 @@ export async function preflight(ctx: Context): Promise<void> {
   await reconcile(ctx);
 }
 
-/** Any HTTP answer will do (a 404 for an unknown host): the end-to-end checks go through it. */
-async function assertEntrypointAnswers(url: string): Promise<void> {
+/**
+ * Any HTTP answer will do (a 404 for an unknown host): the end-to-end checks
+ * go through it. The certificate is checked with the app's own host, where
+ * the rule or --probe-host names one, so that a certificate that does not
+ * verify is refused here (exit 2), before anything changes.
+ */
+async function assertEntrypointAnswers(ctx: Context): Promise<void> {
+  const host = ctx.options.probe.host ?? (ctx.options.rule ? probeRequest(ctx.options.rule).host : undefined);
+  const probe = { method: 'GET', path: '/', headers: {}, host: host ?? 'bluegreen-preflight.invalid' };
+  const entrypoint = host ? ctx.entrypoint : new Entrypoint(ctx.options.traefikUrl, { insecure: true });
   try {
-    await got(url, { headers: { host: 'bluegreen-preflight.invalid' }, throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 3000 }, followRedirect: false });
+    await entrypoint.request(probe, {}, 3000);
   } catch (error) {
-    throw unreachableError(`Traefik's entrypoint at ${url} is unreachable (${(error as { code?: string }).code ?? error})`, 'point --traefik-url / BG_TRAEFIK_URL at the entrypoint the app is routed on');
+    if (isCertificateError(error)) throw certificateError(ctx.entrypoint.url, host, error);
+    throw unreachableError(`Traefik's entrypoint at ${ctx.entrypoint.url} is unreachable (${(error as { code?: string }).code ?? error})`, 'point --traefik-url / BG_TRAEFIK_URL at the entrypoint the app is routed on');
   }
 }

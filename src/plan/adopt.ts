@@ -10,6 +10,8 @@
  */
 export interface AdoptedRouting {
   rule?: string;
+  /** The router's own priority label, if it had one. */
+  priority?: number;
   port?: number;
   entrypoints?: string[];
   middlewares: string[];
@@ -31,10 +33,18 @@ const DROPPED = /^traefik\.(http\.(routers|services)\.|docker\.network$|enable$)
 
 const splitList = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
+/**
+ * `docker compose config` keeps `$$` (a literal `$`) escaped; what is
+ * adopted is kept as Traefik reads it, and escaped again when rendered.
+ */
+export const unescapeDollars = (value: string) => value.replace(/\$\$/g, '$');
+export const escapeDollars = (value: string) => value.replace(/\$/g, '$$$$');
+
 export function adoptTraefikLabels(labels: Record<string, string> = {}): AdoptedRouting {
   const routers = new Map<string, Record<string, string>>();
   const adopted: AdoptedRouting = { middlewares: [], routerExtras: {}, serviceExtras: {}, middlewareDefinitions: {}, keptLabels: {} };
-  for (const [key, value] of Object.entries(labels)) {
+  for (const [key, escaped] of Object.entries(labels)) {
+    const value = unescapeDollars(escaped);
     const router = ROUTER.exec(key);
     const service = SERVICE.exec(key);
     const middleware = MIDDLEWARE.exec(key);
@@ -48,7 +58,7 @@ export function adoptTraefikLabels(labels: Record<string, string> = {}): Adopted
       if (service[2] === 'server.port') adopted.port = Number(value);
       else adopted.serviceExtras[service[2]!] = value;
     } else if (!DROPPED.test(key)) {
-      adopted.keptLabels[key] = value;
+      adopted.keptLabels[key] = escaped;
     }
   }
   // The router with a rule is the one users route by; among several, the
@@ -57,6 +67,7 @@ export function adoptTraefikLabels(labels: Record<string, string> = {}): Adopted
   const main = candidates.find((props) => Object.keys(props).some((k) => k.startsWith('tls'))) ?? candidates[0];
   if (main) {
     adopted.rule = main.rule;
+    if (main.priority !== undefined && /^\d+$/.test(main.priority.trim())) adopted.priority = Number(main.priority);
     if (main.entrypoints) adopted.entrypoints = splitList(main.entrypoints);
     if (main.middlewares) adopted.middlewares = splitList(main.middlewares);
     for (const [prop, value] of Object.entries(main)) if (!ROUTER_OWN.has(prop)) adopted.routerExtras[prop] = value;

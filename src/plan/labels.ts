@@ -11,9 +11,18 @@ import {
 import { livePriority, PREVIEW_PRIORITY } from './priority.js';
 import type { Release } from './release.js';
 import { liveRule, previewRule } from './rule.js';
+import { escapeDollars } from './adopt.js';
+import { defaultPriority, excludingRule } from './shadowing.js';
 
-/** Preview only (after `up`), or live at a generation (after `switch`, `rollback`). */
-export type RoutingMode = { kind: 'preview' } | { kind: 'live'; generation: number };
+/**
+ * Preview only (after `up`), or live at a generation (after `switch`,
+ * `rollback`); `exclude` are the team's routers the colour's rules leave
+ * alone (plan/shadowing.ts), read from Traefik when the colour is launched.
+ */
+export type RoutingMode = ({ kind: 'preview' } | { kind: 'live'; generation: number }) & { exclude?: { name: string; rule: string }[] };
+
+/** The priority Traefik would have given the target's own router: what the team's routers were ranked against. */
+export const basePriority = (routing: Release['routing']) => routing.priority ?? defaultPriority(liveRule(routing.rule, routing.servicePaths));
 
 /** The Traefik and bluegreen labels of one colour's target containers. */
 export function colourLabels(release: Release, colour: Colour, mode: RoutingMode, network: string): Record<string, string> {
@@ -27,7 +36,8 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     return ownMiddlewares[name] ? `${ownName(name)}@docker` : ref;
   });
   const middlewares = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',');
-  const rule = liveRule(routing.rule, routing.servicePaths);
+  const exclude = mode.exclude ?? [];
+  const rule = excludingRule(liveRule(routing.rule, routing.servicePaths), exclude);
 
   const router = (name: string, routerRule: string, priority: number): Record<string, string> => {
     const prefix = `traefik.http.routers.${name}`;
@@ -59,6 +69,8 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     [LABEL.image]: release.image,
     [LABEL.routing]: mode.kind,
     [LABEL.generation]: mode.kind === 'live' ? String(mode.generation) : '',
+    [LABEL.basePriority]: String(basePriority(routing)),
+    [LABEL.excludes]: exclude.length ? JSON.stringify(exclude) : '',
   };
   for (const [name, settings] of Object.entries(ownMiddlewares)) {
     for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${ownName(name)}.${prop}`] = value;
@@ -67,5 +79,20 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     labels[`traefik.http.services.${service}.loadbalancer.${prop}`] = value;
   }
   if (mode.kind === 'live') Object.assign(labels, router(liveRouter(app, colour), rule, livePriority(mode.generation)));
-  return labels;
+  // Compose interpolates `$`: every value is escaped (a rule may hold `$`, e.g. HostRegexp(`^.+$`)).
+  return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, escapeDollars(value)]));
+}
+
+/**
+ * The exclusions a running colour was launched with (its label), so that a
+ * replica added later carries exactly the same router: Traefik drops a
+ * router defined two ways, for everyone.
+ */
+export function excludesOf(labels: Record<string, string>): { name: string; rule: string }[] {
+  try {
+    const parsed = JSON.parse(labels[LABEL.excludes] || '[]') as unknown;
+    return Array.isArray(parsed) ? parsed.filter((r): r is { name: string; rule: string } => typeof r?.name === 'string' && typeof r?.rule === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -28,4 +28,8 @@ export const LABEL = {
   generation: 'io.bluegreen.generation',
   image: 'io.bluegreen.image',
   role: 'io.bluegreen.role',
+  /** The priority the target's own router had before bluegreen (plan/shadowing.ts). */
+  basePriority: 'io.bluegreen.base-priority',
+  /** The team's routers this colour's rules exclude: JSON [{name, rule}]. */
+  excludes: 'io.bluegreen.excludes',
 } as const;

@@ -6,6 +6,8 @@ import { defaultRule } from './rule.js';
 /** How a release is routed: frozen with it, so a rollback routes exactly as before. */
 export interface RoutingSpec {
   rule: string;
+  /** The target router's own priority label, if it had one (else Traefik's default: the rule's length). */
+  priority?: number;
   servicePaths: string[];
   port: number;
   entrypoints: string[];
@@ -73,6 +75,7 @@ export function freezeRelease(input: FreezeInput): Frozen {
   const adopted = adoptTraefikLabels(service.labels);
   const routing: RoutingSpec = {
     rule: input.rule ?? adopted.rule ?? defaultRule(input.app),
+    ...(input.rule === undefined && adopted.priority !== undefined ? { priority: adopted.priority } : {}),
     servicePaths: input.servicePaths,
     port: input.port ?? labelPort(target, adopted.port) ?? singleExposedPort(target, service),
     entrypoints: adopted.entrypoints ?? [input.entrypoint],

@@ -17,7 +17,9 @@ export function renderSideProject(config: ComposeConfig, app: string, sideTarget
     services[name] = {
       ...service,
       depends_on: Object.keys(dependsOn).length ? dependsOn : undefined,
-      labels: { ...service.labels, [LABEL.managed]: 'true', [LABEL.app]: app, [LABEL.role]: 'side' },
+      // A Traefik with exposedByDefault=true would route every container it
+      // sees: a side target is routed only if its own labels ask for it.
+      labels: { 'traefik.enable': 'false', ...service.labels, [LABEL.managed]: 'true', [LABEL.app]: app, [LABEL.role]: 'side' },
     };
     if (!services[name]!.depends_on) delete services[name]!.depends_on;
     for (const key of Object.keys(service.networks ?? { default: null })) networks[key] = externalOf(config.networks?.[key], `${config.name}_${key}`);

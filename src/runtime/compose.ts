@@ -51,8 +51,12 @@ export class ComposeCli {
   }
 
   /** Creates or updates a rendered project; compose recreates only what changed. */
-  async up(spec: ComposeConfig, options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean } = {}): Promise<void> {
+  async up(
+    spec: ComposeConfig,
+    options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean; stopTimeoutSeconds?: number } = {},
+  ): Promise<void> {
     const args = ['--project-name', spec.name, '-f', '-', 'up', '-d', '--remove-orphans', '--pull', 'missing'];
+    if (options.stopTimeoutSeconds !== undefined) args.push('--timeout', String(options.stopTimeoutSeconds));
     if (options.noRecreate) args.push('--no-recreate');
     if (options.scale) args.push('--scale', `${options.scale.service}=${options.scale.count}`);
     if (options.wait) args.push('--wait', ...(options.waitTimeoutSeconds ? ['--wait-timeout', String(options.waitTimeoutSeconds)] : []));

@@ -5,11 +5,13 @@ export interface RouterView {
   name: string;
   status: string;
   rule: string;
+  /** As configured; 0 when the router sets none (Traefik then ranks it by its rule's length). */
   priority: number;
   service: string;
   entryPoints: string[];
   middlewares: string[];
   error: string[];
+  ruleSyntax?: string;
 }
 
 export interface ServiceView {
@@ -18,34 +20,53 @@ export interface ServiceView {
   serverStatus: Record<string, string>;
 }
 
+/** A URL as it may be shown: without the password of basic auth (`http://ops:***@host`). */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password && !parsed.username) return url;
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
 /** Traefik's API, read only: what Traefik actually routes right now. */
 export class TraefikApi {
   private readonly http: Got;
+  /** The API's address as messages show it (no password). */
+  readonly shownUrl: string;
 
-  constructor(readonly baseUrl: string) {
-    this.http = got.extend({ prefixUrl: baseUrl, timeout: { request: 3000 }, retry: { limit: 0 }, throwHttpErrors: false });
+  constructor(readonly baseUrl: string, private readonly metricsUrl = `${baseUrl}/metrics`) {
+    this.shownUrl = displayUrl(baseUrl);
+    // Basic auth given in the URL (http://user:pass@host:port) is sent by got.
+    this.http = got.extend({ timeout: { request: 3000 }, retry: { limit: 0 }, throwHttpErrors: false });
   }
 
   /** Fails with exit 4 and the address when the API does not answer. */
   async version(): Promise<string> {
     const body = await this.getJson<{ Version?: string }>('api/version');
-    if (!body?.Version) throw unreachableError(`Traefik API at ${this.baseUrl} gave no version`, 'is --traefik-api the API entrypoint of Traefik v3 (api.insecure or a router to api@internal)?');
+    if (!body?.Version) throw unreachableError(`Traefik API at ${this.shownUrl} gave no version`, 'is --traefik-api the API entrypoint of Traefik v3 (api.insecure or a router to api@internal)?');
     return body.Version;
   }
 
   async router(name: string): Promise<RouterView | undefined> {
     const raw = await this.getJson<Record<string, any>>(`api/http/routers/${encodeURIComponent(name)}`);
-    if (!raw) return undefined;
-    return {
-      name: raw.name,
-      status: raw.status,
-      rule: raw.rule,
-      priority: Number(raw.priority ?? 0),
-      service: raw.service,
-      entryPoints: raw.entryPoints ?? [],
-      middlewares: raw.middlewares ?? [],
-      error: raw.error ?? [],
-    };
+    return raw ? routerView(raw) : undefined;
+  }
+
+  /** Every HTTP router Traefik has, of every provider (the API pages them). */
+  async routers(): Promise<RouterView[]> {
+    const all: RouterView[] = [];
+    for (let page = 1; page < 1000; page++) {
+      const response = await this.request(`api/http/routers?per_page=500&page=${page}`);
+      if (response.statusCode !== 200) throw this.answered(response.statusCode, 'api/http/routers');
+      all.push(...(JSON.parse(response.body) as Record<string, any>[]).map(routerView));
+      const next = Number(response.headers['x-next-page'] ?? 1);
+      if (!(next > page)) break;
+    }
+    return all;
   }
 
   async service(name: string): Promise<ServiceView | undefined> {
@@ -55,31 +76,51 @@ export class TraefikApi {
     return { name: raw.name, servers: servers.map((s) => s.url), serverStatus: raw.serverStatus ?? {} };
   }
 
-  /** Prometheus text from the metrics endpoint, or undefined where disabled. */
+  /** Prometheus text from the metrics endpoint, or undefined where it does not answer (off, or elsewhere). */
   async metrics(): Promise<string | undefined> {
-    const response = await this.request('metrics');
-    return response.statusCode === 200 ? response.body : undefined;
+    try {
+      const response = await this.http.get(this.metricsUrl);
+      return response.statusCode === 200 ? response.body : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async getJson<T>(path: string): Promise<T | undefined> {
     const response = await this.request(path);
     if (response.statusCode === 404) return undefined;
-    if (response.statusCode !== 200) {
-      throw unreachableError(`Traefik API ${this.baseUrl}/${path} answered ${response.statusCode}`, 'check --traefik-api');
-    }
+    if (response.statusCode !== 200) throw this.answered(response.statusCode, path);
     return JSON.parse(response.body) as T;
+  }
+
+  private answered(status: number, path: string) {
+    const hint = status === 401 || status === 403 ? 'the API asks for credentials: give them in the URL, e.g. BG_TRAEFIK_API=http://user:password@host:port' : 'check --traefik-api';
+    return unreachableError(`Traefik API ${this.shownUrl}/${path} answered ${status}`, hint);
   }
 
   private async request(path: string) {
     try {
-      return await this.http.get(path);
+      return await this.http.get(`${this.baseUrl}/${path}`);
     } catch (error) {
       const code = error instanceof RequestError ? error.code : String(error);
       throw unreachableError(
-        `Traefik API at ${this.baseUrl} is unreachable (${code})`,
+        `Traefik API at ${this.shownUrl} is unreachable (${code})`,
         'start Traefik (`bluegreen proxy up`) or point --traefik-api / BG_TRAEFIK_API at its API',
-        error,
       );
     }
   }
+}
+
+function routerView(raw: Record<string, any>): RouterView {
+  return {
+    name: raw.name,
+    status: raw.status,
+    rule: raw.rule ?? '',
+    priority: Number(raw.priority ?? 0),
+    service: raw.service,
+    entryPoints: raw.entryPoints ?? [],
+    middlewares: raw.middlewares ?? [],
+    error: raw.error ?? [],
+    ...(raw.ruleSyntax ? { ruleSyntax: String(raw.ruleSyntax) } : {}),
+  };
 }

@@ -1,59 +1,90 @@
-import got from 'got';
 import { BgError, ExitCode } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { COLOUR_HEADER } from '../plan/names.js';
-import { probeRequest } from '../plan/rule.js';
+import { formatStatuses, statusAccepted, type ProbeRequest, type StatusRange } from '../plan/probe.js';
+import { certificateError, isCertificateError, type Entrypoint, type EntrypointAnswer } from '../runtime/entrypoint.js';
 import { retryUntil, type Deadline } from './retry.js';
 
 export interface EndToEndWait {
-  traefikUrl: string;
-  rule: string;
+  entrypoint: Entrypoint;
+  probe: ProbeRequest;
+  statuses: StatusRange[];
   colour: Colour;
   /** Send the colour header (the preview route) or not (the live route). */
   preview: boolean;
   /** Consecutive answers from the colour needed. */
   times: number;
   deadline: Deadline;
+  /**
+   * How long answers may stay wrong before the wait fails. It starts once
+   * Traefik's API shows the route, and the API is built in the same reload
+   * as the routing: an answer still wrong after a few seconds (another
+   * router's 404, a redirect) will not become right by waiting.
+   */
+  wrongForMs?: number;
 }
+
+export const WRONG_ANSWER_MS = 3000;
 
 /**
  * Asks through Traefik's entrypoint, as a user would, until `times`
- * consecutive answers carry X-Bluegreen-Color naming the expected colour.
+ * consecutive answers carry X-Bluegreen-Color naming the expected colour
+ * with a status that counts as answered.
  */
 export async function waitAnsweredBy(wait: EndToEndWait): Promise<void> {
-  const { host, path } = probeRequest(wait.rule);
-  const headers: Record<string, string> = host ? { host } : {};
-  if (wait.preview) headers[COLOUR_HEADER] = wait.colour;
+  const extra: Record<string, string> = wait.preview ? { [COLOUR_HEADER]: wait.colour } : {};
+  const wrongForMs = wait.wrongForMs ?? WRONG_ANSWER_MS;
   let streak = 0;
   let lastSeen = 'no answer yet';
+  let wrongSince: number | undefined;
+  const failure = (why: string) =>
+    new BgError(
+      `${describeRequest(wait)} is not answered by ${wait.colour}: ${why}`,
+      ExitCode.failedReverted,
+      hintFor(lastSeen, wait),
+    );
   await retryUntil(
     async () => {
+      let answer: EntrypointAnswer;
       try {
-        const response = await got(`${wait.traefikUrl}${path}`, {
-          headers,
-          throwHttpErrors: false,
-          retry: { limit: 0 },
-          timeout: { request: 5000 },
-          followRedirect: false,
-        });
-        const colour = response.headers[COLOUR_HEADER.toLowerCase()];
-        lastSeen = `${response.statusCode}${colour ? ` from ${colour}` : ' without a colour header'}`;
-        streak = colour === wait.colour && response.statusCode < 500 ? streak + 1 : 0;
+        answer = await wait.entrypoint.request(wait.probe, extra);
       } catch (error) {
+        if (isCertificateError(error)) throw certificateError(wait.entrypoint.url, wait.probe.host, error);
         lastSeen = (error as { code?: string }).code ?? String(error);
         streak = 0;
+        return undefined;
       }
-      return streak >= wait.times ? true : undefined;
+      const colour = answer.headers[COLOUR_HEADER.toLowerCase()];
+      const right = colour === wait.colour && statusAccepted(answer.status, wait.statuses);
+      lastSeen = describeAnswer(answer, colour);
+      if (right) {
+        streak += 1;
+        wrongSince = undefined;
+        return streak >= wait.times ? true : undefined;
+      }
+      streak = 0;
+      wrongSince ??= Date.now();
+      if (Date.now() - wrongSince >= wrongForMs) throw failure(`for ${(wrongForMs / 1000).toFixed(1)}s after Traefik's API showed the route, the answer was ${lastSeen}`);
+      return undefined;
     },
-    {
-      deadline: wait.deadline,
-      intervalMs: 50,
-      onTimeout: () =>
-        new BgError(
-          `${wait.traefikUrl}${path}${host ? ` (Host ${host})` : ''}${wait.preview ? ` with ${COLOUR_HEADER}: ${wait.colour}` : ''} is not answered by ${wait.colour} (last: ${lastSeen})`,
-          ExitCode.failedReverted,
-          'check --traefik-url (Traefik\'s entrypoint) and --rule',
-        ),
-    },
+    { deadline: wait.deadline, intervalMs: 50, onTimeout: () => failure(`last: ${lastSeen}`) },
   );
+}
+
+function describeRequest(wait: EndToEndWait): string {
+  const { probe } = wait;
+  return `${probe.method === 'GET' ? '' : `${probe.method} `}${wait.entrypoint.url}${probe.path}${probe.host ? ` (Host ${probe.host})` : ''}${wait.preview ? ` with ${COLOUR_HEADER}: ${wait.colour}` : ''}`;
+}
+
+function describeAnswer(answer: EntrypointAnswer, colour: string | string[] | undefined): string {
+  const from = colour ? `from ${colour}` : 'without a colour header (not a bluegreen router)';
+  const location = answer.status >= 300 && answer.status < 400 && answer.headers.location ? ` redirecting to ${answer.headers.location}` : '';
+  return `${answer.status} ${from}${location}`;
+}
+
+function hintFor(lastSeen: string, wait: EndToEndWait): string {
+  if (/redirecting to https:/.test(lastSeen)) return 'this entrypoint redirects to TLS: point --traefik-url at the https:// entrypoint the app is routed on';
+  if (/without a colour header/.test(lastSeen)) return 'another router answers this request: check --traefik-url, --rule, and --probe-host / --probe-path for rules without a plain Host or Path';
+  if (/^\d{3} from/.test(lastSeen)) return `the app answered with a status outside --probe-status ${formatStatuses(wait.statuses)}: set --probe-path or --probe-status`;
+  return "check --traefik-url (Traefik's entrypoint) and --rule";
 }

@@ -38,6 +38,7 @@ test('a router with TLS, a redirecting http router, a service and middlewares: a
   });
   assert.deepEqual(adopted, {
     rule: 'Host(`shop.example.com`)',
+    priority: 10,
     port: 8080,
     entrypoints: ['websecure', 'web2'],
     middlewares: ['auth@docker', 'compress'],

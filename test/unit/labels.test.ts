@@ -23,6 +23,8 @@ const previewBlue = {
   'io.bluegreen.image': 'shop:1.2',
   'io.bluegreen.routing': 'preview',
   'io.bluegreen.generation': '',
+  'io.bluegreen.base-priority': '22',
+  'io.bluegreen.excludes': '',
 };
 
 test('preview mode: the preview router only, with the colour header and retry middlewares', () => {
@@ -68,6 +70,8 @@ test('green: every name carries the colour, so the two colours never share a Tra
     'io.bluegreen.image': 'shop:1.2',
     'io.bluegreen.routing': 'live',
     'io.bluegreen.generation': '1',
+    'io.bluegreen.base-priority': '22',
+    'io.bluegreen.excludes': '',
   });
   const blue = colourLabels(sampleRelease(), 'blue', { kind: 'live', generation: 1 }, 'edge_net');
   const traefikObjects = (labels: Record<string, string>) =>
@@ -133,4 +137,19 @@ test("the target's own middlewares are defined again per colour, and its routers
   assert.equal(labels['traefik.http.middlewares.shop-green-stamp.headers.customresponseheaders.X-Shop'], 'v2');
   assert.equal(labels['traefik.http.middlewares.stamp.headers.customresponseheaders.X-Shop'], undefined, 'never under the shared name');
   assert.equal(labels['traefik.http.routers.shop-green-live.middlewares'], 'shop-green-retry@docker,shop-green-header@docker,shop-green-stamp@docker,auth@file');
+});
+
+test('the team routers a colour leaves alone narrow both its routers, are recorded, and every $ is escaped for compose', async () => {
+  const { colourLabels, excludesOf } = await import('../../src/plan/labels.js');
+  const { sampleRelease: testRelease } = await import('./release-fixture.js');
+  const release = testRelease({ routing: { ...testRelease().routing, rule: 'HostRegexp(`^shop\\.test$`)' } });
+  const exclude = [{ name: 'api@docker', rule: 'Host(`shop.test`) && PathPrefix(`/api$`)' }];
+  const labels = colourLabels(release, 'blue', { kind: 'live', generation: 2, exclude }, 'traefik_webgateway');
+  const narrowed = '(HostRegexp(`^shop\\.test$$`)) && !(Host(`shop.test`) && PathPrefix(`/api$$`))';
+  assert.equal(labels['traefik.http.routers.shop-blue-live.rule'], narrowed);
+  assert.equal(labels['traefik.http.routers.shop-blue-preview.rule'], `(${narrowed}) && Header(\`X-Bluegreen-Color\`, \`blue\`)`);
+  const unescaped = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.replace(/\$\$/g, '$')]));
+  assert.deepEqual(excludesOf(unescaped), exclude);
+  assert.deepEqual(excludesOf({}), []);
+  assert.deepEqual(excludesOf({ 'io.bluegreen.excludes': 'not json' }), []);
 });

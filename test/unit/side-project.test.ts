@@ -42,11 +42,11 @@ test('the side project: <app>-side, the side targets labelled, depends_on kept o
           { type: 'bind', source: '/srv/init', target: '/docker-entrypoint-initdb.d' },
           { type: 'volume', target: '/anonymous' },
         ],
-        labels: { 'com.example.backup': 'daily', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.role': 'side' },
+        labels: { 'traefik.enable': 'false', 'com.example.backup': 'daily', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.role': 'side' },
       },
       cache: {
         image: 'redis:7',
-        labels: { 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.role': 'side' },
+        labels: { 'traefik.enable': 'false', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.role': 'side' },
       },
     },
     networks: {

@@ -48,6 +48,12 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       BG_DRAIN: '5s',
       BG_SCALE: '+1',
       BG_WAIT_LOCK: '30s',
+      BG_TRAEFIK_INSECURE: 'true',
+      BG_TRAEFIK_CA: '/etc/ca.pem',
+      BG_TRAEFIK_METRICS: 'http://traefik:8082/metrics',
+      BG_PROBE_PATH: '/health',
+      BG_PROBE_HOST: 'a.shop.test',
+      BG_PROBE_STATUS: '200-399',
     }),
     {
       files: ['a.yml', 'b.yml'],
@@ -68,6 +74,12 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       drain: '5s',
       scale: '+1',
       waitLock: '30s',
+      traefikInsecure: 'true',
+      traefikCa: '/etc/ca.pem',
+      traefikMetrics: 'http://traefik:8082/metrics',
+      probePath: '/health',
+      probeHost: 'a.shop.test',
+      probeStatus: '200-399',
     },
   );
 });
@@ -112,6 +124,12 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
       'drain: 5s',
       'scale: 3',
       'wait_lock: 30s',
+      'traefik_insecure: true',
+      'traefik_ca: certs/ca.pem',
+      'traefik_metrics: http://traefik:8082/metrics',
+      'probe_path: /health',
+      'probe_host: a.shop.test',
+      'probe_status: 200',
       '',
     ].join('\n'),
   );
@@ -134,6 +152,12 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
     drain: '5s',
     scale: '3',
     waitLock: '30s',
+    traefikInsecure: 'true',
+    traefikCa: join(dir, 'certs', 'ca.pem'),
+    traefikMetrics: 'http://traefik:8082/metrics',
+    probePath: '/health',
+    probeHost: 'a.shop.test',
+    probeStatus: '200',
   });
 });
 

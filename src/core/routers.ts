@@ -1,0 +1,52 @@
+import { basePriority } from '../plan/labels.js';
+import { atDocker, LABEL, liveRouter, previewRouter } from '../plan/names.js';
+import type { Release } from '../plan/release.js';
+import { liveRule } from '../plan/rule.js';
+import { defaultPriority, exclusionsFor, type Exclusions, type OwnRoute, type RouterFact } from '../plan/shadowing.js';
+import { COLOURS, isColour } from '../plan/colour.js';
+import type { Context } from './context.js';
+
+/** The target's own route, as plan/shadowing.ts compares the team's routers with it. */
+export function ownRoute(ctx: Context, release: Release): OwnRoute {
+  const ours = new Set(COLOURS.flatMap((colour) => [liveRouter(ctx.app, colour), previewRouter(ctx.app, colour)].map(atDocker)));
+  return {
+    rule: liveRule(release.routing.rule, release.routing.servicePaths),
+    priority: basePriority(release.routing),
+    entryPoints: release.routing.entrypoints,
+    ownRouters: (name) => ours.has(name),
+  };
+}
+
+/**
+ * Every HTTP router Traefik has, each with the priority it had before
+ * bluegreen: another bluegreen app's live router counts with its own rule's
+ * priority (from its containers' labels), and preview routers (reached only
+ * with the colour header) are left out.
+ */
+export async function routerFacts(ctx: Context): Promise<RouterFact[]> {
+  const [routers, managed] = await Promise.all([ctx.traefik.routers(), ctx.docker.containers({ [LABEL.managed]: 'true', [LABEL.colour]: '' })]);
+  const bluegreen = new Map<string, number | 'preview'>();
+  for (const container of managed) {
+    const app = container.labels[LABEL.app];
+    const colour = container.labels[LABEL.colour];
+    const base = Number(container.labels[LABEL.basePriority]);
+    if (!app || !isColour(colour)) continue;
+    bluegreen.set(atDocker(previewRouter(app, colour)), 'preview');
+    if (Number.isFinite(base) && base > 0) bluegreen.set(atDocker(liveRouter(app, colour)), base);
+  }
+  return routers.flatMap((router): RouterFact[] => {
+    const known = bluegreen.get(router.name);
+    if (known === 'preview') return [];
+    const priority = typeof known === 'number' ? known : router.priority || defaultPriority(router.rule);
+    return [{ name: router.name, rule: router.rule, priority, entryPoints: router.entryPoints, status: router.status, ruleSyntax: router.ruleSyntax }];
+  });
+}
+
+/** The team's routers a colour of this release must leave alone, read from Traefik now. */
+export async function currentExclusions(ctx: Context, release: Release): Promise<Exclusions> {
+  const found = exclusionsFor(await routerFacts(ctx), ownRoute(ctx, release));
+  for (const router of found.cannot) {
+    ctx.out.warn(`${router.name} wins over ${ctx.app}'s own router, but ${router.why}: bluegreen's live router shadows it; give it a priority above 1000000000 or a v3 rule`);
+  }
+  return found;
+}

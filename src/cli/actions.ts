@@ -122,8 +122,9 @@ export async function scaleCommand(options: Options): Promise<void> {
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
   const result = await runLocked(ctx, 'scale', (note) => scaleLive(ctx, note, options.scale));
-  ctx.out.result(`${result.colour} scaled from ${result.from} to ${result.to} in ${formatDuration(Date.now() - started)}`, {
-    command: 'scale', outcome: 'ok', colour: result.colour, from: result.from, to: result.to, elapsed_ms: Date.now() - started,
+  const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
+  ctx.out.result(`${result.colour} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
+    command: 'scale', outcome: 'ok', colour: result.colour, from: result.from, to: result.to, moved_from: result.movedFrom, elapsed_ms: Date.now() - started,
   });
 }
 

@@ -6,7 +6,7 @@ import { Deadline, retryUntil } from '../waiting/retry.js';
 
 /**
  * Run before every command that changes anything: an earlier command may
- * have been killed half-way. Replicas a scale-down left paused are resumed,
+ * have been killed half-way. Replicas a revert left paused are resumed,
  * and the store is rebuilt from the containers where it disagrees with them.
  * Reality is the truth; the store records intent.
  */
@@ -14,7 +14,7 @@ export async function reconcile(ctx: Context): Promise<void> {
   const paused = (await ctx.docker.containers({ [LABEL.app]: ctx.app })).filter((c) => c.state === 'paused');
   for (const container of paused) {
     await ctx.docker.unpause(container.id);
-    ctx.out.warn(`resumed ${container.name}, left paused by an interrupted scale`);
+    ctx.out.warn(`resumed ${container.name}, left paused by an interrupted command`);
   }
   // A healthcheck that ran while it was paused timed out: wait for the next
   // one to pass before anything counts on it (bounded; a replica that stays

@@ -65,7 +65,7 @@ const points: { name: string; args: string[]; at: (e: any) => boolean; nth?: num
   { name: 'deploy, while stop-old stops', args: ['deploy'], at: step('stop') },
   { name: 'deploy (consul store), while switch recreates', args: ['deploy', '--state', 'consul'], at: step('start'), nth: 2, store: 'consul' },
   { name: 'rollback, while it starts the old release', args: ['rollback'], at: step('start') },
-  { name: 'scale -1, while replicas are out of Traefik', args: ['scale', '-1'], at: step('detach') },
+  { name: 'scale -1, while the other colour starts with fewer replicas', args: ['scale', '-1'], at: step('start') },
   { name: 'scale +1, while new replicas start', args: ['scale', '+1'], at: step('scale') },
 ];
 
@@ -89,7 +89,7 @@ for (const point of points) {
   });
 }
 
-test('a replica left paused (a scale-down killed mid-way) is resumed by the next command; requests wait, none fail', async () => {
+test('a replica left paused (a revert killed while taking a colour out of Traefik) is resumed by the next command; requests wait, none fail', async () => {
   const { docker } = await import('../support/containers.js');
   const live = await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, 'io.bluegreen.routing=live'] } });
   assert.ok(live.length >= 1, 'a live replica to pause');
@@ -98,7 +98,7 @@ test('a replica left paused (a scale-down killed mid-way) is resumed by the next
   const next = await app.run(['scale', '+1']);
   const result = await load.stop();
   assert.equal(next.code, 0, show(next));
-  assert.match(next.stderr, /warning: resumed .*left paused by an interrupted scale/);
+  assert.match(next.stderr, /warning: resumed .*left paused by an interrupted command/);
   assert.equal((await docker.getContainer(live[0]!.Id).inspect()).State.Status, 'running');
   assert.equal(result.non2xx.length + result.errors.length, 0, describeLoad(result));
   console.log(`paused replica resumed by the next command: ${describeLoad(result)}`);

@@ -39,21 +39,22 @@ test('seed 002, step by step', async () => {
   assert.equal(await running('green'), 3);
 
   // ./docker-flow --scale="-1" --flow=scale --flow=proxy
+  // (a scale-down moves live to the other colour with the new count: see scale.ts)
   const descaled = await app.run(['flow', '--scale=-1', '--flow=scale', '--flow=proxy']);
   assert.equal(descaled.code, 0, show(descaled));
-  assert.equal(await running('green'), 2);
+  assert.deepEqual([await running('blue'), await running('green')], [2, 0]);
 
   // ./docker-flow --flow=deploy : the new release runs beside the old, with its count; users still see the old
   const tested = await app.run(['flow', '--flow=deploy'], { RELEASE: 'v3' });
   assert.equal(tested.code, 0, show(tested));
   assert.deepEqual([await running('blue'), await running('green')], [2, 2]);
   assert.equal((await ask(app.host, '/demo')).release, 'v2');
-  assert.equal((await ask(app.host, '/demo', { 'X-Bluegreen-Color': 'blue' })).release, 'v3', 'the new release can be tested before the switch');
+  assert.equal((await ask(app.host, '/demo', { 'X-Bluegreen-Color': 'green' })).release, 'v3', 'the new release can be tested before the switch');
 
   // ./docker-flow --flow=proxy --flow=stop-old
   const finish = await app.run(['flow', '--flow=proxy', '--flow=stop-old']);
   assert.equal(finish.code, 0, show(finish));
-  assert.deepEqual([await running('blue'), await running('green')], [2, 0]);
+  assert.deepEqual([await running('blue'), await running('green')], [0, 2]);
   assert.equal((await ask(app.host, '/demo')).release, 'v3');
 });
 
@@ -66,5 +67,5 @@ test('FLOW_* variables are read; blue_green: false and unknown steps are refused
   assert.match(inPlace.stderr, /blue_green: false/);
   const viaEnv = await app.run(['flow'], { FLOW: 'scale,proxy', FLOW_SCALE: '+1' });
   assert.equal(viaEnv.code, 0, show(viaEnv));
-  assert.equal(await running('blue'), 3);
+  assert.equal(await running('green'), 3);
 });

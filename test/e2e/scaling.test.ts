@@ -20,7 +20,7 @@ before(async () => {
 });
 after(() => app.destroy());
 
-test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed requests; Traefik shows 3, 2, then 2 servers', async () => {
+test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed requests; Traefik shows 3, then 2 (in the other colour), then 2 servers', async () => {
   const load = new Load(app.host, { clients: 8 }).start();
   await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -31,14 +31,14 @@ test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed
 
   const down = await app.run(['scale', '-1', '--json']);
   assert.equal(down.code, 0, show(down));
-  assert.deepEqual([down.result?.from, down.result?.to], [3, 2]);
-  assert.equal(await serversOf('blue'), 2);
-  const names = (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, 'io.bluegreen.colour=blue'] } })).map((c) => c.Names[0]).sort();
-  assert.deepEqual(names, [`/${app.app}-blue-app-1`, `/${app.app}-blue-app-2`], 'the replica taken out of Traefik is the one removed');
+  assert.deepEqual([down.result?.from, down.result?.to, down.result?.colour, down.result?.moved_from], [3, 2, 'green', 'blue']);
+  assert.equal(await serversOf('green'), 2);
+  const running = async (colour: string) => (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } })).length;
+  assert.deepEqual([await running('blue'), await running('green')], [0, 2], 'blue was drained and stopped once green, with 2, was verified');
 
   const deploy = await app.run(['deploy', '--json'], { RELEASE: 'v2' });
   assert.equal(deploy.code, 0, show(deploy));
-  assert.equal(await serversOf('green'), 2, 'the new release starts with the live colour\'s count');
+  assert.equal(await serversOf('blue'), 2, 'the new release starts with the live colour\'s count');
 
   await new Promise((resolve) => setTimeout(resolve, 300));
   const result = await load.stop();

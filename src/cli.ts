@@ -5,6 +5,14 @@ import { BgError, ExitCode } from './errors.js';
 
 const json = process.argv.includes('--json');
 
+// A reader that went away (`bluegreen deploy --json | head`) must not stop a
+// deploy half-way: what cannot be written any more is dropped.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 /** The one place that turns errors into output and an exit code. */
 function report(error: unknown): number {
   if (error instanceof CommanderError) {

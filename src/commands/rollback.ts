@@ -1,6 +1,5 @@
 import type { Context } from '../core/context.js';
 import { promoteRelease } from '../core/promote.js';
-import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
@@ -16,9 +15,7 @@ import { loadRelease, type SwitchResult } from './switch.js';
  * live traffic stays where it was (exit 1).
  */
 export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: number }): Promise<SwitchResult & { from?: Colour }> {
-  await preflight(ctx);
-  const colours = await observeColours(ctx);
-  const state = await ctx.store.read();
+  const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
   const liveRelease = live ? colours[live].release : undefined;
   const number = options.to ?? state.previousLive;

@@ -37,8 +37,7 @@ export interface ScaleResult {
  */
 export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec | undefined): Promise<ScaleResult> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
-  await preflight(ctx);
-  const colours = await observeColours(ctx);
+  const { colours } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError(`no colour is live: nothing to scale ${formatScale(spec)}`, 'run `bluegreen deploy` first');
   const view = colours[live];

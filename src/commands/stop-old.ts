@@ -1,6 +1,5 @@
 import type { Context } from '../core/context.js';
 import { drain } from '../core/drain.js';
-import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
@@ -21,8 +20,7 @@ export interface StopOldResult {
  * not show the live colour's router winning: stopping would then cut traffic.
  */
 export async function stopOld(ctx: Context, note: HistoryNote, options: { remove: boolean }): Promise<StopOldResult> {
-  await preflight(ctx);
-  const colours = await observeColours(ctx);
+  const { colours } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError('no colour is live, so none is old', 'run `bluegreen deploy` first; `bluegreen down` removes everything');
   const old = otherColour(live);

@@ -2,7 +2,6 @@ import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { withdrawColour } from '../core/detach.js';
 import { launchColour, launchVerified } from '../core/launch.js';
-import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
@@ -27,9 +26,7 @@ export interface SwitchResult {
  * On failure the candidate goes back to preview only (exit 1).
  */
 export async function switchLive(ctx: Context, note: HistoryNote): Promise<SwitchResult> {
-  await preflight(ctx);
-  const colours = await observeColours(ctx);
-  const state = await ctx.store.read();
+  const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
   const colour = live ? otherColour(live) : (state.candidate?.colour ?? 'blue');
   const view = colours[colour];

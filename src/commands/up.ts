@@ -2,7 +2,6 @@ import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { resolveImage } from '../core/image.js';
 import { launchVerified, removeColour } from '../core/launch.js';
-import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { ensureSideTargets } from '../core/side-targets.js';
@@ -26,11 +25,9 @@ export interface UpResult {
  * the candidate is removed and the error says why (exit 1).
  */
 export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult> {
-  await preflight(ctx);
+  const { colours, state } = await preflight(ctx);
   const config = await ctx.userConfig();
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
-  const colours = await observeColours(ctx);
-  const state = await ctx.store.read();
   const live = liveColour(colours);
   const colour = candidateColour(live);
   await assertNotServingLive(ctx, colour);

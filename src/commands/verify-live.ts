@@ -1,5 +1,4 @@
 import type { Context } from '../core/context.js';
-import { observeColours } from '../core/observe.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
@@ -12,8 +11,7 @@ import { loadRelease } from './switch.js';
 
 /** Checks that Traefik routes the live colour to exactly its running containers. */
 export async function verifyLive(ctx: Context): Promise<{ colour: Colour; servers: number }> {
-  await preflight(ctx);
-  const colours = await observeColours(ctx);
+  const { colours } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError('no colour is live', 'run `bluegreen deploy` first');
   const release = await loadRelease(ctx, colours[live].release!);

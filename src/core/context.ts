@@ -5,12 +5,9 @@ import { usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
 import { Reporter } from '../output/reporter.js';
 import { ComposeCli } from '../runtime/compose.js';
-import { ConsulClient } from '../runtime/consul.js';
-import { ConsulStore } from '../runtime/consul-store.js';
-import { DockerEngine } from '../runtime/docker.js';
-import { FileStore } from '../runtime/file-store.js';
+import type { DockerEngine } from '../runtime/docker.js';
 import type { StateStore } from '../runtime/store.js';
-import { TraefikApi } from '../runtime/traefik-api.js';
+import type { TraefikApi } from '../runtime/traefik-api.js';
 import { Entrypoint } from '../runtime/entrypoint.js';
 
 export const entrypointOf = (options: Options) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem });
@@ -44,11 +41,13 @@ export async function createContext(options: Options, commandLine: string, needs
   const out = new Reporter(options.json);
   let resolved: ComposeConfig | undefined;
   let resolveError: unknown;
-  try {
-    resolved = await compose.resolve(options.files, options.cwd, options.project);
-  } catch (error) {
-    resolveError = error;
-  }
+  // `docker compose config` runs while the adapters' modules load (a third
+  // of the CLI's start-up is loading dockerode and got).
+  const resolving = compose.resolve(options.files, options.cwd, options.project).then(
+    (config) => void (resolved = config),
+    (error: unknown) => void (resolveError = error),
+  );
+  const [{ DockerEngine }, { TraefikApi }] = await Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-api.js'), resolving]);
   if (!resolved && (needs.composeFiles || !options.project)) {
     throw resolveError ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
   }
@@ -62,7 +61,7 @@ export async function createContext(options: Options, commandLine: string, needs
     compose,
     traefik: new TraefikApi(options.traefikApi, options.traefikMetrics),
     entrypoint: entrypointOf(options),
-    store: createStore(options, baseDir, app),
+    store: await createStore(options, baseDir, app),
     out,
     by,
     commandLine,
@@ -73,9 +72,11 @@ export async function createContext(options: Options, commandLine: string, needs
   };
 }
 
-function createStore(options: Options, baseDir: string, app: string): StateStore {
+async function createStore(options: Options, baseDir: string, app: string): Promise<StateStore> {
   if (options.state === 'consul') {
+    const [{ ConsulStore }, { ConsulClient }] = await Promise.all([import('../runtime/consul-store.js'), import('../runtime/consul.js')]);
     return new ConsulStore(new ConsulClient({ address: options.consulAddress, token: options.consulToken }), app);
   }
+  const { FileStore } = await import('../runtime/file-store.js');
   return new FileStore(baseDir, app);
 }

@@ -15,6 +15,7 @@ import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
 import { probeRequest } from '../plan/probe.js';
+import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
 
@@ -73,6 +74,19 @@ export async function verifyRoute(
     waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
 }
 
+/**
+ * A certificate that does not verify for the app's host will not verify
+ * later either: refused before anything is launched (exit 2). Any other
+ * outcome is for the end-to-end check to judge.
+ */
+async function assertCertificateVerifies(ctx: Context, release: Release): Promise<void> {
+  if (!ctx.entrypoint.secure) return;
+  const probe = probeRequest(liveRule(release.routing.rule, release.routing.servicePaths), ctx.options.probe);
+  await ctx.entrypoint.request(probe, {}, 3000).catch((error: unknown) => {
+    if (isCertificateError(error)) throw certificateError(ctx.entrypoint.url, probe.host, error);
+  });
+}
+
 /** Removes a colour that carries no live traffic (a failed candidate). */
 export async function removeColour(ctx: Context, colour: Colour): Promise<void> {
   await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
@@ -92,6 +106,7 @@ export interface Undo {
  */
 export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo): Promise<void> {
   const deadline = Deadline.after(ctx.options.timeoutMs);
+  await assertCertificateVerifies(ctx, release);
   try {
     const containers = await launchColour(ctx, release, colour, mode, count, deadline);
     await verifyRoute(ctx, release, colour, mode, containers, deadline);

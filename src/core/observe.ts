@@ -1,6 +1,7 @@
 import { COLOURS } from '../plan/colour.js';
 import { LABEL } from '../plan/names.js';
 import { summarise, type Colours } from '../plan/reality.js';
+import type { ContainerView } from '../runtime/docker.js';
 import type { Context } from './context.js';
 
 /** Both colours of the app as Docker shows them now. */
@@ -12,4 +13,10 @@ export async function observeColours(ctx: Context): Promise<Colours> {
     }),
   );
   return { blue: views[0]!, green: views[1]! };
+}
+
+/** Both colours from a listing of the app's containers (side targets carry no colour). */
+export function coloursOf(containers: ContainerView[]): Colours {
+  const [blue, green] = COLOURS.map((colour) => summarise(colour, containers.filter((c) => c.labels[LABEL.colour] === colour)));
+  return { blue: blue!, green: green! };
 }

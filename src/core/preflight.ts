@@ -2,7 +2,7 @@ import { certificateError, Entrypoint, isCertificateError } from '../runtime/ent
 import { probeRequest } from '../plan/probe.js';
 import { unreachableError, usageError } from '../errors.js';
 import type { Context } from './context.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, type Observed } from './reconcile.js';
 
 /**
  * What every changing command checks before it changes anything: the
@@ -10,17 +10,20 @@ import { reconcile } from './reconcile.js';
  * (exit 2); a failure here leaves everything as it was. Then whatever an
  * interrupted command left is reconciled.
  */
-export async function preflight(ctx: Context): Promise<void> {
-  await ctx.docker.ping();
-  await ctx.traefik.version();
-  await assertEntrypointAnswers(ctx);
-  if (!(await ctx.docker.networkExists(ctx.options.network))) {
-    throw usageError(
-      `the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`,
-      'start Traefik with `bluegreen proxy up`, or pass --network with the network your Traefik watches',
-    );
-  }
-  await reconcile(ctx);
+export async function preflight(ctx: Context): Promise<Observed> {
+  // Asked at once; the first failure in this order is the one reported.
+  const checks = await Promise.allSettled([ctx.docker.ping(), ctx.traefik.version(), assertEntrypointAnswers(ctx), assertNetwork(ctx)]);
+  const failed = checks.find((check) => check.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return reconcile(ctx);
+}
+
+async function assertNetwork(ctx: Context): Promise<void> {
+  if (await ctx.docker.networkExists(ctx.options.network)) return;
+  throw usageError(
+    `the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`,
+    'start Traefik with `bluegreen proxy up`, or pass --network with the network your Traefik watches',
+  );
 }
 
 /**

@@ -1,7 +1,9 @@
 import { LABEL } from '../plan/names.js';
 import { drift, reconciledState } from '../plan/reality.js';
 import type { Context } from './context.js';
-import { observeColours } from './observe.js';
+import { coloursOf, observeColours } from './observe.js';
+import type { Colours } from '../plan/reality.js';
+import type { AppState } from '../plan/state.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 
 /**
@@ -10,8 +12,9 @@ import { Deadline, retryUntil } from '../waiting/retry.js';
  * and the store is rebuilt from the containers where it disagrees with them.
  * Reality is the truth; the store records intent.
  */
-export async function reconcile(ctx: Context): Promise<void> {
-  const paused = (await ctx.docker.containers({ [LABEL.app]: ctx.app })).filter((c) => c.state === 'paused');
+export async function reconcile(ctx: Context): Promise<Observed> {
+  const [all, stored] = await Promise.all([ctx.docker.containers({ [LABEL.app]: ctx.app }), ctx.store.read()]);
+  const paused = all.filter((c) => c.state === 'paused');
   for (const container of paused) {
     await ctx.docker.unpause(container.id);
     ctx.out.warn(`resumed ${container.name}, left paused by an interrupted command`);
@@ -20,11 +23,18 @@ export async function reconcile(ctx: Context): Promise<void> {
   // one to pass before anything counts on it (bounded; a replica that stays
   // unhealthy is then what the command's own waits report).
   if (paused.length) await waitResumedHealthy(ctx, paused.map((c) => c.id));
-  const [colours, state] = await Promise.all([observeColours(ctx), ctx.store.read()]);
-  const found = drift(state, colours);
-  if (found.length === 0) return;
+  const colours = paused.length ? await observeColours(ctx) : coloursOf(all);
+  const found = drift(stored, colours);
+  if (found.length === 0) return { colours, state: stored };
   ctx.out.warn(`the store disagreed with Docker (${found.join('; ')}): reconciled from the containers`);
-  await ctx.store.update((current) => reconciledState(current, colours, new Date().toISOString()));
+  const state = await ctx.store.update((current) => reconciledState(current, colours, new Date().toISOString()));
+  return { colours, state };
+}
+
+/** Both colours and the store, as a command starts from them. */
+export interface Observed {
+  colours: Colours;
+  state: AppState;
 }
 
 async function waitResumedHealthy(ctx: Context, ids: string[]): Promise<void> {

@@ -24,12 +24,12 @@ export function ownRoute(ctx: Context, release: Release): OwnRoute {
  * with the colour header) are left out.
  */
 export async function routerFacts(ctx: Context): Promise<RouterFact[]> {
-  const [routers, managed] = await Promise.all([ctx.traefik.routers(), ctx.docker.containers({ [LABEL.managed]: 'true', [LABEL.colour]: '' })]);
+  const [routers, managed] = await Promise.all([ctx.traefik.routers(), ctx.docker.runningLabels({ [LABEL.managed]: 'true', [LABEL.colour]: '' })]);
   const bluegreen = new Map<string, number | 'preview'>();
-  for (const container of managed) {
-    const app = container.labels[LABEL.app];
-    const colour = container.labels[LABEL.colour];
-    const base = Number(container.labels[LABEL.basePriority]);
+  for (const labels of managed) {
+    const app = labels[LABEL.app];
+    const colour = labels[LABEL.colour];
+    const base = Number(labels[LABEL.basePriority]);
     if (!app || !isColour(colour)) continue;
     bluegreen.set(atDocker(previewRouter(app, colour)), 'preview');
     if (Number.isFinite(base) && base > 0) bluegreen.set(atDocker(liveRouter(app, colour)), base);

@@ -66,6 +66,13 @@ export class DockerEngine {
     return views.filter((v): v is ContainerView => v !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The labels of the running containers carrying the given labels: one call, no inspection. */
+  async runningLabels(labels: Record<string, string>): Promise<Record<string, string>[]> {
+    const filters = { label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) };
+    const found = await engine('list containers', () => this.docker.listContainers({ filters }));
+    return found.map((c) => c.Labels ?? {});
+  }
+
   async inspect(id: string): Promise<ContainerView> {
     const info = await this.docker.getContainer(id).inspect();
     const healthLog = info.State.Health?.Log ?? [];

@@ -30,7 +30,7 @@ export async function waitHealthy(docker: DockerEngine, wait: HealthWait): Promi
     },
     {
       deadline: wait.deadline,
-      intervalMs: 150,
+      intervalMs: 50,
       onTimeout: () =>
         new BgError(
           `${wait.what}: not healthy after ${formatDuration(Date.now() - started)} (${describe(last, wait.count)})`,

@@ -46,7 +46,7 @@ export async function waitRouted(api: TraefikApi, wait: RouteWait): Promise<void
     },
     {
       deadline: wait.deadline,
-      intervalMs: 100,
+      intervalMs: 25,
       onTimeout: () =>
         new BgError(
           `Traefik does not route ${wait.router} as expected (${seen}; expected priority ${wait.priority}, servers [${expected.join(', ')}])`,

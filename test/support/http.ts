@@ -8,14 +8,22 @@ export interface Answer {
   error?: string;
 }
 
-/** One request through the test Traefik's entrypoint, never throwing. */
-export async function ask(host: string, path = '/', headers: Record<string, string> = {}, timeoutMs = 5000): Promise<Answer> {
+/** Another entrypoint than the test Traefik's: https:// is asked with SNI = host, verified with `ca` when given. */
+export interface Through {
+  baseUrl: string;
+  ca?: string;
+}
+
+/** One request through the test Traefik's entrypoint (or `through` another), never throwing. */
+export async function ask(host: string, path = '/', headers: Record<string, string> = {}, timeoutMs = 5000, through?: Through): Promise<Answer> {
   try {
-    const response = await got(`${TEST_TRAEFIK_URL}${path}`, {
+    const secure = through?.baseUrl.startsWith('https:');
+    const response = await got(`${through?.baseUrl ?? TEST_TRAEFIK_URL}${path}`, {
       headers: { host, ...headers },
       throwHttpErrors: false,
       retry: { limit: 0 },
       timeout: { request: timeoutMs },
+      ...(secure ? { https: { rejectUnauthorized: Boolean(through?.ca), certificateAuthority: through?.ca } } : {}),
     });
     let release: string | undefined;
     try {

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import { TEST_HTTP_PORT } from './ports.js';
 
 export interface Sample {
@@ -27,9 +28,20 @@ export class Load {
   private stopped = false;
   private readonly samples: Sample[] = [];
   private running: Promise<void>[] = [];
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly agent: http.Agent;
+  private readonly target: { port: number; secure: boolean };
 
-  constructor(private readonly host: string, private readonly options: { clients?: number; path?: string; maxMs?: number } = {}) {}
+  /**
+   * `baseUrl` sends the load to another entrypoint than the test Traefik's:
+   * over https:// with SNI = host, the certificate verified with `ca` when given.
+   */
+  constructor(private readonly host: string, private readonly options: { clients?: number; path?: string; maxMs?: number; baseUrl?: string; ca?: string } = {}) {
+    const base = new URL(options.baseUrl ?? `http://127.0.0.1:${TEST_HTTP_PORT}`);
+    this.target = { port: Number(base.port), secure: base.protocol === 'https:' };
+    this.agent = this.target.secure
+      ? new https.Agent({ keepAlive: true, maxSockets: 64, servername: host, ca: options.ca, rejectUnauthorized: Boolean(options.ca) })
+      : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  }
 
   start(): this {
     const deadline = Date.now() + (this.options.maxMs ?? 120_000);
@@ -49,7 +61,8 @@ export class Load {
   private ask(): Promise<Sample> {
     const startedAt = Date.now();
     return new Promise((resolve) => {
-      const request = http.get({ host: '127.0.0.1', port: TEST_HTTP_PORT, path: this.options.path ?? '/', headers: { host: this.host }, agent: this.agent, timeout: 10_000 }, (response) => {
+      const get = this.target.secure ? https.get : http.get;
+      const request = get({ host: '127.0.0.1', port: this.target.port, path: this.options.path ?? '/', headers: { host: this.host }, agent: this.agent, timeout: 10_000 }, (response) => {
         let body = '';
         response.on('data', (chunk) => (body += chunk));
         response.on('end', () => {

@@ -13,6 +13,7 @@ import { ask } from '../support/http.js';
 import { removeSuite } from '../support/containers.js';
 import { runOtherService, startTeamTraefik, stopTeamTraefik, TEAM_NETWORK, TEAM_TRAEFIK_IMAGES, type TeamTraefik } from '../support/team-traefik.js';
 import { TraefikApi } from '../../src/runtime/traefik-api.js';
+import { eventually } from '../support/wait.js';
 
 const SUITE = 'team-traefik';
 const PASSWORD = 's3cret-ops';
@@ -157,6 +158,8 @@ for (const image of TEAM_TRAEFIK_IMAGES) {
 
     test("status names a router added since the switch that the live router shadows; the next deploy leaves it alone", async () => {
       await runOtherService(SUITE, { name: `bgt-team-admin-${tag}`, rule: `Host(\`${host}\`) && PathPrefix(\`/admin\`)`, release: 'other-admin' });
+      const api = new TraefikApi(team.apiUrl);
+      await eventually('Traefik lists the new router', async () => ((await api.router(`bgt-team-admin-${tag}@docker`))?.status === 'enabled' ? true : undefined));
       const status = await app.run(['status', '--json'], env);
       assert.deepEqual(status.result?.shadowed.map((r: { name: string }) => r.name), [`bgt-team-admin-${tag}@docker`], show(status));
       const human = await app.run(['status'], env);

@@ -34,3 +34,14 @@ export const unreachableError = (message: string, hint?: string, cause?: unknown
   new BgError(message, ExitCode.unreachable, hint, { cause });
 export const revertedError = (message: string, hint?: string) => new BgError(message, ExitCode.failedReverted, hint);
 export const needsPersonError = (message: string, hint?: string) => new BgError(message, ExitCode.needsPerson, hint);
+
+/**
+ * The app's lock was lost mid-operation: nothing more may be changed, not
+ * even a revert (another command may own the app now). Exit 5.
+ */
+export class LockLostError extends BgError {
+  constructor(why: string) {
+    super(`the app's lock was lost (${why}): stopped before changing anything more`, ExitCode.needsPerson, 'another command may be changing the app now: check `bluegreen status` and `bluegreen history` before running anything');
+    this.name = 'LockLostError';
+  }
+}

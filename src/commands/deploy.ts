@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.js';
 import { removeColour } from '../core/launch.js';
 import type { HistoryNote } from '../core/operation.js';
-import { BgError, needsPersonError } from '../errors.js';
+import { BgError, LockLostError, needsPersonError } from '../errors.js';
 import { stopOld, type StopOldResult } from './stop-old.js';
 import { switchLive, type SwitchResult } from './switch.js';
 import { bringUp, type UpResult } from './up.js';
@@ -19,6 +19,7 @@ export async function deploy(ctx: Context, note: HistoryNote, options: { keepOld
   try {
     switched = await switchLive(ctx, note);
   } catch (error) {
+    if (error instanceof LockLostError) throw error;
     // switchLive put the candidate back to preview; a deploy leaves nothing behind.
     await removeColour(ctx, up.colour).catch((removal: Error) => {
       throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, `docker compose -p ${ctx.app}-${up.colour} down`);
@@ -38,6 +39,7 @@ export async function stopAfterSwitch(ctx: Context, note: HistoryNote, switched:
   try {
     return await stopOld(ctx, note, { remove: false });
   } catch (error) {
+    if (error instanceof LockLostError) throw error;
     throw needsPersonError(
       `release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as BgError).message}`,
       'the old colour is shadowed and harmless; run `bluegreen stop-old` once the cause is fixed',

@@ -9,7 +9,7 @@ import type { ContainerView } from '../runtime/docker.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { waitHealthy } from '../waiting/health.js';
 import { Deadline } from '../waiting/retry.js';
-import { BgError, ExitCode, needsPersonError } from '../errors.js';
+import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
 import { waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
@@ -111,6 +111,7 @@ export async function launchVerified(ctx: Context, release: Release, colour: Col
     const containers = await launchColour(ctx, release, colour, mode, count, deadline);
     await verifyRoute(ctx, release, colour, mode, containers, deadline);
   } catch (error) {
+    if (error instanceof LockLostError) throw error;
     await undo.run().catch((undoError: Error) => {
       throw needsPersonError(`${(error as Error).message}; ${undo.what} failed too: ${undoError.message}`, undo.hint);
     });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { userName } from './identity.js';
-import { BgError, ExitCode } from '../errors.js';
+import { BgError, ExitCode, LockLostError } from '../errors.js';
 import type { HistoryEntry, Operation } from '../plan/state.js';
 import type { Context } from './context.js';
 
@@ -16,6 +16,7 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: (no
     { by: userName(), host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
     ctx.options.waitLockMs,
   );
+  ctx.out.beforeStep = () => lock.assertHeld();
   const started = Date.now();
   const note: HistoryNote = {};
   const record = (outcome: HistoryEntry['outcome'], detail?: string) =>
@@ -25,10 +26,14 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: (no
     result = await body(note);
   } catch (error) {
     const needsPerson = error instanceof BgError && error.exitCode === ExitCode.needsPerson;
+    ctx.out.beforeStep = undefined;
+    // A lost lock is not ours to release, nor is the history: someone else may hold them now.
+    if (error instanceof LockLostError) throw error;
     await record(needsPerson ? 'needs-person' : 'failed', (error as Error).message).catch(() => undefined);
     await lock.release();
     throw error;
   }
+  ctx.out.beforeStep = undefined;
   // The operation is done: a history that cannot be written is a warning, not a failure.
   await record('ok').catch((error: Error) => ctx.out.warn(`history not written: ${error.message}`));
   await lock.release();

@@ -19,7 +19,11 @@ export class Reporter {
     this.spinners = !json && Boolean(stderr.isTTY) && Boolean(process.stdout.isTTY);
   }
 
+  /** Run before every step: runLocked checks there that the app's lock is still this command's. */
+  beforeStep?: () => Promise<void>;
+
   async step<T>(title: string, run: () => Promise<T>, fields: StepFields = {}, id = slug(title)): Promise<T> {
+    await this.beforeStep?.();
     const started = Date.now();
     this.event({ event: 'step', step: id, state: 'started', ...fields });
     const label = `${title}${describeFields(fields)}`;

@@ -53,9 +53,10 @@ export class ComposeCli {
   /** Creates or updates a rendered project; compose recreates only what changed. */
   async up(
     spec: ComposeConfig,
-    options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean; stopTimeoutSeconds?: number } = {},
+    options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean; stopTimeoutSeconds?: number; keepOrphans?: boolean } = {},
   ): Promise<void> {
-    const args = ['--project-name', spec.name, '-f', '-', 'up', '-d', '--remove-orphans', '--pull', 'missing'];
+    const args = ['--project-name', spec.name, '-f', '-', 'up', '-d', '--pull', 'missing'];
+    if (!options.keepOrphans) args.push('--remove-orphans');
     if (options.stopTimeoutSeconds !== undefined) args.push('--timeout', String(options.stopTimeoutSeconds));
     if (options.noRecreate) args.push('--no-recreate');
     if (options.scale) args.push('--scale', `${options.scale.service}=${options.scale.count}`);

@@ -1,4 +1,4 @@
-import { BgError, ExitCode } from '../errors.js';
+import { BgError, ExitCode, LockLostError } from '../errors.js';
 import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
 import type { Release } from '../plan/release.js';
 import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
@@ -77,8 +77,18 @@ export class ConsulStore implements StateStore {
     const session = await this.consul.createSession(`bluegreen ${this.app} ${holder.by}@${holder.host}`, SESSION_TTL_SECONDS);
     // Renewed at a third of the TTL from now on, also while waiting for the
     // lock; if the process dies, Consul ends the session after the TTL and
-    // deletes the lock key with it.
-    const renew = setInterval(() => void this.consul.renewSession(session).catch(() => undefined), (SESSION_TTL_SECONDS * 1000) / 3);
+    // deletes the lock key with it. A renewal Consul refuses (the session is
+    // gone), or none that succeeded for a whole TTL, means the lock is lost.
+    let lost: string | undefined;
+    let renewedAt = Date.now();
+    const renew = setInterval(() => {
+      this.consul.renewSession(session).then(
+        (alive) => (alive ? (renewedAt = Date.now()) : (lost ??= `its Consul session ${session} is gone`)),
+        () => {
+          if (Date.now() - renewedAt > SESSION_TTL_SECONDS * 1000) lost ??= `its Consul session could not be renewed for ${SESSION_TTL_SECONDS}s`;
+        },
+      );
+    }, (SESSION_TTL_SECONDS * 1000) / 3);
     renew.unref();
     const deadline = Date.now() + waitMs;
     try {
@@ -96,10 +106,24 @@ export class ConsulStore implements StateStore {
       throw error;
     }
     return {
-      // Destroying the session deletes the key it holds (Behavior: delete).
+      // Released first (a release starts no lock-delay), then the session is
+      // destroyed, which deletes the key it held (Behavior: delete).
       release: async () => {
         clearInterval(renew);
+        if (await this.consul.release(key, session).catch(() => false)) {
+          // Gone unless someone took it since (check-and-set on the released key).
+          const released = await this.consul.get(key).catch(() => undefined);
+          if (released && !released.session) await this.consul.delete(key, { cas: released.modifyIndex }).catch(() => undefined);
+        }
         await this.consul.destroySession(session).catch(() => undefined);
+      },
+      assertHeld: async () => {
+        if (lost) throw new LockLostError(lost);
+        const current = await this.consul.get(key);
+        if (current?.session !== session) {
+          lost = current?.session ? `${key} is now held by session ${current.session}` : `${key} is no longer held by its Consul session ${session}`;
+          throw new LockLostError(lost);
+        }
       },
     };
   }
@@ -113,6 +137,9 @@ export class ConsulStore implements StateStore {
     if (!current?.session || !current.value) return false;
     const holder = JSON.parse(current.value) as LockHolder;
     if (!isDeadHereHolder(holder)) return false;
+    // Released before its session is destroyed: an invalidated session would
+    // hold the key back for the lock-delay.
+    await this.consul.release(key, current.session).catch(() => undefined);
     await this.consul.destroySession(current.session);
     return true;
   }
@@ -121,7 +148,8 @@ export class ConsulStore implements StateStore {
     const key = `${this.prefix}/lock`;
     const current = await this.consul.get(key);
     await this.consul.delete(key);
-    return current?.value ? (JSON.parse(current.value) as LockHolder) : undefined;
+    // A key no session holds is a lock released already (its value is the last holder's).
+    return current?.session && current.value ? (JSON.parse(current.value) as LockHolder) : undefined;
   }
 }
 

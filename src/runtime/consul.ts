@@ -71,13 +71,17 @@ export class ConsulClient {
     return JSON.parse(await this.call('PUT', `v1/kv/${key}`, { body: value, searchParams })) === true;
   }
 
-  async delete(key: string, options: { recurse?: boolean } = {}): Promise<void> {
-    await this.call('DELETE', `v1/kv/${key}`, { searchParams: options.recurse ? { recurse: 'true' } : undefined });
+  async delete(key: string, options: { recurse?: boolean; cas?: number } = {}): Promise<void> {
+    const searchParams = { ...(options.recurse ? { recurse: 'true' } : {}), ...(options.cas !== undefined ? { cas: String(options.cas) } : {}) };
+    await this.call('DELETE', `v1/kv/${key}`, { searchParams });
   }
 
   /** A session that Consul invalidates when not renewed within `ttlSeconds`. */
   async createSession(name: string, ttlSeconds: number): Promise<string> {
-    const body = JSON.stringify({ Name: name, TTL: `${ttlSeconds}s`, Behavior: 'delete', LockDelay: '0s' });
+    // A session that is invalidated (TTL run out, destroyed by another) keeps
+    // its key from being taken for the lock-delay: time for a holder that
+    // cannot renew any more to notice and stop before someone else starts.
+    const body = JSON.stringify({ Name: name, TTL: `${ttlSeconds}s`, Behavior: 'delete', LockDelay: `${ttlSeconds}s` });
     return (JSON.parse(await this.call('PUT', 'v1/session/create', { body })) as { ID: string }).ID;
   }
 

@@ -1,7 +1,7 @@
 
-import { appendFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { BgError, ExitCode } from '../errors.js';
+import { appendFile, chmod, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BgError, ExitCode, LockLostError } from '../errors.js';
 import { isDeadHereHolder, lockedError } from './lock.js';
 import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
 import type { Release } from '../plan/release.js';
@@ -14,7 +14,13 @@ import type { HeldLock, LockHolder, StateStore } from './store.js';
  *   releases/N.yml    frozen release files
  *   history.jsonl     append-only, one JSON line per operation
  *   lock              the lock file; stale when its process is gone
+ * Release files hold the interpolated environment (values from .env and
+ * env_file): files are 0600 and directories 0700, and `.bluegreen/` holds a
+ * .gitignore so that none of it is committed by accident.
  */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIR = 0o700;
+
 export class FileStore implements StateStore {
   readonly location: string;
 
@@ -64,8 +70,8 @@ export class FileStore implements StateStore {
   }
 
   async appendHistory(entry: HistoryEntry): Promise<void> {
-    await mkdir(this.location, { recursive: true });
-    await appendFile(this.path('history.jsonl'), `${JSON.stringify(entry)}\n`);
+    await this.ensureDir(this.location);
+    await appendFile(this.path('history.jsonl'), `${JSON.stringify(entry)}\n`, { mode: PRIVATE_FILE });
   }
 
   async history(): Promise<HistoryEntry[]> {
@@ -81,11 +87,19 @@ export class FileStore implements StateStore {
   }
 
   async lock(holder: LockHolder, waitMs: number): Promise<HeldLock> {
-    await mkdir(this.location, { recursive: true });
+    await this.ensureDir(this.location);
     const deadline = Date.now() + waitMs;
     for (;;) {
       if (await this.tryLock(holder)) {
-        return { release: () => this.removeIfStill(holder) };
+        return {
+          release: () => this.removeIfStill(holder),
+          assertHeld: async () => {
+            const current = await this.readLock();
+            if (!current || current.pid !== holder.pid || current.since !== holder.since || current.host !== holder.host) {
+              throw new LockLostError(current ? `${this.path('lock')} now names ${current.by}@${current.host}, pid ${current.pid}` : `${this.path('lock')} was removed`);
+            }
+          },
+        };
       }
       const current = await this.readLock();
       if (current && isDeadHereHolder(current)) {
@@ -110,7 +124,7 @@ export class FileStore implements StateStore {
    */
   private async tryLock(holder: LockHolder): Promise<boolean> {
     const written = this.path(`lock.${process.pid}.tmp`);
-    await writeFile(written, JSON.stringify(holder));
+    await writeFile(written, JSON.stringify(holder), { mode: PRIVATE_FILE });
     try {
       await link(written, this.path('lock'));
       return true;
@@ -131,6 +145,18 @@ export class FileStore implements StateStore {
   }
 
 
+  /** The directory and those up to `.bluegreen/`, private to the user (also when an older version made them). */
+  private async ensureDir(dir: string): Promise<void> {
+    const top = dirname(this.location);
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+    for (let at = dir; at.startsWith(top); at = dirname(at)) await chmod(at, PRIVATE_DIR);
+    await writeFile(join(top, '.gitignore'), '# bluegreen state: release files hold the environment, secrets included\n*\n', { flag: 'wx', mode: PRIVATE_FILE }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
+    );
+  }
+
   private async readLock(): Promise<LockHolder | undefined> {
     try {
       return JSON.parse(await readFile(this.path('lock'), 'utf8')) as LockHolder;
@@ -141,9 +167,9 @@ export class FileStore implements StateStore {
 
   private async writeAtomically(relative: string, content: string): Promise<void> {
     const target = this.path(relative);
-    await mkdir(join(target, '..'), { recursive: true });
+    await this.ensureDir(dirname(target));
     const temporary = `${target}.${process.pid}.tmp`;
-    await writeFile(temporary, content);
+    await writeFile(temporary, content, { mode: PRIVATE_FILE });
     await rename(temporary, target);
   }
 }

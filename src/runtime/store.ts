@@ -12,6 +12,12 @@ export interface LockHolder {
 
 export interface HeldLock {
   release(): Promise<void>;
+  /**
+   * Fails (errors.ts lockLostError) when the lock is no longer this
+   * command's: broken with `unlock`, or its Consul session gone. Checked
+   * before every step, so a holder that lost it changes nothing more.
+   */
+  assertHeld(): Promise<void>;
 }
 
 /** Where an app's state, releases and history live: the file store or Consul. */

@@ -86,3 +86,45 @@ test('Consul unreachable: status and deploy exit 4 naming the address, and nothi
   const afterIds = (await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } })).map((c) => c.Id).sort();
   assert.deepEqual(afterIds, before);
 });
+
+test('a holder whose Consul session is destroyed mid-deploy stops before changing anything more, says so (exit 5), and live traffic keeps flowing', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { Load, describeLoad } = await import('../support/load.js');
+  const live = (await ask(app.host)).release;
+  const load = new Load(app.host, { clients: 4 }).start();
+  const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'deploy', '--state', 'consul', '--json'], { cwd: app.dir, env: app.env({ ...consulEnv, RELEASE: 'lost' }) });
+  const events: Record<string, any>[] = [];
+  let destroyed = false;
+  let buffer = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', async (chunk) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      const event = JSON.parse(line);
+      events.push({ ...event, destroyedBefore: destroyed });
+      if (!destroyed && event.event === 'step' && event.step === 'healthy' && event.state === 'started') {
+        destroyed = true;
+        const lock = await consul.get(`bluegreen/${app.app}/lock`);
+        await consul.destroySession(lock!.session!);
+      }
+    }
+  });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const result = await load.stop();
+  assert.ok(destroyed, 'the session was destroyed mid-deploy');
+  assert.equal(code, 5, stderr);
+  assert.match(stderr, /the app's lock was lost \(.*\): stopped before changing anything more/);
+  const afterLoss = events.filter((e) => e.event === 'step' && e.state === 'started' && e.destroyedBefore && e.step !== 'healthy');
+  assert.deepEqual(afterLoss.map((e) => e.step).slice(0, 1), [], 'no step started once the lock was lost');
+  assert.equal(result.non2xx.length + result.errors.length, 0, describeLoad(result));
+  assert.equal((await ask(app.host)).release, live, 'live traffic untouched');
+  // The destroyed session holds the key back for its lock-delay (15 s).
+  const next = await app.run(['deploy', '--state', 'consul', '--wait-lock', '40s'], { ...consulEnv, RELEASE: 'after-loss' });
+  assert.equal(next.code, 0, show(next));
+  console.log(`lock lost mid-deploy: exit ${code}; ${describeLoad(result)}; the next deploy: exit ${next.code}`);
+});

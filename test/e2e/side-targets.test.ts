@@ -75,3 +75,23 @@ test('down keeps named volumes; down --volumes removes them', async () => {
   assert.equal(purge.code, 0, show(purge));
   assert.equal(await volumeExists(), false);
 });
+
+test('a running side target left out of a deploy (-T store where it was -T store -T extra) keeps running', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const sample = readFileSync(fileURLToPath(new URL('../../compose/docker-compose.yml', import.meta.url)), 'utf8');
+  const withExtra = sample.replace('\nvolumes:\n', '\n  extra:\n    image: ${SAMPLE_IMAGE:-bluegreen-sample:latest}\n    command: ["side"]\n    environment:\n      PORT: "7000"\n\nvolumes:\n');
+  const two = new TestApp('bgt-side-extra', withExtra);
+  try {
+    const first = await two.run(['deploy', '-T', 'store', '-T', 'extra'], { RELEASE: 'v1' });
+    assert.equal(first.code, 0, show(first));
+    const extra = async () => (await docker.listContainers({ filters: { label: [`com.docker.compose.project=${two.app}-side`, 'com.docker.compose.service=extra'] } })).map((c) => c.Id);
+    const running = await extra();
+    assert.equal(running.length, 1, 'extra runs');
+    const second = await two.run(['deploy', '-T', 'store'], { RELEASE: 'v2' });
+    assert.equal(second.code, 0, show(second));
+    assert.deepEqual(await extra(), running, 'the same extra container still runs');
+  } finally {
+    await two.destroy();
+  }
+});

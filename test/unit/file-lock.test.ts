@@ -39,3 +39,22 @@ test('a lock whose process is gone (same host) is recovered at once', async () =
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('release files hold secrets: files 0600, directories 0700, and .bluegreen/ ignores itself in git', async () => {
+  const { statSync } = await import('node:fs');
+  const { sampleRelease } = await import('./release-fixture.js');
+  const dir = mkdtempSync(join(tmpdir(), 'bgt-modes-'));
+  try {
+    const store = new FileStore(dir, 'shop');
+    await store.saveRelease(sampleRelease({ service: { ...sampleRelease().service, environment: { DB_PASSWORD: 'hunter2' } } }));
+    await store.update((s) => ({ ...s, lastRelease: 3 }));
+    await store.appendHistory({ at: '2026-01-01T00:00:00Z', operation: 'up', outcome: 'ok', durationMs: 1, by: 'ci@x' });
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    for (const file of ['releases/3.yml', 'state.json', 'history.jsonl']) assert.equal(mode(join(store.location, file)), '600', file);
+    for (const sub of ['', 'releases']) assert.equal(mode(join(store.location, sub)), '700', sub || store.location);
+    assert.equal(mode(join(dir, '.bluegreen')), '700');
+    assert.match(readFileSync(join(dir, '.bluegreen', '.gitignore'), 'utf8'), /^\*$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -24,6 +24,7 @@ step "Traefik image" ensure_traefik_image
 step "Oldest Traefik 3.x image (tests)" ensure_oldest_traefik_image
 step "Sample app image" ensure_sample_image
 step "Load generator (wrk)" ensure_wrk
+step "Registry (tests)" ensure_registry
 [[ -n $with_consul ]] && step "Consul" ensure_consul_binary
 step "Node dependencies and build" ensure_node_build
 step "docker bg (CLI plugin)" bash "$BG_ROOT/scripts/install-docker-plugin.sh"

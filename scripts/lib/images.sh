@@ -87,6 +87,18 @@ ensure_go() {
 }
 
 # The benchmark's load generator (npm run bench): Debian's wrk.
+# A registry for the pull-policy tests, run on loopback by test/support/registry.ts:
+# Debian's docker-registry is the CNCF distribution registry.
+ensure_registry() {
+  if command -v docker-registry >/dev/null; then
+    say "    $(docker-registry --version 2>&1 | head -1 | cut -c1-60)"
+  elif is_debian_root; then
+    apt_install docker-registry
+  else
+    say "    docker-registry is not installed: test/e2e/pull.test.ts needs it (Debian's docker-registry)"
+  fi
+}
+
 ensure_wrk() {
   if command -v wrk >/dev/null; then
     say "    $(wrk --version 2>&1 | head -1 | cut -c1-40)"

@@ -24,8 +24,10 @@ export function withCommonOptions(command: Command): Command {
     .option('--probe-host <host>', 'Host of the end-to-end check request, for rules without a plain Host (env BG_PROBE_HOST)')
     .option('--probe-status <list>', 'statuses that count as answered, e.g. 200-399,404 (env BG_PROBE_STATUS, default 200-499)')
     .option('--state <store>', 'file or consul (env BG_STATE, default file)')
+    .option('--state-dir <dir>', "the file store's directory, shared by every checkout that deploys the app (env BG_STATE_DIR, default ~/.local/state/bluegreen/<engine>)")
     .option('--consul-address <address>', 'Consul HTTP address (env CONSUL_HTTP_ADDR)')
     .option('--timeout <duration>', 'bound on each operation (env BG_TIMEOUT, default 120s)')
+    .option('--pull <policy>', "always, missing or never: pull the target's image before a release pins it (env BG_PULL; default the service's pull_policy, else missing)")
     .option('--wait-lock <duration>', 'wait this long for the app lock instead of exiting 3')
     .option('--json', 'NDJSON events on stdout, human text on stderr')
     .addOption(new Option('--no-healthcheck', 'accept a target without a healthcheck (routing may start before it listens)'));
@@ -46,10 +48,12 @@ export function cliLayer(flags: Record<string, unknown>): RawOptions {
     traefikApi: flags.traefikApi as string | undefined,
     traefikUrl: flags.traefikUrl as string | undefined,
     state: flags.state as string | undefined,
+    stateDir: flags.stateDir as string | undefined,
     consulAddress: flags.consulAddress as string | undefined,
     timeout: flags.timeout as string | undefined,
     drain: flags.drain as string | undefined,
     scale: flags.scale as string | undefined,
+    pull: flags.pull as string | undefined,
     waitLock: flags.waitLock as string | undefined,
     traefikInsecure: flags.traefikInsecure === true ? 'true' : undefined,
     traefikCa: flags.traefikCa as string | undefined,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parsePullOption } from '../plan/pull.js';
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { DEFAULT_PROBE_STATUSES, parseStatuses } from '../plan/probe.js';
@@ -78,11 +79,13 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
       statuses: parseStatuses(raw.probeStatus!),
     },
     state: stateBackend(raw.state!),
+    stateDir: raw.stateDir === undefined ? undefined : resolve(input.cwd, raw.stateDir),
     consulAddress: raw.consulAddress!,
     consulToken: raw.consulToken,
     timeoutMs: positiveDuration(raw.timeout!, '--timeout'),
     drainMs: parseDuration(raw.drain!, '--drain'),
     scale: raw.scale === undefined ? undefined : parseScale(raw.scale),
+    pull: raw.pull === undefined ? undefined : parsePullOption(raw.pull),
     json: input.json ?? false,
     noHealthcheck: input.noHealthcheck ?? false,
     waitLockMs: parseDuration(raw.waitLock!, '--wait-lock'),

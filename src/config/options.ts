@@ -1,4 +1,5 @@
 import type { ProbeSettings } from '../plan/probe.js';
+import type { PullPolicy } from '../plan/pull.js';
 import type { ScaleSpec } from '../plan/scale.js';
 
 export type StateBackend = 'file' | 'consul';
@@ -27,11 +28,15 @@ export interface Options {
   /** The end-to-end check request: what the rule does not say (see plan/probe.ts). */
   probe: ProbeSettings;
   state: StateBackend;
+  /** The file store's directory (absolute); undefined: the per-user one for the engine (runtime/state-dir.ts). */
+  stateDir?: string;
   consulAddress: string;
   consulToken?: string;
   timeoutMs: number;
   drainMs: number;
   scale?: ScaleSpec;
+  /** --pull: overrides the target's pull_policy (plan/pull.ts). */
+  pull?: PullPolicy;
   json: boolean;
   noHealthcheck: boolean;
   waitLockMs: number;

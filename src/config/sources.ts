@@ -18,11 +18,13 @@ export interface RawOptions {
   traefikApi?: string;
   traefikUrl?: string;
   state?: string;
+  stateDir?: string;
   consulAddress?: string;
   consulToken?: string;
   timeout?: string;
   drain?: string;
   scale?: string;
+  pull?: string;
   waitLock?: string;
   traefikInsecure?: string;
   traefikCa?: string;
@@ -50,11 +52,13 @@ export function fromEnv(env: NodeJS.ProcessEnv): RawOptions {
     traefikApi: env.BG_TRAEFIK_API,
     traefikUrl: env.BG_TRAEFIK_URL,
     state: env.BG_STATE,
+    stateDir: env.BG_STATE_DIR,
     consulAddress: env.CONSUL_HTTP_ADDR,
     consulToken: env.CONSUL_HTTP_TOKEN,
     timeout: env.BG_TIMEOUT,
     drain: env.BG_DRAIN,
     scale: env.BG_SCALE,
+    pull: env.BG_PULL,
     waitLock: env.BG_WAIT_LOCK,
     traefikInsecure: env.BG_TRAEFIK_INSECURE,
     traefikCa: env.BG_TRAEFIK_CA,
@@ -82,10 +86,12 @@ const ymlSchema = z
     traefik_api: z.string(),
     traefik_url: z.string(),
     state: z.string(),
+    state_dir: z.string(),
     consul_address: z.string(),
     timeout: scalar,
     drain: scalar,
     scale: scalar,
+    pull: z.string(),
     wait_lock: scalar,
     traefik_insecure: z.union([z.boolean(), z.string()]).transform(String),
     traefik_ca: z.string(),
@@ -137,10 +143,12 @@ export function fromYmlFile(path: string): RawOptions {
     traefikApi: yml.traefik_api,
     traefikUrl: yml.traefik_url,
     state: yml.state,
+    stateDir: yml.state_dir === undefined ? undefined : resolve(dirname(path), yml.state_dir),
     consulAddress: yml.consul_address,
     timeout: yml.timeout,
     drain: yml.drain,
     scale: yml.scale,
+    pull: yml.pull,
     waitLock: yml.wait_lock,
     traefikInsecure: yml.traefik_insecure,
     traefikCa: yml.traefik_ca === undefined ? undefined : resolve(dirname(path), yml.traefik_ca),
@@ -154,7 +162,7 @@ export function fromYmlFile(path: string): RawOptions {
 /** Layers in precedence order: the first that sets a value wins. */
 export function mergeLayers(...layers: RawOptions[]): RawOptions {
   const merged: RawOptions = {};
-  const known = new Set<string>(['files', 'project', 'target', 'sideTargets', 'rule', 'servicePaths', 'port', 'entrypoint', 'network', 'traefikApi', 'traefikUrl', 'state', 'consulAddress', 'consulToken', 'timeout', 'drain', 'scale', 'waitLock', 'traefikInsecure', 'traefikCa', 'traefikMetrics', 'probePath', 'probeHost', 'probeStatus']);
+  const known = new Set<string>(['files', 'project', 'target', 'sideTargets', 'rule', 'servicePaths', 'port', 'entrypoint', 'network', 'traefikApi', 'traefikUrl', 'state', 'stateDir', 'consulAddress', 'consulToken', 'timeout', 'drain', 'scale', 'pull', 'waitLock', 'traefikInsecure', 'traefikCa', 'traefikMetrics', 'probePath', 'probeHost', 'probeStatus']);
   for (const layer of [...layers].reverse()) {
     for (const [key, value] of Object.entries(layer) as [keyof RawOptions, unknown][]) {
       if (!known.has(key)) continue;

@@ -9,6 +9,7 @@ import type { DockerEngine } from '../runtime/docker.js';
 import type { StateStore } from '../runtime/store.js';
 import type { TraefikApi } from '../runtime/traefik-api.js';
 import { Entrypoint } from '../runtime/entrypoint.js';
+import { checkoutStateDir, defaultStateRoot } from '../runtime/state-dir.js';
 
 export const entrypointOf = (options: Options) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem });
 
@@ -47,21 +48,25 @@ export async function createContext(options: Options, commandLine: string, needs
     (config) => void (resolved = config),
     (error: unknown) => void (resolveError = error),
   );
-  const [{ DockerEngine }, { TraefikApi }] = await Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-api.js'), resolving]);
+  const adapters = Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-api.js')]);
+  const docker = adapters.then(([{ DockerEngine }]) => new DockerEngine());
+  // The file store is kept per engine: its ID is asked for meanwhile too.
+  const engineId = options.state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
+  const [[, { TraefikApi }]] = await Promise.all([adapters, resolving]);
   if (!resolved && (needs.composeFiles || !options.project)) {
     throw resolveError ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
   }
   const app = options.project ?? resolved!.name;
-  const baseDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
+  const composeDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
   const by = userAtHost();
   return {
     options,
     app,
-    docker: new DockerEngine(),
+    docker: await docker,
     compose,
     traefik: new TraefikApi(options.traefikApi, options.traefikMetrics),
     entrypoint: entrypointOf(options),
-    store: await createStore(options, baseDir, app),
+    store: await createStore(options, app, { composeDir, engineId, out }),
     out,
     by,
     commandLine,
@@ -72,11 +77,24 @@ export async function createContext(options: Options, commandLine: string, needs
   };
 }
 
-async function createStore(options: Options, baseDir: string, app: string): Promise<StateStore> {
+async function createStore(options: Options, app: string, at: { composeDir: string; engineId?: () => Promise<string>; out: Reporter }): Promise<StateStore> {
   if (options.state === 'consul') {
     const [{ ConsulStore }, { ConsulClient }] = await Promise.all([import('../runtime/consul-store.js'), import('../runtime/consul.js')]);
     return new ConsulStore(new ConsulClient({ address: options.consulAddress, token: options.consulToken }), app);
   }
   const { FileStore } = await import('../runtime/file-store.js');
-  return new FileStore(baseDir, app);
+  const store = new FileStore(options.stateDir ?? defaultStateRoot(await at.engineId!()), app);
+  const legacy = checkoutStateDir(at.composeDir, app);
+  if (legacy !== store.location) {
+    const taken = await store.takeOver(legacy);
+    if (taken === 'moved') at.out.warn(`moved the state of ${app} from ${legacy} to ${store.location}, where every checkout deploying it shares it`);
+    if (taken === 'ignored') at.out.warn(`${legacy} is left from an older bluegreen and ignored: ${app}'s state is in ${store.location}; remove it`);
+  }
+  return store;
+}
+
+/** A promise settled now but awaited later (or never) without an unhandled rejection. */
+function later<T>(promise: Promise<T>): () => Promise<T> {
+  promise.catch(() => undefined);
+  return () => promise;
 }

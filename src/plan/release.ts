@@ -86,6 +86,8 @@ export function freezeRelease(input: FreezeInput): Frozen {
   };
   const frozenService: ComposeService = { ...service, image: input.imageId, labels: adopted.keptLabels };
   delete frozenService.build;
+  // The image is pinned by ID: nothing is pulled again when the release runs.
+  delete frozenService.pull_policy;
   delete frozenService.depends_on;
   // A release runs whatever COMPOSE_PROFILES says later.
   delete frozenService.profiles;

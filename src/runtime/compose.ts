@@ -47,7 +47,7 @@ export class ComposeCli {
   }
 
   async pull(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', service], { cwd, env: { ...this.env } });
+    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', '--policy', 'always', service], { cwd, env: { ...this.env } });
   }
 
   /** Creates or updates a rendered project; compose recreates only what changed. */

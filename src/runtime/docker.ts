@@ -42,20 +42,25 @@ async function engine<T>(what: string, call: () => Promise<T>): Promise<T> {
 }
 
 /** The Docker engine: containers, images, networks and volumes. */
+function engineGone(error: unknown): never {
+  throw unreachableError(
+    `Docker engine at ${ENGINE_ADDRESS()} is unreachable (${(error as { code?: string }).code ?? error})`,
+    'start Docker (scripts/setup.sh does) or set DOCKER_HOST',
+    error,
+  );
+}
+
 export class DockerEngine {
   private readonly docker = new Docker();
 
   /** Fails with exit 4 naming the engine when it does not answer. */
   async ping(): Promise<void> {
-    try {
-      await this.docker.ping();
-    } catch (error) {
-      throw unreachableError(
-        `Docker engine at ${ENGINE_ADDRESS()} is unreachable (${(error as { code?: string }).code ?? error})`,
-        'start Docker (scripts/setup.sh does) or set DOCKER_HOST',
-        error,
-      );
-    }
+    await this.docker.ping().catch(engineGone);
+  }
+
+  /** The engine's own ID (stable across restarts): what the file store is kept per. */
+  async engineId(): Promise<string> {
+    return ((await this.docker.info().catch(engineGone)) as { ID: string }).ID;
   }
 
   /** Containers carrying all of the given labels (running and stopped). */
@@ -154,10 +159,19 @@ export class DockerEngine {
 
   /** The image ID a reference resolves to locally, or undefined. */
   async imageId(reference: string): Promise<string | undefined> {
+    return (await this.localImage(reference)).id;
+  }
+
+  /** The image a reference names here, and when the tag last came to point at it (pulled, built, tagged). */
+  async localImage(reference: string): Promise<{ id?: string; lastTaggedAt?: Date }> {
     try {
-      return (await this.docker.getImage(reference).inspect()).Id;
+      const info = await this.docker.getImage(reference).inspect();
+      const tagged = (info as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime;
+      const at = tagged ? new Date(tagged) : undefined;
+      // Docker writes the zero time for images it never tagged itself.
+      return { id: info.Id, lastTaggedAt: at && at.getFullYear() > 1 ? at : undefined };
     } catch {
-      return undefined;
+      return {};
     }
   }
 

@@ -1,5 +1,6 @@
 
-import { appendFile, chmod, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, chmod, cp, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BgError, ExitCode, LockLostError } from '../errors.js';
 import { isDeadHereHolder, lockedError } from './lock.js';
@@ -9,14 +10,15 @@ import { emptyState, type AppState, type HistoryEntry } from '../plan/state.js';
 import type { HeldLock, LockHolder, StateStore } from './store.js';
 
 /**
- * The embedded store: `.bluegreen/<app>/` beside the compose file.
+ * The embedded store: `<root>/<app>/`, the root being one per user and
+ * engine (runtime/state-dir.ts) or --state-dir.
  *   state.json        written atomically (temp file, then rename)
  *   releases/N.yml    frozen release files
  *   history.jsonl     append-only, one JSON line per operation
  *   lock              the lock file; stale when its process is gone
  * Release files hold the interpolated environment (values from .env and
- * env_file): files are 0600 and directories 0700, and `.bluegreen/` holds a
- * .gitignore so that none of it is committed by accident.
+ * env_file): files are 0600 and directories 0700, and the root holds a
+ * .gitignore so that none of it is committed by accident (--state-dir in a checkout).
  */
 const PRIVATE_FILE = 0o600;
 const PRIVATE_DIR = 0o700;
@@ -24,8 +26,22 @@ const PRIVATE_DIR = 0o700;
 export class FileStore implements StateStore {
   readonly location: string;
 
-  constructor(baseDir: string, readonly app: string) {
-    this.location = join(baseDir, '.bluegreen', app);
+  /** root: the directory of all apps' stores (runtime/state-dir.ts). */
+  constructor(root: string, readonly app: string) {
+    this.location = join(root, app);
+  }
+
+  /**
+   * Takes over the state an older release kept in a checkout (legacy dir):
+   * moved here when this store has none yet, else left alone ('ignored').
+   */
+  async takeOver(legacy: string): Promise<'moved' | 'ignored' | undefined> {
+    if (!existsSync(join(legacy, 'state.json'))) return undefined;
+    if (existsSync(this.path('state.json'))) return 'ignored';
+    await this.ensureDir(this.location);
+    await cp(legacy, this.location, { recursive: true, force: false, errorOnExist: false });
+    await rm(legacy, { recursive: true, force: true });
+    return 'moved';
   }
 
   private path(...parts: string[]) {
@@ -145,7 +161,7 @@ export class FileStore implements StateStore {
   }
 
 
-  /** The directory and those up to `.bluegreen/`, private to the user (also when an older version made them). */
+  /** The directory and those up to the root, private to the user (also when an older version made them). */
   private async ensureDir(dir: string): Promise<void> {
     const top = dirname(this.location);
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });

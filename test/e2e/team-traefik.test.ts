@@ -166,8 +166,10 @@ for (const image of TEAM_TRAEFIK_IMAGES) {
       assert.match(human.stdout, /shadowed: bgt-team-admin-.* fix: `bluegreen deploy`/);
       const deploy = await app.run(['deploy'], { ...env, RELEASE: 'v4' });
       assert.equal(deploy.code, 0, show(deploy));
-      assert.equal((await ask(host, '/admin', {}, 5000, https())).release, 'other-admin');
-      assert.equal((await ask(host, '/', {}, 5000, https())).release, 'v4');
+      const admin = await ask(host, '/admin', {}, 5000, https());
+      assert.equal(admin.release, 'other-admin', `${JSON.stringify(admin)}\n${show(deploy)}`);
+      const root = await ask(host, '/', {}, 5000, https());
+      assert.equal(root.release, 'v4', JSON.stringify(root));
     });
 
     test("TLS: Traefik's default certificate is refused (exit 2, nothing changed) unless --traefik-insecure; the redirecting web entrypoint fails within seconds", async () => {

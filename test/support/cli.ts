@@ -50,6 +50,8 @@ export class TestApp {
       BG_TRAEFIK_URL: TEST_TRAEFIK_URL,
       BG_TIMEOUT: '60s',
       BG_DRAIN: '5s',
+      // Each test app's state beside its compose file, removed with it.
+      BG_STATE_DIR: join(this.dir, '.bluegreen'),
       ...extra,
     };
   }

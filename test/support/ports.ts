@@ -9,3 +9,4 @@ export const TEST_TRAEFIK_API = `http://127.0.0.1:${TEST_API_PORT}`;
 export const TEST_TRAEFIK_PROJECT = 'bgtest-traefik';
 export const NETWORK = 'traefik_webgateway';
 export const SAMPLE_IMAGE = process.env.BG_SAMPLE_IMAGE ?? 'bluegreen-sample:latest';
+export const TEST_REGISTRY_PORT = Number(process.env.BG_TEST_REGISTRY_PORT ?? 18500);

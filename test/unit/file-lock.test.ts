@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../src/runtime/file-store.js';
+import { defaultStateRoot } from '../../src/runtime/state-dir.js';
 import { BgError } from '../../src/errors.js';
 
 const holder = (pid: number, since = '2026-01-01T00:00:00.000Z') => ({ by: 'ci', host: hostname(), pid, command: 'bluegreen deploy', since });
@@ -40,12 +41,12 @@ test('a lock whose process is gone (same host) is recovered at once', async () =
   }
 });
 
-test('release files hold secrets: files 0600, directories 0700, and .bluegreen/ ignores itself in git', async () => {
+test('release files hold secrets: files 0600, directories 0700, and the root (here .bluegreen/ in a checkout) ignores itself in git', async () => {
   const { statSync } = await import('node:fs');
   const { sampleRelease } = await import('./release-fixture.js');
   const dir = mkdtempSync(join(tmpdir(), 'bgt-modes-'));
   try {
-    const store = new FileStore(dir, 'shop');
+    const store = new FileStore(join(dir, '.bluegreen'), 'shop');
     await store.saveRelease(sampleRelease({ service: { ...sampleRelease().service, environment: { DB_PASSWORD: 'hunter2' } } }));
     await store.update((s) => ({ ...s, lastRelease: 3 }));
     await store.appendHistory({ at: '2026-01-01T00:00:00Z', operation: 'up', outcome: 'ok', durationMs: 1, by: 'ci@x' });
@@ -54,6 +55,33 @@ test('release files hold secrets: files 0600, directories 0700, and .bluegreen/ 
     for (const sub of ['', 'releases']) assert.equal(mode(join(store.location, sub)), '700', sub || store.location);
     assert.equal(mode(join(dir, '.bluegreen')), '700');
     assert.match(readFileSync(join(dir, '.bluegreen', '.gitignore'), 'utf8'), /^\*$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the default root is per user and per engine, under XDG_STATE_HOME or ~/.local/state', () => {
+  assert.equal(defaultStateRoot('c182:10f2/x', { HOME: '/home/ci' }), '/home/ci/.local/state/bluegreen/engine-c182-10f2-x');
+  assert.equal(defaultStateRoot('c18210f2', { HOME: '/home/ci', XDG_STATE_HOME: '/var/state' }), '/var/state/bluegreen/engine-c18210f2');
+  assert.notEqual(defaultStateRoot('engine-a', { HOME: '/h' }), defaultStateRoot('engine-b', { HOME: '/h' }));
+});
+
+test("a checkout's .bluegreen/<app> from an older release is moved into the store once, and ignored when the store has state", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bgt-takeover-'));
+  try {
+    const old = new FileStore(join(dir, 'checkout', '.bluegreen'), 'shop');
+    await old.update((s) => ({ ...s, lastRelease: 7 }));
+    await old.appendHistory({ at: '2026-01-01T00:00:00Z', operation: 'deploy', outcome: 'ok', durationMs: 1, by: 'ci@x' });
+    const store = new FileStore(join(dir, 'root'), 'shop');
+    assert.equal(await store.takeOver(old.location), 'moved');
+    assert.equal((await store.read()).lastRelease, 7);
+    assert.equal((await store.history()).length, 1);
+    assert.equal(existsSync(old.location), false);
+    assert.equal(await store.takeOver(old.location), undefined, 'nothing left to take over');
+    const another = new FileStore(join(dir, 'other-checkout', '.bluegreen'), 'shop');
+    await another.update((s) => ({ ...s, lastRelease: 2 }));
+    assert.equal(await store.takeOver(another.location), 'ignored');
+    assert.equal((await store.read()).lastRelease, 7, 'the shared state wins');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

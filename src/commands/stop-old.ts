@@ -4,9 +4,12 @@ import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { atDocker, colourProject, liveRouter } from '../plan/names.js';
+import { atDocker, colourProject, LABEL, liveRouter } from '../plan/names.js';
 import { livePriority } from '../plan/priority.js';
-import { liveColour } from '../plan/reality.js';
+import { liveColour, type ColourView } from '../plan/reality.js';
+import { excludesOf } from '../plan/labels.js';
+import { stillAnsweredByOld } from '../plan/shadowing.js';
+import { withdrawColour } from '../core/detach.js';
 
 export interface StopOldResult {
   colour?: Colour;
@@ -30,6 +33,7 @@ export async function stopOld(ctx: Context, note: HistoryNote, options: { remove
     return { stopped: 0, drainedMs: 0 };
   }
   await assertLiveRouterWins(ctx, live, colours[live].generation ?? 0);
+  await handOverRoutersLeftAlone(ctx, colours[live], colours[old]);
   const drained = colours[old].running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old), { colour: old }, 'drain') : { waitedMs: 0 };
   const project = colourProject(ctx.app, old);
   if (options.remove) await ctx.out.step(`remove ${old}`, () => ctx.compose.down(project), { colour: old }, 'remove');
@@ -47,4 +51,24 @@ async function assertLiveRouterWins(ctx: Context, live: Colour, generation: numb
       'check `bluegreen status`; nothing was stopped',
     );
   }
+}
+
+/**
+ * When the old colour still answers a team router that the live colour
+ * leaves alone (plan/shadowing.ts stillAnsweredByOld), it is taken out of
+ * Traefik while it runs (paused, relisted, resumed: core/detach.ts), so those
+ * requests go to their own service before the old colour stops.
+ */
+async function handOverRoutersLeftAlone(ctx: Context, live: ColourView, old: ColourView): Promise<void> {
+  const labelsOf = (view: ColourView) => view.containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live')?.labels;
+  const [liveLabels, oldLabels] = [labelsOf(live), labelsOf(old)];
+  if (!liveLabels || !oldLabels) return;
+  const routers = stillAnsweredByOld(excludesOf(liveLabels), excludesOf(oldLabels));
+  if (routers.length === 0) return;
+  const release = old.release === undefined ? undefined : await ctx.store.loadRelease(old.release);
+  if (!release) {
+    ctx.out.warn(`${old.colour} still answers ${routers.join(', ')}, and its release file is gone: stopping it without taking it out of Traefik first`);
+    return;
+  }
+  await ctx.out.step(`hand ${routers.join(', ')} back (${old.colour} out of Traefik)`, () => withdrawColour(ctx, release, old.colour), { colour: old.colour }, 'handover');
 }

@@ -121,3 +121,14 @@ function splitTopLevel(rule: string, operator: string): string[] {
   parts.push(rule.slice(start));
   return parts;
 }
+
+/**
+ * Routers the live colour leaves alone but the old one does not (added
+ * between their launches): the old colour answers their requests until
+ * Traefik drops its routers. Stopping it first would send those requests to
+ * a stopped container for as long as Traefik takes to notice (its throttle).
+ */
+export function stillAnsweredByOld(liveExcludes: { name: string }[], oldExcludes: { name: string }[]): string[] {
+  const old = new Set(oldExcludes.map((r) => r.name));
+  return liveExcludes.map((r) => r.name).filter((name) => !old.has(name));
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultPriority, excludingRule, exclusionsFor, hostsOf, shadowedBy, type OwnRoute, type RouterFact } from '../../src/plan/shadowing.js';
+import { defaultPriority, excludingRule, exclusionsFor, hostsOf, shadowedBy, stillAnsweredByOld, type OwnRoute, type RouterFact } from '../../src/plan/shadowing.js';
 
 const rule = 'Host(`shop.test`)';
 const own: OwnRoute = { rule, priority: defaultPriority(rule), entryPoints: ['websecure'], ownRouters: (name) => /^shop-(blue|green)-/.test(name) };
@@ -67,4 +67,11 @@ test('shadowedBy names the routers preferred over the target that the live rule 
   const added = router('shop-admin@docker', 'Host(`shop.test`) && PathPrefix(`/admin`)');
   assert.deepEqual(shadowedBy([api, added], own, ['shop-api@docker']).map((r) => r.name), ['shop-admin@docker']);
   assert.deepEqual(shadowedBy([api], own, ['shop-api@docker']), []);
+});
+
+test('stillAnsweredByOld: routers the live colour leaves alone and the old one does not', () => {
+  const r = (name: string) => ({ name, rule: `Path(\`/${name}\`)` });
+  assert.deepEqual(stillAnsweredByOld([r('api'), r('admin')], [r('api')]), ['admin']);
+  assert.deepEqual(stillAnsweredByOld([r('api')], [r('api'), r('gone')]), []);
+  assert.deepEqual(stillAnsweredByOld([], []), []);
 });

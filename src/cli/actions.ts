@@ -4,8 +4,7 @@ import { createContext, type Context } from '../core/context.js';
 import { runLocked } from '../core/operation.js';
 import { Reporter } from '../output/reporter.js';
 import { COLOUR_HEADER } from '../plan/names.js';
-import { liveRule } from '../plan/rule.js';
-import { probeRequest } from '../plan/probe.js';
+import { releaseProbe } from '../plan/probe.js';
 import { usageError } from '../errors.js';
 
 /** The command line as typed, for the lock and history. */
@@ -18,7 +17,7 @@ export async function up(options: Options): Promise<void> {
   const ctx = await context(options, true);
   const { bringUp } = await import('../commands/up.js');
   const result = await runLocked(ctx, 'up', (note) => bringUp(ctx, note));
-  const { host, path } = probeRequest(liveRule(result.release.routing.rule, result.release.routing.servicePaths), options.probe);
+  const { host, path } = releaseProbe(result.release, options.probe);
   const insecure = options.traefikUrl.startsWith('https:') && options.traefikInsecure ? ' -k' : '';
   ctx.out.result(
     `${result.colour} runs release ${result.release.number} (${result.count} container${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure} -H '${COLOUR_HEADER}: ${result.colour}'${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,

@@ -1,17 +1,17 @@
 import type { Context } from '../core/context.js';
-import { observeColours } from '../core/observe.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import { excludesOf } from '../plan/labels.js';
+import { liveExcludesOf } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
 import { waitHealthy } from '../waiting/health.js';
 import { promoteRelease } from '../core/promote.js';
+import type { Observed } from '../core/reconcile.js';
 import { stopAfterSwitch } from './deploy.js';
 import { otherColour } from '../plan/colour.js';
 import { nextGeneration } from '../plan/reality.js';
@@ -37,7 +37,7 @@ export interface ScaleResult {
  */
 export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec | undefined): Promise<ScaleResult> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
-  const { colours } = await preflight(ctx);
+  const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError(`no colour is live: nothing to scale ${formatScale(spec)}`, 'run `bluegreen deploy` first');
   const view = colours[live];
@@ -50,8 +50,7 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
   }
   const release = await loadRelease(ctx, view.release!);
   note.image = release.image;
-  const routed = colours[live].containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
-  const mode = { kind: 'live', generation, exclude: excludesOf(routed?.labels ?? {}) } as const;
+  const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [] } as const;
   const fields = { colour: live, release: release.number };
   const deadline = Deadline.after(ctx.options.timeoutMs);
   const routeTo = (containers: ContainerView[]) =>
@@ -62,7 +61,7 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
       servers: containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`),
       deadline,
     });
-  if (to < view.running) return scaleDown(ctx, note, { live, from: view.running, to, release });
+  if (to < view.running) return scaleDown(ctx, note, { live, from: view.running, to, release }, { colours, state });
   const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
   await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
     ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
@@ -94,10 +93,9 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
  * whose PID 1 ignores SIGTERM runs its whole grace period) is routed again
  * until it is killed with requests in flight. A shadowed colour gets none.
  */
-async function scaleDown(ctx: Context, note: HistoryNote, move: { live: Colour; from: number; to: number; release: Release }): Promise<ScaleResult> {
+async function scaleDown(ctx: Context, note: HistoryNote, move: { live: Colour; from: number; to: number; release: Release }, { colours, state }: Observed): Promise<ScaleResult> {
   const { live, from, to, release } = move;
   const colour = otherColour(live);
-  const [colours, state] = await Promise.all([observeColours(ctx), ctx.store.read()]);
   if (colours[colour].running > 0 && colours[colour].routing === 'preview') {
     throw usageError(
       `${colour} runs a candidate (release ${colours[colour].release}) that a scale-down would replace`,

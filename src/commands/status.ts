@@ -5,7 +5,7 @@ import { atDocker, LABEL, liveRouter, previewRouter, serviceName } from '../plan
 import { drift, liveColour, type ColourView } from '../plan/reality.js';
 import type { RouterView } from '../runtime/traefik-api.js';
 import { ownRoute, routerFacts } from '../core/routers.js';
-import { excludesOf } from '../plan/labels.js';
+import { liveExcludesOf } from '../plan/labels.js';
 import { shadowedBy } from '../plan/shadowing.js';
 
 export interface ColourStatus {
@@ -43,11 +43,10 @@ export async function readStatus(ctx: Context): Promise<Status> {
 /** What the live colour's rule does not exclude but should (routers added since it was launched). */
 async function shadowedRouters(ctx: Context, view: ColourView): Promise<Status['shadowed']> {
   const release = view.release === undefined ? undefined : await ctx.store.loadRelease(view.release).catch(() => undefined);
-  const routed = view.containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
-  if (!release || !routed) return [];
+  const excludes = liveExcludesOf(view.containers);
+  if (!release || !excludes) return [];
   const routers = await routerFacts(ctx).catch(() => []);
-  const excluded = excludesOf(routed.labels).map((r) => r.name);
-  return shadowedBy(routers, ownRoute(ctx, release), excluded).map(({ name, rule, priority }) => ({ name, rule, priority }));
+  return shadowedBy(routers, ownRoute(ctx, release), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
 }
 
 async function colourStatus(ctx: Context, view: ColourView, live: Colour | undefined): Promise<ColourStatus> {

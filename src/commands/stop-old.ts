@@ -4,10 +4,10 @@ import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { atDocker, colourProject, LABEL, liveRouter } from '../plan/names.js';
+import { atDocker, colourProject, liveRouter } from '../plan/names.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour, type ColourView } from '../plan/reality.js';
-import { excludesOf } from '../plan/labels.js';
+import { liveExcludesOf } from '../plan/labels.js';
 import { stillAnsweredByOld } from '../plan/shadowing.js';
 import { withdrawColour } from '../core/detach.js';
 
@@ -60,10 +60,9 @@ async function assertLiveRouterWins(ctx: Context, live: Colour, generation: numb
  * requests go to their own service before the old colour stops.
  */
 async function handOverRoutersLeftAlone(ctx: Context, live: ColourView, old: ColourView): Promise<void> {
-  const labelsOf = (view: ColourView) => view.containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live')?.labels;
-  const [liveLabels, oldLabels] = [labelsOf(live), labelsOf(old)];
-  if (!liveLabels || !oldLabels) return;
-  const routers = stillAnsweredByOld(excludesOf(liveLabels), excludesOf(oldLabels));
+  const [liveExcludes, oldExcludes] = [liveExcludesOf(live.containers), liveExcludesOf(old.containers)];
+  if (!liveExcludes || !oldExcludes) return;
+  const routers = stillAnsweredByOld(liveExcludes, oldExcludes);
   if (routers.length === 0) return;
   const release = old.release === undefined ? undefined : await ctx.store.loadRelease(old.release);
   if (!release) {

@@ -4,7 +4,6 @@ import type { RoutingMode } from '../plan/labels.js';
 import { atDocker, colourProject, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
 import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
-import { liveRule } from '../plan/rule.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { waitHealthy } from '../waiting/health.js';
@@ -14,7 +13,7 @@ import { waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
-import { probeRequest } from '../plan/probe.js';
+import { releaseProbe } from '../plan/probe.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -69,7 +68,7 @@ export async function verifyRoute(
   await ctx.out.step(`Traefik routes ${atDocker(router)}`, () =>
     waitRouted(ctx.traefik, { router, priority, service: serviceName(ctx.app, colour), servers, deadline }), fields, 'traefik');
   const preview = mode.kind === 'preview';
-  const probe = probeRequest(liveRule(release.routing.rule, release.routing.servicePaths), ctx.options.probe);
+  const probe = releaseProbe(release, ctx.options.probe);
   await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header)' : ''}`, () =>
     waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
 }
@@ -81,7 +80,7 @@ export async function verifyRoute(
  */
 async function assertCertificateVerifies(ctx: Context, release: Release): Promise<void> {
   if (!ctx.entrypoint.secure) return;
-  const probe = probeRequest(liveRule(release.routing.rule, release.routing.servicePaths), ctx.options.probe);
+  const probe = releaseProbe(release, ctx.options.probe);
   await ctx.entrypoint.request(probe, {}, 3000).catch((error: unknown) => {
     if (isCertificateError(error)) throw certificateError(ctx.entrypoint.url, probe.host, error);
   });

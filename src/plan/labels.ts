@@ -96,3 +96,9 @@ export function excludesOf(labels: Record<string, string>): { name: string; rule
     return [];
   }
 }
+
+/** The exclusions a colour's running live containers carry, or undefined when none runs with a live router. */
+export function liveExcludesOf(containers: { state: string; labels: Record<string, string> }[]): { name: string; rule: string }[] | undefined {
+  const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
+  return routed ? excludesOf(routed.labels) : undefined;
+}

@@ -1,4 +1,6 @@
 import { usageError } from '../errors.js';
+import type { Release } from './release.js';
+import { liveRule } from './rule.js';
 
 /** What the user may say about the end-to-end check request (the rule says the rest). */
 export interface ProbeSettings {
@@ -64,3 +66,6 @@ export function probeRequest(rule: string, settings: Pick<ProbeSettings, 'path' 
   const withQuery = query.length ? `${path}${path.includes('?') ? '&' : '?'}${query.join('&')}` : path;
   return { method, host, path: withQuery, headers };
 }
+
+/** The end-to-end check request for a release: its live rule, with what the user set. */
+export const releaseProbe = (release: Release, settings: ProbeSettings) => probeRequest(liveRule(release.routing.rule, release.routing.servicePaths), settings);

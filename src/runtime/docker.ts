@@ -41,7 +41,7 @@ async function engine<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The Docker engine: containers, images, networks and volumes. */
+/** The engine did not answer: exit 4 naming it. */
 function engineGone(error: unknown): never {
   throw unreachableError(
     `Docker engine at ${ENGINE_ADDRESS()} is unreachable (${(error as { code?: string }).code ?? error})`,
@@ -50,6 +50,10 @@ function engineGone(error: unknown): never {
   );
 }
 
+/** Docker's filter for containers carrying all of the given labels ('' matches any value). */
+const labelFilters = (labels: Record<string, string>) => ({ label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) });
+
+/** The Docker engine: containers, images, networks and volumes. */
 export class DockerEngine {
   private readonly docker = new Docker();
 
@@ -65,7 +69,7 @@ export class DockerEngine {
 
   /** Containers carrying all of the given labels (running and stopped). */
   async containers(labels: Record<string, string>): Promise<ContainerView[]> {
-    const filters = { label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) };
+    const filters = labelFilters(labels);
     const found = await engine('list containers', () => this.docker.listContainers({ all: true, filters }));
     const views = await Promise.all(found.map((c) => this.inspect(c.Id).catch(() => undefined)));
     return views.filter((v): v is ContainerView => v !== undefined).sort((a, b) => a.name.localeCompare(b.name));
@@ -73,7 +77,7 @@ export class DockerEngine {
 
   /** The labels of the running containers carrying the given labels: one call, no inspection. */
   async runningLabels(labels: Record<string, string>): Promise<Record<string, string>[]> {
-    const filters = { label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) };
+    const filters = labelFilters(labels);
     const found = await engine('list containers', () => this.docker.listContainers({ filters }));
     return found.map((c) => c.Labels ?? {});
   }

@@ -39,7 +39,9 @@ export class FileStore implements StateStore {
     if (!existsSync(join(legacy, 'state.json'))) return undefined;
     if (existsSync(this.path('state.json'))) return 'ignored';
     await this.ensureDir(this.location);
-    await cp(legacy, this.location, { recursive: true, force: false, errorOnExist: false });
+    await cp(legacy, this.location, { recursive: true, force: false, errorOnExist: false }).catch((error: unknown) => {
+      throw unwritable(this.location, error);
+    });
     await rm(legacy, { recursive: true, force: true });
     return 'moved';
   }
@@ -164,8 +166,12 @@ export class FileStore implements StateStore {
   /** The directory and those up to the root, private to the user (also when an older version made them). */
   private async ensureDir(dir: string): Promise<void> {
     const top = dirname(this.location);
-    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
-    for (let at = dir; at.startsWith(top); at = dirname(at)) await chmod(at, PRIVATE_DIR);
+    try {
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+      for (let at = dir; at.startsWith(top); at = dirname(at)) await chmod(at, PRIVATE_DIR);
+    } catch (error) {
+      throw unwritable(dir, error);
+    }
     await writeFile(join(top, '.gitignore'), '# bluegreen state: release files hold the environment, secrets included\n*\n', { flag: 'wx', mode: PRIVATE_FILE }).catch(
       (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;
@@ -188,4 +194,10 @@ export class FileStore implements StateStore {
     await writeFile(temporary, content, { mode: PRIVATE_FILE });
     await rename(temporary, target);
   }
+}
+
+/** The store's directory cannot be made or written (a read-only or foreign home): exit 2, before anything changes. */
+function unwritable(dir: string, error: unknown): BgError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new BgError(`the state directory ${dir} cannot be written (${code})`, ExitCode.usage, 'pass --state-dir DIR (BG_STATE_DIR) with a directory this user can write, or use --state consul');
 }

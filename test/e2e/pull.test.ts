@@ -12,6 +12,7 @@ import { show, TestApp } from '../support/cli.js';
 import { ask } from '../support/http.js';
 import { SAMPLE_IMAGE } from '../support/ports.js';
 import { TestRegistry } from '../support/registry.js';
+import { sampleHealthcheckYaml } from '../support/sample-compose.js';
 
 const registry = new TestRegistry();
 const REPO = `${registry.address}/bgt-pull`;
@@ -24,14 +25,7 @@ services:
     pull_policy: \${PULL_POLICY:-always}
     expose:
       - "8000"
-    healthcheck:
-      test: ["CMD", "/sample", "healthcheck"]
-      interval: 5s
-      timeout: 2s
-      retries: 2
-      start_period: 30s
-      start_interval: 250ms
-`;
+${sampleHealthcheckYaml()}`;
 const app = new TestApp('bgt-pull', composeText);
 writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: app\n');
 

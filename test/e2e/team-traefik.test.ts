@@ -14,6 +14,7 @@ import { removeSuite } from '../support/containers.js';
 import { runOtherService, startTeamTraefik, stopTeamTraefik, TEAM_NETWORK, TEAM_TRAEFIK_IMAGES, type TeamTraefik } from '../support/team-traefik.js';
 import { TraefikApi } from '../../src/runtime/traefik-api.js';
 import { eventually } from '../support/wait.js';
+import { sampleHealthcheckYaml } from '../support/sample-compose.js';
 
 const SUITE = 'team-traefik';
 const PASSWORD = 's3cret-ops';
@@ -38,27 +39,13 @@ services:
       traefik.http.routers.shop.entrypoints: websecure
       traefik.http.routers.shop.tls: "true"
       traefik.http.services.shop.loadbalancer.server.port: "8000"
-    healthcheck:
-      test: ["CMD", "/sample", "healthcheck"]
-      interval: 5s
-      timeout: 2s
-      retries: 2
-      start_period: 30s
-      start_interval: 250ms
-    stop_grace_period: 10s
+${sampleHealthcheckYaml()}    stop_grace_period: 10s
   store:
     image: \${SAMPLE_IMAGE:-bluegreen-sample:latest}
     command: ["side"]
     environment:
       PORT: "7000"
-    healthcheck:
-      test: ["CMD", "/sample", "healthcheck"]
-      interval: 5s
-      timeout: 2s
-      retries: 2
-      start_period: 10s
-      start_interval: 250ms
-`;
+${sampleHealthcheckYaml('10s')}`;
 
 /** The team's settings, as a user would put them in the environment of a CI job. */
 const teamEnv = (team: TeamTraefik) => ({

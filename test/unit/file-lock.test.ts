@@ -86,3 +86,21 @@ test("a checkout's .bluegreen/<app> from an older release is moved into the stor
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a state directory that cannot be made is exit 2 naming it and --state-dir, before any lock is taken', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bgt-unwritable-'));
+  try {
+    // A file where the root's parent directory should be: mkdir fails (ENOTDIR) even for root.
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const store = new FileStore(join(dir, 'not-a-dir', 'root'), 'shop');
+    await assert.rejects(store.lock(holder(process.pid), 0), (error: unknown) => {
+      assert.ok(error instanceof BgError, String(error));
+      assert.equal(error.exitCode, 2);
+      assert.match(error.message, /the state directory .*not-a-dir.* cannot be written \(ENOTDIR\)/);
+      assert.match(error.hint ?? '', /--state-dir/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,7 +3,7 @@ import type { Options } from '../config/options.js';
 import { createContext, type Context } from '../core/context.js';
 import { runLocked } from '../core/operation.js';
 import { Reporter } from '../output/reporter.js';
-import { COLOUR_HEADER } from '../plan/names.js';
+import { previewHeaders } from '../plan/names.js';
 import { releaseProbe } from '../plan/probe.js';
 import { usageError } from '../errors.js';
 
@@ -19,9 +19,11 @@ export async function up(options: Options): Promise<void> {
   const result = await runLocked(ctx, 'up', (note) => bringUp(ctx, note));
   const { host, path } = releaseProbe(result.release, options.probe);
   const insecure = options.traefikUrl.startsWith('https:') && options.traefikInsecure ? ' -k' : '';
+  const previewKey = (await ctx.store.read()).previewKey;
+  const headers = Object.entries(previewHeaders(result.colour, previewKey)).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
   ctx.out.result(
-    `${result.colour} runs release ${result.release.number} (${result.count} container${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure} -H '${COLOUR_HEADER}: ${result.colour}'${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
-    { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, elapsed_ms: Date.now() - started },
+    `${result.colour} runs release ${result.release.number} (${result.count} container${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure}${headers}${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
+    { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, preview_key: previewKey, elapsed_ms: Date.now() - started },
   );
 }
 

@@ -4,7 +4,7 @@ import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import { liveExcludesOf } from '../plan/labels.js';
+import { liveExcludesOf, previewKeyOf } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
@@ -50,7 +50,7 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
   }
   const release = await loadRelease(ctx, view.release!);
   note.image = release.image;
-  const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [] } as const;
+  const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], previewKey: previewKeyOf(view.containers) } as const;
   const fields = { colour: live, release: release.number };
   const deadline = Deadline.after(ctx.options.timeoutMs);
   const routeTo = (containers: ContainerView[]) =>

@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.js';
 import { observeColours } from '../core/observe.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
-import { atDocker, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
+import { atDocker, COLOUR_HEADER, LABEL, PREVIEW_KEY_HEADER, liveRouter, previewRouter, serviceName } from '../plan/names.js';
 import { drift, liveColour, type ColourView } from '../plan/reality.js';
 import type { RouterView } from '../runtime/traefik-api.js';
 import { ownRoute, routerFacts } from '../core/routers.js';
@@ -22,6 +22,8 @@ export interface Status {
   app: string;
   store: string;
   live?: Colour;
+  /** What X-Bluegreen-Preview-Key must carry to reach a preview route (with X-Bluegreen-Color). */
+  previewKey?: string;
   colours: ColourStatus[];
   drift: string[];
   /** Routers of other services that Traefik preferred over the target before, and that the live router now shadows. */
@@ -37,7 +39,7 @@ export async function readStatus(ctx: Context): Promise<Status> {
     Promise.all(COLOURS.map((colour) => colourStatus(ctx, colours[colour], live))),
     live ? shadowedRouters(ctx, colours[live]) : [],
   ]);
-  return { app: ctx.app, store: ctx.store.location, live, colours: statuses, drift: drift(state, colours), shadowed };
+  return { app: ctx.app, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched). */
@@ -85,6 +87,7 @@ async function traefikView(ctx: Context, colour: Colour): Promise<ColourStatus['
 
 export function formatStatus(status: Status): string {
   const lines = [`app ${status.app}   store ${status.store}`];
+  if (status.previewKey) lines.push(`preview: ${COLOUR_HEADER}: <colour> with ${PREVIEW_KEY_HEADER}: ${status.previewKey}`);
   for (const c of status.colours) {
     const head = `${c.colour.padEnd(6)} ${c.role.padEnd(8)}`;
     if (c.role === 'absent') {

@@ -1,6 +1,6 @@
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import type { RoutingMode } from '../plan/labels.js';
+import { previewKeyOf, type RoutingMode } from '../plan/labels.js';
 import { atDocker, colourProject, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
 import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
@@ -13,6 +13,7 @@ import { waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
+import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
@@ -32,9 +33,9 @@ export async function launchColour(
   count: number,
   deadline: Deadline,
 ): Promise<ContainerView[]> {
-  const { excluded } = await currentExclusions(ctx, release);
+  const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release), appPreviewKey(ctx)]);
   if (excluded.length) ctx.out.info(`  leaving alone ${excluded.length} router${excluded.length > 1 ? 's' : ''} that Traefik prefers over ${ctx.app}'s own: ${excluded.map((r) => r.name).join(', ')}`);
-  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded }, ctx.options.network);
+  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
   // The colour carries no live traffic (the guards make sure): what it runs
@@ -69,8 +70,8 @@ export async function verifyRoute(
     waitRouted(ctx.traefik, { router, priority, service: serviceName(ctx.app, colour), servers, deadline }), fields, 'traefik');
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);
-  await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header)' : ''}`, () =>
-    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, preview, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+  await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`, () =>
+    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, preview: preview ? { key: previewKeyOf(containers) } : false, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
 }
 
 /**

@@ -17,9 +17,10 @@ import { defaultPriority, excludingRule } from './shadowing.js';
 /**
  * Preview only (after `up`), or live at a generation (after `switch`,
  * `rollback`); `exclude` are the team's routers the colour's rules leave
- * alone (plan/shadowing.ts), read from Traefik when the colour is launched.
+ * alone (plan/shadowing.ts), read from Traefik when the colour is launched;
+ * `previewKey` is what the preview route asks for besides the colour header.
  */
-export type RoutingMode = ({ kind: 'preview' } | { kind: 'live'; generation: number }) & { exclude?: { name: string; rule: string }[] };
+export type RoutingMode = ({ kind: 'preview' } | { kind: 'live'; generation: number }) & { exclude?: { name: string; rule: string }[]; previewKey?: string };
 
 /** The priority Traefik would have given the target's own router: what the team's routers were ranked against. */
 export const basePriority = (routing: Release['routing']) => routing.priority ?? defaultPriority(liveRule(routing.rule, routing.servicePaths));
@@ -61,7 +62,7 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     // retried only when no byte of the request reached the server.
     [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.attempts`]: '3',
     [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.initialinterval`]: '50ms',
-    ...router(previewRouter(app, colour), previewRule(rule, colour), PREVIEW_PRIORITY),
+    ...router(previewRouter(app, colour), previewRule(rule, colour, mode.previewKey), PREVIEW_PRIORITY),
     [LABEL.managed]: 'true',
     [LABEL.app]: app,
     [LABEL.colour]: colour,
@@ -71,6 +72,7 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     [LABEL.generation]: mode.kind === 'live' ? String(mode.generation) : '',
     [LABEL.basePriority]: String(basePriority(routing)),
     [LABEL.excludes]: exclude.length ? JSON.stringify(exclude) : '',
+    [LABEL.previewKey]: mode.previewKey ?? '',
   };
   for (const [name, settings] of Object.entries(ownMiddlewares)) {
     for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${ownName(name)}.${prop}`] = value;
@@ -101,4 +103,12 @@ export function excludesOf(labels: Record<string, string>): { name: string; rule
 export function liveExcludesOf(containers: { state: string; labels: Record<string, string> }[]): { name: string; rule: string }[] | undefined {
   const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
   return routed ? excludesOf(routed.labels) : undefined;
+}
+
+/**
+ * The preview key a colour's containers were launched with: a replica
+ * added later must ask for the same one (one router, one definition).
+ */
+export function previewKeyOf(containers: { labels: Record<string, string> }[]): string | undefined {
+  return containers.map((c) => c.labels[LABEL.previewKey]).find(Boolean);
 }

@@ -17,6 +17,12 @@ export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour
 export const atDocker = (name: string) => `${name}@docker`;
 
 export const COLOUR_HEADER = 'X-Bluegreen-Color';
+/** With the colour header, reaches a colour's preview route: the app's secret (plan/preview-key.ts). */
+export const PREVIEW_KEY_HEADER = 'X-Bluegreen-Preview-Key';
+
+/** The request headers that reach a colour's preview route. */
+export const previewHeaders = (colour: Colour, key: string | undefined): Record<string, string> =>
+  key ? { [COLOUR_HEADER]: colour, [PREVIEW_KEY_HEADER]: key } : { [COLOUR_HEADER]: colour };
 
 /** Labels bluegreen puts on everything it runs, so it can find them again. */
 export const LABEL = {
@@ -32,4 +38,6 @@ export const LABEL = {
   basePriority: 'io.bluegreen.base-priority',
   /** The team's routers this colour's rules exclude: JSON [{name, rule}]. */
   excludes: 'io.bluegreen.excludes',
+  /** The preview key the colour's preview router asks for ('' when launched before keys existed). */
+  previewKey: 'io.bluegreen.preview-key',
 } as const;

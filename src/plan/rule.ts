@@ -1,4 +1,4 @@
-import { COLOUR_HEADER } from './names.js';
+import { COLOUR_HEADER, PREVIEW_KEY_HEADER } from './names.js';
 import type { Colour } from './colour.js';
 
 /** The live rule: the user's rule, narrowed to the service paths when given. */
@@ -8,6 +8,15 @@ export function liveRule(rule: string, servicePaths: string[]): string {
   return `(${rule}) && (${servicePaths.length > 1 ? `(${paths})` : paths})`;
 }
 
-export const previewRule = (live: string, colour: Colour) => `(${live}) && Header(\`${COLOUR_HEADER}\`, \`${colour}\`)`;
+/**
+ * The preview rule: the colour header and, for colours launched with one,
+ * the app's preview key. Without the key, a request naming a colour is
+ * answered by the live router like any other (a stranger cannot reach a
+ * candidate, or an old release kept for rollback).
+ */
+export function previewRule(live: string, colour: Colour, previewKey?: string): string {
+  const key = previewKey ? ` && Header(\`${PREVIEW_KEY_HEADER}\`, \`${previewKey}\`)` : '';
+  return `(${live}) && Header(\`${COLOUR_HEADER}\`, \`${colour}\`)${key}`;
+}
 
 export const defaultRule = (app: string) => `Host(\`${app}.localhost\`)`;

@@ -12,6 +12,12 @@ export interface AppState {
   generation: number;
   /** The highest release number handed out. */
   lastRelease: number;
+  /**
+   * What a request must carry in X-Bluegreen-Preview-Key to reach a preview
+   * route: made on the first launch, kept for the app's life (a colour's
+   * replicas must all ask for the same one).
+   */
+  previewKey?: string;
 }
 
 export const emptyState = (app: string): AppState => ({ app, generation: 0, lastRelease: 0 });

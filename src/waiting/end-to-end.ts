@@ -1,6 +1,6 @@
 import { BgError, ExitCode } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
-import { COLOUR_HEADER } from '../plan/names.js';
+import { COLOUR_HEADER, previewHeaders } from '../plan/names.js';
 import { formatStatuses, statusAccepted, type ProbeRequest, type StatusRange } from '../plan/probe.js';
 import { certificateError, isCertificateError, type Entrypoint, type EntrypointAnswer } from '../runtime/entrypoint.js';
 import { retryUntil, type Deadline } from './retry.js';
@@ -10,8 +10,8 @@ export interface EndToEndWait {
   probe: ProbeRequest;
   statuses: StatusRange[];
   colour: Colour;
-  /** Send the colour header (the preview route) or not (the live route). */
-  preview: boolean;
+  /** Send the colour header and the preview key (the preview route), or nothing (the live route). */
+  preview: { key?: string } | false;
   /** Consecutive answers from the colour needed. */
   times: number;
   deadline: Deadline;
@@ -32,7 +32,7 @@ export const WRONG_ANSWER_MS = 3000;
  * with a status that counts as answered.
  */
 export async function waitAnsweredBy(wait: EndToEndWait): Promise<void> {
-  const extra: Record<string, string> = wait.preview ? { [COLOUR_HEADER]: wait.colour } : {};
+  const extra = wait.preview ? previewHeaders(wait.colour, wait.preview.key) : {};
   const wrongForMs = wait.wrongForMs ?? WRONG_ANSWER_MS;
   let streak = 0;
   let lastSeen = 'no answer yet';

@@ -49,7 +49,7 @@ test('seed 002, step by step', async () => {
   assert.equal(tested.code, 0, show(tested));
   assert.deepEqual([await running('blue'), await running('green')], [2, 2]);
   assert.equal((await ask(app.host, '/demo')).release, 'v2');
-  assert.equal((await ask(app.host, '/demo', { 'X-Bluegreen-Color': 'green' })).release, 'v3', 'the new release can be tested before the switch');
+  assert.equal((await ask(app.host, '/demo', await app.previewHeaders('green'))).release, 'v3', 'the new release can be tested before the switch');
 
   // ./docker-flow --flow=proxy --flow=stop-old
   const finish = await app.run(['flow', '--flow=proxy', '--flow=stop-old']);

@@ -48,7 +48,7 @@ test('first deploy serves v1; deploy v2 makes v2 live and stops v1; rollback bri
   assert.deepEqual(history.result?.entries.map((e: any) => `${e.operation}:${e.outcome}:${e.release}`), ['deploy:ok:1', 'deploy:ok:2', 'rollback:ok:1']);
 });
 
-test('up twice replaces only the candidate, never the live colour; the preview header reaches the candidate', async () => {
+test('up twice replaces only the candidate, never the live colour; only the colour header with the preview key reaches the candidate', async () => {
   const liveBefore = await containersOf('blue');
   const upA = await app.run(['up', '--json'], { RELEASE: 'v3' });
   assert.equal(upA.code, 0, show(upA));
@@ -62,9 +62,17 @@ test('up twice replaces only the candidate, never the live colour; the preview h
   assert.notDeepEqual(candidateB.map((c) => c.id), candidateA.map((c) => c.id), 'the candidate was replaced');
   assert.deepEqual(await containersOf('blue'), liveBefore, 'the live containers are the same, untouched');
 
-  const preview = await ask(app.host, '/', { 'X-Bluegreen-Color': 'green' });
+  const previewHeaders = await app.previewHeaders('green');
+  assert.ok(upB.stdout.includes(previewHeaders['X-Bluegreen-Preview-Key']), 'up shows the operator the preview key');
+  const preview = await ask(app.host, '/', previewHeaders);
   assert.equal(preview.release, 'v4');
   assert.equal(preview.colour, 'green');
+  // A stranger naming the colour, or guessing a key, is answered by the live colour.
+  for (const headers of [{ 'X-Bluegreen-Color': 'green' }, { 'X-Bluegreen-Color': 'green', 'X-Bluegreen-Preview-Key': 'guess' }]) {
+    const stranger = await ask(app.host, '/', headers);
+    assert.equal(stranger.colour, 'blue', `${JSON.stringify(headers)} reaches the live colour only`);
+    assert.equal(stranger.release, 'v1');
+  }
   for (let i = 0; i < 10; i++) {
     const plain = await ask(app.host);
     assert.equal(plain.colour, 'blue', 'traffic without the header stays on the live colour');

@@ -22,7 +22,7 @@ const storeContainers = async () =>
   (await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${app.app}-side`, 'com.docker.compose.service=store'] } })).map((c) => `${c.Id}:${c.State}`);
 
 const visitStore = async (colour?: string) => {
-  const response = await got(`${TEST_TRAEFIK_URL}/store`, { headers: { host: app.host, ...(colour ? { 'X-Bluegreen-Color': colour } : {}) }, throwHttpErrors: false, retry: { limit: 0 } });
+  const response = await got(`${TEST_TRAEFIK_URL}/store`, { headers: { host: app.host, ...(colour ? await app.previewHeaders(colour) : {}) }, throwHttpErrors: false, retry: { limit: 0 } });
   const body = JSON.parse(response.body);
   return { status: response.statusCode, release: body.release as string, visits: body.visits as number, colour: response.headers['x-bluegreen-color'] };
 };

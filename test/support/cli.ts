@@ -60,6 +60,13 @@ export class TestApp {
     return runCli(args, { cwd: this.dir, env: this.env(env) });
   }
 
+  /** The headers that reach a colour's preview route: the colour and the app's preview key, as `status --json` shows them. */
+  async previewHeaders(colour: string): Promise<Record<string, string>> {
+    const status = await this.run(['status', '--json']);
+    if (status.code !== 0 || !status.result?.previewKey) throw new Error(`no preview key in status:\n${show(status)}`);
+    return { 'X-Bluegreen-Color': colour, 'X-Bluegreen-Preview-Key': status.result.previewKey };
+  }
+
   /** Removes everything the app ran, whatever state the test left it in. */
   async destroy(): Promise<void> {
     await this.run(['down', '--volumes']).catch(() => undefined);

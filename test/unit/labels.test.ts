@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourLabels } from '../../src/plan/labels.js';
+import { colourLabels, previewKeyOf } from '../../src/plan/labels.js';
 import { sampleRelease } from './release-fixture.js';
 
 /** The labels every colour carries, preview or live, for release 3 of shop on the default routing. */
@@ -25,10 +25,20 @@ const previewBlue = {
   'io.bluegreen.generation': '',
   'io.bluegreen.base-priority': '22',
   'io.bluegreen.excludes': '',
+  'io.bluegreen.preview-key': '',
 };
 
 test('preview mode: the preview router only, with the colour header and retry middlewares', () => {
   assert.deepEqual(colourLabels(sampleRelease(), 'blue', { kind: 'preview' }, 'traefik_webgateway'), previewBlue);
+});
+
+test('with a preview key: the preview router asks for it, the live router does not, and the colour records it', () => {
+  const labels = colourLabels(sampleRelease(), 'blue', { kind: 'live', generation: 2, previewKey: 'k3y-_Z' }, 'traefik_webgateway');
+  assert.equal(labels['traefik.http.routers.shop-blue-preview.rule'], '(Host(`shop.localhost`)) && Header(`X-Bluegreen-Color`, `blue`) && Header(`X-Bluegreen-Preview-Key`, `k3y-_Z`)');
+  assert.equal(labels['traefik.http.routers.shop-blue-live.rule'], 'Host(`shop.localhost`)');
+  assert.equal(labels['io.bluegreen.preview-key'], 'k3y-_Z');
+  assert.equal(previewKeyOf([{ labels: { 'io.bluegreen.preview-key': '' } }, { labels }]), 'k3y-_Z');
+  assert.equal(previewKeyOf([{ labels: { 'io.bluegreen.preview-key': '' } }]), undefined);
 });
 
 test('live mode: the preview router plus the live router at the generation’s priority', () => {
@@ -72,6 +82,7 @@ test('green: every name carries the colour, so the two colours never share a Tra
     'io.bluegreen.generation': '1',
     'io.bluegreen.base-priority': '22',
     'io.bluegreen.excludes': '',
+    'io.bluegreen.preview-key': '',
   });
   const blue = colourLabels(sampleRelease(), 'blue', { kind: 'live', generation: 1 }, 'edge_net');
   const traefikObjects = (labels: Record<string, string>) =>

@@ -22,6 +22,13 @@ test('previewRule adds the colour header to the live rule', () => {
   );
 });
 
+test('previewRule asks for the preview key as well when the colour has one', () => {
+  assert.equal(
+    previewRule('Host(`shop.test`)', 'green', 'abc_-9'),
+    '(Host(`shop.test`)) && Header(`X-Bluegreen-Color`, `green`) && Header(`X-Bluegreen-Preview-Key`, `abc_-9`)',
+  );
+});
+
 test('defaultRule is Host(`<app>.localhost`)', () => {
   assert.equal(defaultRule('shop'), 'Host(`shop.localhost`)');
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildProgram } from './cli/program.js';
 import { reportError } from './cli/report.js';
+import { cancellation } from './runtime/cancellation.js';
 
 const json = process.argv.includes('--json');
 
@@ -11,6 +12,12 @@ for (const stream of [process.stdout, process.stderr]) {
     if (error.code !== 'EPIPE') throw error;
   });
 }
+
+// Ctrl-C, or SIGTERM from a CI job being cancelled: undone like a failure
+// (runtime/cancellation.ts). A process ending for any reason takes its
+// compose children and temporary directory with it.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => cancellation.request(signal));
+process.on('exit', () => cancellation.finish());
 
 buildProgram()
   .parseAsync(process.argv)

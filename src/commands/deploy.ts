@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.js';
 import { removeColour } from '../core/launch.js';
 import type { HistoryNote } from '../core/operation.js';
-import { BgError, LockLostError, needsPersonError } from '../errors.js';
+import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
 import { stopOld, type StopOldResult } from './stop-old.js';
 import { switchLive, type SwitchResult } from './switch.js';
 import { bringUp, type UpResult } from './up.js';
@@ -20,6 +20,9 @@ export async function deploy(ctx: Context, note: HistoryNote, options: { keepOld
     switched = await switchLive(ctx, note);
   } catch (error) {
     if (error instanceof LockLostError) throw error;
+    // Exit 5: switchLive could not put the candidate back to preview, so it
+    // may hold live traffic now. Removing it could cut that: left to a person.
+    if (error instanceof BgError && error.exitCode === ExitCode.needsPerson) throw error;
     // switchLive put the candidate back to preview; a deploy leaves nothing behind.
     await removeColour(ctx, up.colour).catch((removal: Error) => {
       throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, `docker compose -p ${ctx.app}-${up.colour} down`);

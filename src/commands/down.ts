@@ -1,5 +1,6 @@
 import type { Context } from '../core/context.js';
 import type { HistoryNote } from '../core/operation.js';
+import { LockLostError, needsPersonError } from '../errors.js';
 import { COLOURS } from '../plan/colour.js';
 import { colourProject, sideProject } from '../plan/names.js';
 import { externalResources, renderSideProject } from '../plan/side-project.js';
@@ -24,10 +25,16 @@ export async function down(ctx: Context, _note: HistoryNote, options: { volumes:
     side.volumes.forEach((v) => volumes.add(v));
     side.networks.forEach((n) => networks.add(n));
   }
-  for (const colour of COLOURS) {
-    await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
+  try {
+    for (const colour of COLOURS) {
+      await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
+    }
+    await ctx.out.step('remove side targets', () => ctx.compose.down(sideProject(ctx.app)), {}, 'remove-side');
+  } catch (error) {
+    if (error instanceof LockLostError) throw error;
+    // Half of the app may be gone, the live colour with it: not "live untouched" (1).
+    throw needsPersonError(`down stopped half-way: ${(error as Error).message}`, 'see `bluegreen status` for what still runs; run `bluegreen down` again once the cause is fixed');
   }
-  await ctx.out.step('remove side targets', () => ctx.compose.down(sideProject(ctx.app)), {}, 'remove-side');
   // The app's own networks (never Traefik's): bluegreen created them.
   for (const name of networks) if (name !== ctx.options.network) await ctx.docker.removeNetwork(name, ctx.app);
   const removed: string[] = [];

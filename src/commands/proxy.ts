@@ -14,7 +14,7 @@ const TRAEFIK_COMPOSE = fileURLToPath(new URL('../../traefik/docker-compose.yml'
 const projectName = () => process.env.BG_TRAEFIK_PROJECT || 'bluegreen-traefik';
 
 async function runTraefikCompose(command: string, commandOptions: string[]): Promise<void> {
-  const run = await runCompose(['-f', TRAEFIK_COMPOSE, command, ...commandOptions], { env: { ...process.env } });
+  const run = await runCompose(['-f', TRAEFIK_COMPOSE, command, ...commandOptions], { env: { ...process.env }, what: `${command} of Traefik`, boundMs: 10 * 60_000 });
   if (run.code !== 0) {
     const text = run.err.trim().split('\n').filter(Boolean).at(-1);
     throw new BgError(`docker compose ${command} of Traefik (${TRAEFIK_COMPOSE}) failed: ${text}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken?');

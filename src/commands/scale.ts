@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.js';
 import type { HistoryNote } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
-import { usageError } from '../errors.js';
+import { LockLostError, needsPersonError, usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
 import { liveExcludesOf, previewKeyOf } from '../plan/labels.js';
@@ -75,13 +75,26 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
         what: `${live} scaled to ${to}`,
       }), fields, 'healthy');
   } catch (error) {
+    if (error instanceof LockLostError) throw error;
     // New replicas that never became healthy were never routed: remove them.
-    const added = (await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).filter((c) => !before.has(c.id));
-    await Promise.all(added.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
+    await removeAdded(ctx, live, before).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; removing the new replicas failed too: ${removal.message}`, `check \`bluegreen status\`; \`bluegreen scale ${view.running}\` sets the count back`);
+    });
     throw error;
   }
-  await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik');
+  // Healthy replicas of the live colour are routed as soon as Traefik sees
+  // them: a failure from here on has changed live traffic (exit 5).
+  await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik').catch((error: Error) => {
+    if (error instanceof LockLostError) throw error;
+    throw needsPersonError(`${live} runs ${to} healthy replicas, but ${error.message}`, `the new replicas may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${to}\` or \`bluegreen scale ${view.running}\``);
+  });
   return { colour: live, from: view.running, to };
+}
+
+/** Removes the live colour's replicas that a failed scale-up added (never routed: not healthy). */
+async function removeAdded(ctx: Context, live: Colour, before: Set<string>): Promise<void> {
+  const added = (await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).filter((c) => !before.has(c.id));
+  await Promise.all(added.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
 }
 
 /**

@@ -30,7 +30,6 @@ export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
   const live = liveColour(colours);
   const colour = candidateColour(live);
-  await assertNotServingLive(ctx, colour);
   const liveCount = live ? colours[live].running : 0;
   const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || 1;
 
@@ -59,6 +58,8 @@ export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult
   await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
   await ensureSideTargets(ctx, config);
 
+  // Right before the launch, not before a build or pull that may take minutes.
+  await assertNotServingLive(ctx, colour);
   await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
     what: `removing the candidate ${colour}`,
     run: () => removeColour(ctx, colour),

@@ -4,6 +4,7 @@ import { sumCounter } from '../plan/metrics.js';
 import { atDocker, serviceName } from '../plan/names.js';
 import type { Context } from './context.js';
 import { displayUrl } from '../runtime/traefik-api.js';
+import { cancellation } from '../runtime/cancellation.js';
 
 /** How long the old colour's service must finish no request before it counts as drained. */
 const QUIET_MS = 1000;
@@ -37,12 +38,12 @@ export async function drain(ctx: Context, colour: Colour): Promise<DrainResult> 
   let last = await read();
   if (last === undefined) {
     ctx.out.warn(`Traefik's per-service request metrics are not at ${displayUrl(ctx.options.traefikMetrics)} (off, on another entrypoint: set --traefik-metrics): waiting the whole drain bound (${formatDuration(boundMs)})`);
-    await new Promise((resolve) => setTimeout(resolve, boundMs));
+    while (Date.now() - started < boundMs) await pause(Math.min(200, boundMs - (Date.now() - started)));
     return { waitedMs: Date.now() - started, how: 'no-metrics' };
   }
   let quietSince = Date.now();
   while (Date.now() - started < boundMs) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pause(200);
     const now: number = (await read()) ?? last;
     if (now !== last) {
       last = now;
@@ -52,4 +53,10 @@ export async function drain(ctx: Context, colour: Colour): Promise<DrainResult> 
     }
   }
   return { waitedMs: Date.now() - started, how: 'bound' };
+}
+
+/** A drain's pause, which a signal to the command ends (runtime/cancellation.ts). */
+async function pause(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  cancellation.checkpoint();
 }

@@ -3,6 +3,7 @@ import { userName } from './identity.js';
 import { BgError, ExitCode, LockLostError } from '../errors.js';
 import type { HistoryEntry, Operation } from '../plan/state.js';
 import type { Context } from './context.js';
+import { cancellation } from '../runtime/cancellation.js';
 
 /** What an operation tells history about itself as it goes. */
 export type HistoryNote = Partial<Pick<HistoryEntry, 'release' | 'image' | 'colour' | 'detail'>>;
@@ -16,7 +17,12 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: (no
     { by: userName(), host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
     ctx.options.waitLockMs,
   );
-  ctx.out.beforeStep = () => lock.assertHeld();
+  // From here a signal undoes what the command started (runtime/cancellation.ts).
+  cancellation.arm();
+  ctx.out.beforeStep = () => {
+    cancellation.checkpoint();
+    return lock.assertHeld();
+  };
   const started = Date.now();
   const note: HistoryNote = {};
   const record = (outcome: HistoryEntry['outcome'], detail?: string) =>
@@ -27,6 +33,7 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: (no
   } catch (error) {
     const needsPerson = error instanceof BgError && error.exitCode === ExitCode.needsPerson;
     ctx.out.beforeStep = undefined;
+    cancellation.disarm();
     // A lost lock is not ours to release, nor is the history: someone else may hold them now.
     if (error instanceof LockLostError) throw error;
     await record(needsPerson ? 'needs-person' : 'failed', (error as Error).message).catch(() => undefined);
@@ -34,6 +41,7 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: (no
     throw error;
   }
   ctx.out.beforeStep = undefined;
+  cancellation.disarm();
   // The operation is done: a history that cannot be written is a warning, not a failure.
   await record('ok').catch((error: Error) => ctx.out.warn(`history not written: ${error.message}`));
   await lock.release();

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { BgError, ExitCode } from '../errors.js';
+import { formatDuration } from '../plan/duration.js';
+import { cancellation } from './cancellation.js';
 
 export interface ComposeRun {
   code: number;
@@ -6,21 +9,48 @@ export interface ComposeRun {
   err: string;
 }
 
+/** After a bound, compose gets SIGTERM, then SIGKILL this much later. */
+const KILL_AFTER_MS = 5000;
+
 /**
  * Runs `docker compose ARGS` and resolves when it has exited and its output
  * is read ('close', not 'exit'). The docker-compose npm package waits a
  * further 500 ms after every exit (its index.js), which costs a deploy of
  * five compose calls 2.5 s: measured, and the reason for this wrapper.
+ *
+ * Every call has a bound (`boundMs`): a compose that hangs (an engine that
+ * stops answering, a registry that never ends a pull) is stopped and fails
+ * the step, so no command holds the app's lock forever. A signal to the
+ * command stops the call in flight (runtime/cancellation.ts).
  */
-export function runCompose(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string }): Promise<ComposeRun> {
+export function runCompose(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string; boundMs: number; what: string }): Promise<ComposeRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', ['compose', ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const untrack = cancellation.track(child);
     let out = '';
     let err = '';
+    let overran = false;
+    const bound = setTimeout(() => {
+      overran = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS).unref();
+    }, options.boundMs);
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
+    child.stdin.on('error', () => undefined); // a compose that died before reading its project
+    child.on('error', (error) => {
+      clearTimeout(bound);
+      untrack();
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(bound);
+      untrack();
+      const cancelled = cancellation.stoppedBySignal(child);
+      if (cancelled) reject(cancelled);
+      else if (overran) reject(new BgError(`docker compose ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`, ExitCode.failedReverted, 'see `docker info` and the engine log; the bound is there so that no command holds the lock forever'));
+      else resolve({ code: code ?? 1, out, err });
+    });
     child.stdin.end(options.stdin ?? '');
   });
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { BgError, ExitCode, unreachableError, usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
+import { cancellation } from './cancellation.js';
 import { runCompose, type ComposeRun } from './compose-process.js';
 
 /** A compose failure as one line: the first line that says what went wrong, else the last. */
@@ -11,6 +12,14 @@ function firstError(run: Pick<ComposeRun, 'out' | 'err'>): string {
   const lines = `${run.err}\n${run.out}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Container|Network|Volume) .* (Creat|Start|Stop|Remov|Wait|Recreat|Running|Healthy)/.test(l));
   return lines.find((l) => /error|invalid|unsupported|not found|no such|additional propert|must be|refused|denied/i.test(l)) ?? lines.at(-1) ?? 'no output';
 }
+
+const MINUTE = 60_000;
+/**
+ * How long one compose call may take before it is stopped: generous, since
+ * they only catch a hang. A build or a pull runs the user's own work; an up
+ * may pull a missing image; a stop waits the grace period of each container.
+ */
+const BOUND_MS = { resolve: 2 * MINUTE, build: 60 * MINUTE, pull: 30 * MINUTE, up: 30 * MINUTE, stop: 5 * MINUTE, down: 10 * MINUTE };
 
 // Variables that would make compose read other files than the ones given.
 const COMPOSE_FILE_VARIABLES = ['COMPOSE_FILE', 'COMPOSE_PROFILES', 'COMPOSE_PROJECT_NAME', 'COMPOSE_PATH_SEPARATOR'];
@@ -22,9 +31,19 @@ const COMPOSE_FILE_VARIABLES = ['COMPOSE_FILE', 'COMPOSE_PROFILES', 'COMPOSE_PRO
  * where the command is typed never changes what it does.
  */
 export class ComposeCli {
-  private readonly neutralDir = mkdtempSync(join(tmpdir(), 'bluegreen-'));
+  private emptyDir?: string;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  /** An empty temporary directory to run from, made on first need and removed when the command ends. */
+  private get neutralDir(): string {
+    if (!this.emptyDir) {
+      const dir = mkdtempSync(join(tmpdir(), 'bluegreen-'));
+      cancellation.onExit(() => rmSync(dir, { recursive: true, force: true }));
+      this.emptyDir = dir;
+    }
+    return this.emptyDir;
+  }
 
   private neutralEnv(): NodeJS.ProcessEnv {
     const env = { ...this.env };
@@ -34,7 +53,7 @@ export class ComposeCli {
 
   /** The user's files, resolved and interpolated with the environment of now. Exit 2 on a broken file. */
   async resolve(files: string[], cwd: string, project?: string): Promise<ComposeConfig> {
-    const run = await this.exec([...this.userFileArgs(files, project), 'config', '--format', 'json'], { cwd, env: { ...this.env } });
+    const run = await this.exec([...this.userFileArgs(files, project), 'config', '--format', 'json'], { cwd, env: { ...this.env }, what: 'config', boundMs: BOUND_MS.resolve });
     if (run.code !== 0) {
       const where = files.length ? files.join(', ') : `the compose file in ${cwd}`;
       throw usageError(`compose file ${where}: ${firstError(run)}`, 'check it with `docker compose config`');
@@ -43,11 +62,11 @@ export class ComposeCli {
   }
 
   async build(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.check(`build ${service}`, [...this.userFileArgs(files, project), 'build', service], { cwd, env: { ...this.env } });
+    await this.check(`build ${service}`, [...this.userFileArgs(files, project), 'build', service], { cwd, env: { ...this.env }, boundMs: BOUND_MS.build });
   }
 
   async pull(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', '--policy', 'always', service], { cwd, env: { ...this.env } });
+    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', '--policy', 'always', service], { cwd, env: { ...this.env }, boundMs: BOUND_MS.pull });
   }
 
   /** Creates or updates a rendered project; compose recreates only what changed. */
@@ -61,25 +80,25 @@ export class ComposeCli {
     if (options.noRecreate) args.push('--no-recreate');
     if (options.scale) args.push('--scale', `${options.scale.service}=${options.scale.count}`);
     if (options.wait) args.push('--wait', ...(options.waitTimeoutSeconds ? ['--wait-timeout', String(options.waitTimeoutSeconds)] : []));
-    await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec) });
+    await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec), boundMs: BOUND_MS.up + (options.waitTimeoutSeconds ?? 0) * 1000 });
   }
 
   async stop(project: string, timeoutSeconds?: number): Promise<void> {
     const timeout = timeoutSeconds === undefined ? [] : ['--timeout', String(timeoutSeconds)];
-    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout], { cwd: this.neutralDir, env: this.neutralEnv() });
+    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout], { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
   }
 
   async down(project: string, options: { volumes?: boolean } = {}): Promise<void> {
     const args = ['--project-name', project, 'down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])];
-    await this.check(`down of ${project}`, args, { cwd: this.neutralDir, env: this.neutralEnv() });
+    await this.check(`down of ${project}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.down });
   }
 
   private userFileArgs(files: string[], project: string | undefined): string[] {
     return [...(project ? ['--project-name', project] : []), ...files.flatMap((file) => ['-f', file])];
   }
 
-  private async check(what: string, args: string[], options: Parameters<typeof runCompose>[1]): Promise<void> {
-    const run = await this.exec(args, options);
+  private async check(what: string, args: string[], options: Omit<Parameters<typeof runCompose>[1], 'what'>): Promise<void> {
+    const run = await this.exec(args, { ...options, what });
     if (run.code !== 0) throw new BgError(`docker compose ${what} failed: ${firstError(run)}`, ExitCode.failedReverted);
   }
 
@@ -87,6 +106,7 @@ export class ComposeCli {
     try {
       return await runCompose(args, options);
     } catch (error) {
+      if (error instanceof BgError) throw error; // stopped: its bound, or a signal to the command
       throw unreachableError(`docker compose could not run (${(error as NodeJS.ErrnoException).code ?? error})`, 'install Docker with the Compose v2 plugin (scripts/setup.sh does)');
     }
   }

@@ -50,12 +50,17 @@ function engineGone(error: unknown): never {
   );
 }
 
+const ENGINE_CALL_BOUND_MS = 60_000;
+
 /** Docker's filter for containers carrying all of the given labels ('' matches any value). */
 const labelFilters = (labels: Record<string, string>) => ({ label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) });
 
 /** The Docker engine: containers, images, networks and volumes. */
 export class DockerEngine {
-  private readonly docker = new Docker();
+  // Every engine call has a bound: a request the engine leaves silent this
+  // long is dropped (and reported as the engine not answering), so that no
+  // command holds the app's lock forever on a hung engine.
+  private readonly docker = new Docker({ timeout: ENGINE_CALL_BOUND_MS });
 
   /** Fails with exit 4 naming the engine when it does not answer. */
   async ping(): Promise<void> {
@@ -105,7 +110,8 @@ export class DockerEngine {
   /** Stops with a grace period (SIGTERM, then SIGKILL after it), then removes. */
   async stopAndRemove(id: string, graceSeconds: number): Promise<void> {
     return engine(`stop container ${id.slice(0, 12)}`, async () => {
-      const container = this.docker.getContainer(id);
+      // A stop answers only after the grace period: its own, longer bound.
+      const container = new Docker({ timeout: graceSeconds * 1000 + ENGINE_CALL_BOUND_MS }).getContainer(id);
       await container.stop({ t: graceSeconds }).catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 304 && error.statusCode !== 404) throw error; // 304: already stopped
       });

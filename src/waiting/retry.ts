@@ -1,3 +1,5 @@
+import { cancellation } from '../runtime/cancellation.js';
+
 /** The clock waits use; tests of pure waiting logic can replace it. */
 export interface Clock {
   now(): number;
@@ -29,7 +31,8 @@ export class Deadline {
 /**
  * Polls `probe` until it returns a value (not undefined) or the deadline
  * passes; then throws what `onTimeout` builds. A probe that throws ends the
- * wait at once: that is how waits fail fast.
+ * wait at once: that is how waits fail fast. So does a signal to the
+ * command (runtime/cancellation.ts).
  */
 export async function retryUntil<T>(
   probe: () => Promise<T | undefined>,
@@ -37,6 +40,7 @@ export async function retryUntil<T>(
 ): Promise<T> {
   const clock = options.clock ?? realClock;
   for (;;) {
+    cancellation.checkpoint(); // a Ctrl-C ends a wait at once, as its failure
     const value = await probe();
     if (value !== undefined) return value;
     if (options.deadline.passed()) throw await options.onTimeout();

@@ -3,8 +3,6 @@
 // reconciles and succeeds.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ensureTestTraefik } from '../support/traefik.js';
 import { show, TestApp } from '../support/cli.js';
 import { describeLoad, Load } from '../support/load.js';
@@ -12,8 +10,6 @@ import { ask } from '../support/http.js';
 import { ConsulClient } from '../../src/runtime/consul.js';
 
 const address = process.env.CONSUL_HTTP_ADDR ?? 'http://127.0.0.1:8500';
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const app = new TestApp('bgt-crash');
 
 before(async () => {
@@ -26,31 +22,6 @@ after(async () => {
   await app.destroy();
   await new ConsulClient({ address }).delete(`bluegreen/${app.app}`, { recurse: true });
 });
-
-/** Runs the CLI with --json and kills it (SIGKILL) when the n-th event matching `at` appears. */
-function killAt(args: string[], env: Record<string, string>, at: (event: any) => boolean, nth = 1): Promise<{ killed: boolean; events: any[] }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, '--json'], { cwd: app.dir, env: app.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    const events: any[] = [];
-    let seen = 0;
-    let buffer = '';
-    let killed = false;
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        const event = JSON.parse(line);
-        events.push(event);
-        if (!killed && at(event) && ++seen === nth) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.on('close', () => resolve({ killed, events }));
-  });
-}
 
 const step = (name: string, state = 'started') => (e: any) => e.event === 'step' && e.step === name && e.state === state;
 
@@ -74,7 +45,7 @@ for (const point of points) {
   test(`kill -9 during ${point.name}: no failed request, and the next deploy succeeds`, async () => {
     const env = { RELEASE: `k${++counter}`, BG_STATE: point.store ?? 'file', CONSUL_HTTP_ADDR: address };
     const load = new Load(app.host, { clients: 8 }).start();
-    const { killed, events } = await killAt(point.args, env, point.at, point.nth);
+    const { signalled: killed, events } = await app.runAndSignal(point.args, env, { at: point.at, nth: point.nth, signals: ['SIGKILL'] });
     assert.ok(killed, `the kill point was reached: ${JSON.stringify(events.map((e) => `${e.step}:${e.state}`))}`);
     const next = await app.run(['deploy', '--wait-lock', '30s'], { ...env, RELEASE: `n${counter}` });
     const result = await load.stop();

@@ -60,6 +60,11 @@ export class TestApp {
     return runCli(args, { cwd: this.dir, env: this.env(env) });
   }
 
+  /** Runs the CLI with --json; when the n-th event matching `at` appears, sends it `signals` (`gapMs` apart) and/or runs `then`. */
+  runAndSignal(args: string[], env: Record<string, string>, when: SignalAt): Promise<SignalledRun> {
+    return runAndSignal([...args, '--json'], { cwd: this.dir, env: this.env(env) }, when);
+  }
+
   /** The headers that reach a colour's preview route: the colour and the app's preview key, as `status --json` shows them. */
   async previewHeaders(colour: string): Promise<Record<string, string>> {
     const status = await this.run(['status', '--json']);
@@ -94,6 +99,73 @@ export function runCli(args: string[], options: { cwd: string; env: NodeJS.Proce
         }
       });
       resolve({ code: code ?? -1, stdout, stderr, events, result: events.find((e) => e.event === 'result'), ms: Date.now() - started });
+    });
+  });
+}
+
+export interface SignalAt {
+  at: (event: Record<string, any>) => boolean;
+  /** Which matching events count (1 = the first); `then` runs at each, the signals at the first. */
+  nth?: number | number[];
+  signals?: NodeJS.Signals[];
+  gapMs?: number;
+  /** Something to do to the world at that point (kill a container): its failure fails the run. */
+  then?: () => Promise<unknown>;
+}
+
+export interface SignalledRun extends CliRun {
+  /** Whether the point was reached and the signals sent. */
+  signalled: boolean;
+  /** The CLI's process id. */
+  pid: number;
+  /** ms from the first signal to the CLI's exit. */
+  exitAfterSignalMs?: number;
+}
+
+export function runAndSignal(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, when: SignalAt): Promise<SignalledRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: Record<string, any>[] = [];
+    let stdout = '';
+    let stderr = '';
+    let buffer = '';
+    let seen = 0;
+    let signalledAt: number | undefined;
+    let acted: Promise<unknown> = Promise.resolve();
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        const event = JSON.parse(line);
+        events.push(event);
+        if (when.at(event) && [when.nth ?? 1].flat().includes(++seen)) {
+          if (signalledAt === undefined) {
+            signalledAt = Date.now();
+            (when.signals ?? []).forEach((signal, i) => setTimeout(() => child.kill(signal), i * (when.gapMs ?? 300)));
+          }
+          if (when.then) acted = Promise.all([acted, when.then()]);
+        }
+      }
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', async (code) => {
+      const end = Date.now();
+      await acted.catch(reject);
+      resolve({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        events,
+        result: events.find((e) => e.event === 'result'),
+        ms: end - started,
+        signalled: signalledAt !== undefined,
+        pid: child.pid!,
+        exitAfterSignalMs: signalledAt === undefined ? undefined : end - signalledAt,
+      });
     });
   });
 }

@@ -1,0 +1,115 @@
+// Ctrl-C and SIGTERM (a cancelled CI job) during a deploy, under load: the
+// deploy undoes like a failure (exit 1, the candidate gone, live answering
+// throughout), the compose call in flight dies with it, no temporary
+// directory is left, and the lock is free for the next command. A second
+// signal stops at once (exit 5) and the next command reconciles.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTestTraefik } from '../support/traefik.js';
+import { docker } from '../support/containers.js';
+import { show, TestApp, type SignalledRun } from '../support/cli.js';
+import { describeLoad, Load } from '../support/load.js';
+import { ask } from '../support/http.js';
+import { SAMPLE_IMAGE } from '../support/ports.js';
+
+const BUILT_IMAGE = 'bgt-cancel-app:latest';
+// The sample's compose file, with a build for the target that takes a minute:
+// a deploy without --pull builds it; with --pull missing it uses the tag.
+const composeText = readFileSync(fileURLToPath(new URL('../../compose/docker-compose.yml', import.meta.url)), 'utf8').replace(
+  'image: ${SAMPLE_IMAGE:-bluegreen-sample:latest}\n',
+  `image: ${BUILT_IMAGE}\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM ${SAMPLE_IMAGE}\n        ARG NONCE\n        RUN echo "$$NONCE" && sleep 60\n      args:\n        NONCE: \${NONCE:-0}\n`,
+);
+const app = new TestApp('bgt-cancel', composeText);
+// The CLI's own temporary directory: what it leaves there is what it leaked.
+const cliTmp = mkdtempSync(join(tmpdir(), 'bgt-cancel-tmp-'));
+const base = { TMPDIR: cliTmp };
+const usingTheTag = { ...base, BG_PULL: 'missing' };
+
+before(async () => {
+  await ensureTestTraefik();
+  await docker.getImage(SAMPLE_IMAGE).tag({ repo: BUILT_IMAGE.split(':')[0], tag: 'latest' });
+  const first = await app.run(['deploy'], { ...usingTheTag, RELEASE: 'v1' });
+  assert.equal(first.code, 0, show(first));
+});
+after(async () => {
+  await app.destroy();
+  await docker.getImage(BUILT_IMAGE).remove({ force: true }).catch(() => undefined);
+  rmSync(cliTmp, { recursive: true, force: true });
+});
+
+const step = (name: string, state = 'started') => (e: any) => e.event === 'step' && e.step.startsWith(name) && e.state === state;
+const containersOf = async (colour: string) =>
+  docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } });
+/** Processes whose command line names the app: compose calls the CLI left behind. */
+const leftoverProcesses = () =>
+  execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(app.app) && /compose|buildx/.test(line));
+const leftoverTempDirs = () => readdirSync(cliTmp).filter((name) => name.startsWith('bluegreen-'));
+
+/** Runs a deploy under load, signalled at a point; returns the run and what the clients saw. */
+async function cancelledDeploy(env: Record<string, string>, at: (e: any) => boolean, signals: NodeJS.Signals[], nth = 1) {
+  const load = new Load(app.host, { clients: 8 }).start();
+  const run = await app.runAndSignal(['deploy'], env, { at, nth, signals });
+  // The clients keep going a moment after the exit: what the undo left must serve too.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const seen = await load.stop();
+  return { run, seen };
+}
+
+function assertUndone(run: SignalledRun, seen: Awaited<ReturnType<Load['stop']>>, signal: string) {
+  assert.ok(run.signalled, `the signal point was reached: ${show(run)}`);
+  assert.equal(run.code, 1, show(run));
+  assert.match(run.stderr, new RegExp(`cancelled \\(${signal}\\)`));
+  assert.equal(seen.non2xx.length + seen.errors.length, 0, describeLoad(seen));
+  assert.deepEqual([...new Set(seen.samples.map((s) => s.release))], ['v1'], 'every answer came from the live release');
+  assert.deepEqual(leftoverProcesses(), [], 'no compose process outlives the command');
+  assert.deepEqual(leftoverTempDirs(), [], 'no temporary directory is left');
+}
+
+test('SIGTERM while the candidate starts (deploy waiting for health): exit 1, the candidate removed, live served throughout', async () => {
+  const { run, seen } = await cancelledDeploy({ ...usingTheTag, RELEASE: 'v2', START_DELAY: '20s' }, step('healthy'), ['SIGTERM']);
+  assertUndone(run, seen, 'SIGTERM');
+  assert.ok(run.exitAfterSignalMs! < 15_000, `undone in ${run.exitAfterSignalMs} ms, not after the 20 s start`);
+  assert.deepEqual(await containersOf('green'), [], 'the candidate is gone');
+  const history = await app.run(['history', '--json']);
+  assert.match(JSON.stringify(history.result?.entries.at(-1)), /"outcome":"failed".*cancelled \(SIGTERM\)/);
+  console.log(`SIGTERM during up's health wait: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(seen)}`);
+});
+
+test('Ctrl-C during the switch (the candidate recreated with its live router): back out, exit 1, live served throughout', async () => {
+  const { run, seen } = await cancelledDeploy({ ...usingTheTag, RELEASE: 'v3', START_DELAY: '4s' }, step('healthy'), ['SIGINT'], 2);
+  assertUndone(run, seen, 'SIGINT');
+  assert.deepEqual(await containersOf('green'), [], 'the candidate is gone');
+  assert.equal((await ask(app.host)).release, 'v1');
+  console.log(`SIGINT during the switch's health wait: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(seen)}`);
+});
+
+test('SIGTERM during a build: the compose build dies with the command at once, exit 1, nothing launched', async () => {
+  const { run, seen } = await cancelledDeploy({ ...base, RELEASE: 'v4', NONCE: String(Date.now()) }, step('build'), ['SIGTERM']);
+  assertUndone(run, seen, 'SIGTERM');
+  assert.ok(run.exitAfterSignalMs! < 15_000, `stopped in ${run.exitAfterSignalMs} ms, not after the 60 s build`);
+  assert.deepEqual(await containersOf('green'), []);
+  console.log(`SIGTERM during a build: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(seen)}`);
+});
+
+test('a second signal stops at once (exit 5); the next deploy reconciles and succeeds, live served throughout', async () => {
+  const load = new Load(app.host, { clients: 8 }).start();
+  const run = await app.runAndSignal(['deploy'], { ...usingTheTag, RELEASE: 'v5', START_DELAY: '20s' }, { at: step('healthy'), signals: ['SIGTERM', 'SIGTERM'], gapMs: 300 });
+  assert.ok(run.signalled, show(run));
+  assert.equal(run.code, 5, show(run));
+  assert.match(run.stderr, /SIGTERM again: stopped at once/);
+  assert.deepEqual(leftoverProcesses(), [], 'the compose call in flight was killed with the command');
+  assert.deepEqual(leftoverTempDirs(), []);
+  const next = await app.run(['deploy'], { ...usingTheTag, RELEASE: 'v6' });
+  const seen = await load.stop();
+  assert.equal(next.code, 0, show(next));
+  assert.equal((await ask(app.host)).release, 'v6');
+  assert.equal(seen.non2xx.length + seen.errors.length, 0, describeLoad(seen));
+  console.log(`two SIGTERMs: exit ${run.code} ${run.exitAfterSignalMs} ms after the first; next deploy exit ${next.code} in ${next.ms} ms; ${describeLoad(seen)}`);
+});

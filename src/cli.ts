@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { buildProgram } from './cli/program.js';
+import { buildProgram, scaleCountAsOperand } from './cli/program.js';
 import { reportError } from './cli/report.js';
 import { cancellation } from './runtime/cancellation.js';
 
@@ -20,7 +20,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 process.on('exit', () => cancellation.finish());
 
 buildProgram()
-  .parseAsync(process.argv)
+  .parseAsync(scaleCountAsOperand(process.argv))
   .then(
     () => undefined,
     (error: unknown) => {

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import type { Options } from '../config/options.js';
 import { VERSION } from '../version.js';
-import { cliLayer, withCommonOptions } from './common-options.js';
+import type { CommandName } from '../config/registry.js';
+import { cliLayer, withOptionsOf } from './common-options.js';
 
 /** Builds the flags of one command into resolved Options (CLI > env > yml > defaults). */
 export async function optionsFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<Options> {
@@ -31,37 +32,30 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
-  const command = (name: string, description: string) => withCommonOptions(program.command(name).description(description).exitOverride());
+  const command = (name: Exclude<CommandName, 'proxy'>, description: string) =>
+    withOptionsOf(program.command(name).description(description).exitOverride(), name).addHelpText('after', helpAfter(name));
 
   command('up', 'start the next release in the colour that is not live, preview route only')
-    .option('--scale <count>', 'containers to run: N, +N or -N from the live count (env BG_SCALE)')
     .action(act((run, options) => run.up(options)));
   command('switch', 'move live traffic to the colour started by up')
     .action(act((run, options) => run.switchCommand(options)));
   command('stop-old', 'drain and stop the colour that is not live (kept for rollback)')
     .option('--remove', 'remove its containers instead of stopping them')
-    .option('--drain <duration>', 'bound on waiting for requests in flight (env BG_DRAIN, default 10s)')
     .action(act((run, options, flags) => run.stopOldCommand(options, Boolean(flags.remove))));
   command('rollback', 'make the previously live release live again')
     .option('--to <release>', 'the release number to bring back')
     .option('--keep-old', 'leave the colour rolled away from running (shadowed)')
-    .option('--drain <duration>', 'bound on draining the colour rolled away from (default 10s)')
     .action(act((run, options, flags) => run.rollbackCommand(options, { to: flags.to, keepOld: Boolean(flags.keepOld) })));
   command('deploy', 'up, switch, then stop-old')
-    .option('--scale <count>', 'containers to run: N, +N or -N from the live count (env BG_SCALE)')
     .option('--keep-old', 'leave the old colour running (shadowed) instead of stopping it')
-    .option('--drain <duration>', 'bound on draining the old colour (env BG_DRAIN, default 10s)')
     .action(act((run, options, flags) => run.deployCommand(options, Boolean(flags.keepOld))));
+  // `-1` reaches the command as its count through scaleCountAsOperand (cli.ts), not as an option.
   command('scale', 'scale the live colour: N, +N or -N from what runs')
     .argument('<count>', 'N, +N or -N')
-    // `-1` must reach the command as its count, not be read as an option.
-    .allowUnknownOption()
     .action(act((run, options) => run.scaleCommand(options), 'scale'));
   command('flow', "Docker Flow's steps in the order given: deploy (up), proxy (switch), stop-old, scale")
     .option('-F, --flow <step>', 'a step (repeatable; env FLOW, docker-flow.yml flow; default deploy)', (v: string, p: string[] = []) => [...p, v])
-    .option('--scale <count>', 'for deploy and scale: N, +N or -N (env BG_SCALE, FLOW_SCALE)')
     .option('-b, --blue-green', "Docker Flow's flag; bluegreen always deploys blue-green")
-    .option('--drain <duration>', 'bound on draining the old colour (default 10s)')
     .action(act((run, options) => run.flowCommand(options)));
   command('status', 'each colour, its containers and what Traefik routes')
     .action(act((run, options) => run.statusCommand(options)));
@@ -75,7 +69,38 @@ export function buildProgram(): Command {
 
   const proxy = program.command('proxy').description("the project's own Traefik (traefik/docker-compose.yml)").exitOverride();
   for (const action of ['up', 'down', 'status'] as const) {
-    withCommonOptions(proxy.command(action).description(`${action} Traefik`).exitOverride()).action(act((run, options) => run.proxyCommand(options, action)));
+    withOptionsOf(proxy.command(action).description(`${action} Traefik`).exitOverride(), 'proxy').action(act((run, options) => run.proxyCommand(options, action)));
   }
   return program;
+}
+
+const EXAMPLES: Record<Exclude<CommandName, 'proxy'>, string> = {
+  up: 'RELEASE=v2 bluegreen up --scale 2',
+  switch: 'bluegreen switch',
+  'stop-old': 'bluegreen stop-old --drain 30s',
+  rollback: 'bluegreen rollback --to 3',
+  deploy: 'RELEASE=v2 bluegreen deploy',
+  scale: 'bluegreen scale +2    bluegreen scale -1    bluegreen scale 3',
+  flow: 'bluegreen flow --flow=deploy --flow=proxy --flow=stop-old',
+  status: 'bluegreen status --json',
+  history: 'bluegreen history',
+  down: 'bluegreen down --volumes',
+  unlock: 'bluegreen unlock',
+};
+
+const EXIT_CODES = `Exit codes: 0 done; 1 failed and reverted (live traffic untouched); 2 usage or configuration;
+3 the app's lock is held; 4 Docker, Traefik or Consul unreachable; 5 could not be reverted: needs a person.`;
+
+const helpAfter = (name: Exclude<CommandName, 'proxy'>) => `\nExample:\n  ${EXAMPLES[name]}\n\n${EXIT_CODES}\n`;
+
+/**
+ * `scale -1`: a negative count would be read as an option. It is moved after
+ * `--`, where commander takes it as the operand, so that scale needs no
+ * allowUnknownOption (which would also swallow a mistyped option).
+ */
+export function scaleCountAsOperand(argv: string[]): string[] {
+  // argv: node, the script, then the command.
+  const count = argv.findIndex((arg, i) => i > 2 && /^-\d+$/.test(arg));
+  if (argv[2] !== 'scale' || count < 0 || argv.includes('--')) return argv;
+  return [...argv.slice(0, count), ...argv.slice(count + 1), '--', argv[count]!];
 }

@@ -49,6 +49,7 @@ export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult
     port: ctx.options.port,
     entrypoint: ctx.options.entrypoint,
     servicePaths: ctx.options.servicePaths,
+    colourHeader: ctx.options.colourHeader,
     createdAt: new Date().toISOString(),
     createdBy: ctx.by,
   });

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
-import { readYamlDocument, type RawOptions } from './sources.js';
+import { OPTIONS, type OptionSpec } from './registry.js';
+import { envValue, readYamlDocument, stringList, ymlType, ymlValue, type RawOptions } from './sources.js';
 
 /**
  * Docker Flow's own settings, read as a fallback below bluegreen's: a
@@ -14,40 +15,24 @@ export interface FlowLayer extends RawOptions {
   blueGreen?: boolean;
 }
 
-const list = (value: string | undefined) =>
-  value === undefined || value.trim() === '' ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
-
 const bool = (value: string | undefined) => (value === undefined || value === '' ? undefined : /^(1|true|yes)$/i.test(value));
 
-export function fromFlowEnv(env: NodeJS.ProcessEnv): FlowLayer {
-  return {
-    target: env.FLOW_TARGET,
-    sideTargets: list(env.FLOW_SIDE_TARGETS),
-    servicePaths: list(env.FLOW_SERVICE_PATH),
-    scale: env.FLOW_SCALE,
-    files: list(env.FLOW_COMPOSE_PATH),
-    project: env.FLOW_PROJECT,
-    consulAddress: env.FLOW_CONSUL_ADDRESS,
-    flow: list(env.FLOW),
-    blueGreen: bool(env.FLOW_BLUE_GREEN),
-  };
-}
+const flowSpecs = (OPTIONS as readonly OptionSpec[]).filter((spec) => spec.flowEnv || spec.flowYml);
+const FLOW_STEPS = { env: 'FLOW', yml: 'flow' };
 
-const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+export function fromFlowEnv(env: NodeJS.ProcessEnv): FlowLayer {
+  const layer: Record<string, unknown> = {};
+  for (const spec of flowSpecs) if (spec.flowEnv) layer[spec.key] = envValue(spec, env[spec.flowEnv]);
+  return { ...(layer as RawOptions), flow: envValue({ kind: 'list' } as OptionSpec, env[FLOW_STEPS.env]) as string[] | undefined, blueGreen: bool(env.FLOW_BLUE_GREEN) };
+}
 
 // Docker Flow's proxy and host settings have no meaning behind Traefik: they
 // are accepted and ignored (loose), so an existing file does not break.
 const dockerFlowSchema = z
   .object({
-    target: z.string(),
-    side_targets: stringList,
-    service_path: stringList,
-    scale: z.union([z.string(), z.number()]).transform(String),
-    compose_path: z.string(),
-    project: z.string(),
-    flow: stringList,
+    ...Object.fromEntries(flowSpecs.filter((spec) => spec.flowYml).map((spec) => [spec.flowYml!, ymlType(spec)])),
+    [FLOW_STEPS.yml]: stringList,
     blue_green: z.boolean(),
-    consul_address: z.string(),
   })
   .partial()
   .loose();
@@ -66,16 +51,7 @@ export function fromDockerFlowYml(path: string): FlowLayer {
     const issue = parsed.error.issues[0]!;
     throw usageError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, 'see Docker Flow\'s keys in the README');
   }
-  const flow = parsed.data;
-  return {
-    target: flow.target,
-    sideTargets: flow.side_targets,
-    servicePaths: flow.service_path,
-    scale: flow.scale,
-    files: flow.compose_path ? [resolve(dirname(path), flow.compose_path)] : undefined,
-    project: flow.project,
-    consulAddress: flow.consul_address,
-    flow: flow.flow,
-    blueGreen: flow.blue_green,
-  };
+  const flow = parsed.data as Record<string, unknown>;
+  const layer = Object.fromEntries(flowSpecs.filter((spec) => spec.flowYml).map((spec) => [spec.key, ymlValue(spec, flow[spec.flowYml!] as string | string[] | undefined, path)]));
+  return { ...(layer as RawOptions), flow: flow[FLOW_STEPS.yml] as string[] | undefined, blueGreen: flow.blue_green as boolean | undefined };
 }

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parsePullOption } from '../plan/pull.js';
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { DEFAULT_PROBE_STATUSES, parseStatuses } from '../plan/probe.js';
+import { parseStatuses } from '../plan/probe.js';
 import { parseDuration } from '../plan/duration.js';
 import { parseScale } from '../plan/scale.js';
 import type { Options, StateBackend } from './options.js';
 import { findConfigFile, fromEnv, fromYmlFile, mergeLayers, type RawOptions } from './sources.js';
+import { OPTIONS, type OptionSpec } from './registry.js';
 import { findDockerFlowFile, fromDockerFlowYml, fromFlowEnv, type FlowLayer } from './docker-flow.js';
 
 export interface LoadInput {
@@ -40,20 +41,9 @@ export function loadOptions(input: LoadInput): Options {
   return { ...validate(raw, input), flow: flow ?? ['deploy'] };
 }
 
+/** The declared defaults (registry.ts), as the lowest layer. */
 function defaults(env: NodeJS.ProcessEnv): RawOptions {
-  return {
-    entrypoint: 'web',
-    network: 'traefik_webgateway',
-    traefikApi: `http://127.0.0.1:${env.BG_API_PORT || '8080'}`,
-    traefikUrl: `http://127.0.0.1:${env.BG_HTTP_PORT || '80'}`,
-    state: 'file',
-    consulAddress: 'http://127.0.0.1:8500',
-    timeout: '120s',
-    drain: '10s',
-    waitLock: '0s',
-    traefikInsecure: 'false',
-    probeStatus: DEFAULT_PROBE_STATUSES,
-  };
+  return Object.fromEntries((OPTIONS as readonly OptionSpec[]).flatMap((spec) => (spec.default ? [[spec.key, spec.default(env)]] : []))) as RawOptions;
 }
 
 function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
@@ -71,6 +61,7 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
     traefikApi: url(raw.traefikApi!, '--traefik-api'),
     traefikUrl: url(raw.traefikUrl!, '--traefik-url'),
     traefikInsecure: bool(raw.traefikInsecure!, '--traefik-insecure'),
+    colourHeader: oneOf(raw.colourHeader!, '--colour-header', ['all', 'preview'] as const),
     traefikCa: raw.traefikCa === undefined ? undefined : caFile(resolve(input.cwd, raw.traefikCa)),
     traefikMetrics: raw.traefikMetrics === undefined ? `${url(raw.traefikApi!, '--traefik-api')}/metrics` : url(raw.traefikMetrics, '--traefik-metrics'),
     probe: {
@@ -151,4 +142,9 @@ function positiveDuration(value: string, option: string): number {
   const ms = parseDuration(value, option);
   if (ms <= 0) throw usageError(`${option}: must be more than 0`, 'e.g. 120s');
   return ms;
+}
+
+function oneOf<T extends string>(value: string, option: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw usageError(`${option}: "${value}" is not one of ${allowed.join(', ')}`, `use ${allowed.join(' or ')}`);
 }

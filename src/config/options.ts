@@ -19,6 +19,8 @@ export interface Options {
   network: string;
   traefikApi: string;
   traefikUrl: string;
+  /** Which answers carry X-Bluegreen-Color: every route's, or the preview routes' only. */
+  colourHeader: 'all' | 'preview';
   /** Accept any certificate from an https:// traefikUrl (Traefik's default one). */
   traefikInsecure: boolean;
   /** A CA (PEM text) to verify an https:// traefikUrl with, besides the system ones. */

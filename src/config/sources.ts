@@ -3,105 +3,45 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
+import { OPTIONS, type OptionSpec, type RawOptions } from './registry.js';
 
-/** One layer of settings before validation: strings as users typed them. */
-export interface RawOptions {
-  files?: string[];
-  project?: string;
-  target?: string;
-  sideTargets?: string[];
-  rule?: string;
-  servicePaths?: string[];
-  port?: string;
-  entrypoint?: string;
-  network?: string;
-  traefikApi?: string;
-  traefikUrl?: string;
-  state?: string;
-  stateDir?: string;
-  consulAddress?: string;
-  consulToken?: string;
-  timeout?: string;
-  drain?: string;
-  scale?: string;
-  pull?: string;
-  waitLock?: string;
-  traefikInsecure?: string;
-  traefikCa?: string;
-  traefikMetrics?: string;
-  probePath?: string;
-  probeHost?: string;
-  probeStatus?: string;
+export type { RawOptions } from './registry.js';
+
+const isList = (spec: OptionSpec) => spec.kind === 'list' || spec.kind === 'paths';
+
+/** A variable's text as the option's layer value: lists comma separated, '' as unset. */
+export function envValue(spec: OptionSpec, text: string | undefined): string | string[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  return isList(spec) ? text.split(',').map((item) => item.trim()).filter(Boolean) : text;
 }
-
-const list = (value: string | undefined) =>
-  value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
 
 /** BG_* variables (lists comma separated) and Consul's own variables. */
 export function fromEnv(env: NodeJS.ProcessEnv): RawOptions {
-  return {
-    files: list(env.BG_FILES),
-    project: env.BG_PROJECT,
-    target: env.BG_TARGET,
-    sideTargets: list(env.BG_SIDE_TARGETS),
-    rule: env.BG_RULE,
-    servicePaths: list(env.BG_SERVICE_PATH),
-    port: env.BG_PORT,
-    entrypoint: env.BG_ENTRYPOINT,
-    network: env.BG_NETWORK,
-    traefikApi: env.BG_TRAEFIK_API,
-    traefikUrl: env.BG_TRAEFIK_URL,
-    state: env.BG_STATE,
-    stateDir: env.BG_STATE_DIR,
-    consulAddress: env.CONSUL_HTTP_ADDR,
-    consulToken: env.CONSUL_HTTP_TOKEN,
-    timeout: env.BG_TIMEOUT,
-    drain: env.BG_DRAIN,
-    scale: env.BG_SCALE,
-    pull: env.BG_PULL,
-    waitLock: env.BG_WAIT_LOCK,
-    traefikInsecure: env.BG_TRAEFIK_INSECURE,
-    traefikCa: env.BG_TRAEFIK_CA,
-    traefikMetrics: env.BG_TRAEFIK_METRICS,
-    probePath: env.BG_PROBE_PATH,
-    probeHost: env.BG_PROBE_HOST,
-    probeStatus: env.BG_PROBE_STATUS,
-  };
+  const layer: Record<string, unknown> = {};
+  for (const spec of OPTIONS as readonly OptionSpec[]) if (spec.env) layer[spec.key] = envValue(spec, env[spec.env]);
+  return layer as RawOptions;
 }
 
 const scalar = z.union([z.string(), z.number()]).transform(String);
-const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+export const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 
-const ymlSchema = z
-  .object({
-    files: stringList,
-    project: z.string(),
-    target: z.string(),
-    side_targets: stringList,
-    rule: z.string(),
-    service_path: stringList,
-    port: scalar,
-    entrypoint: z.string(),
-    network: z.string(),
-    traefik_api: z.string(),
-    traefik_url: z.string(),
-    state: z.string(),
-    state_dir: z.string(),
-    consul_address: z.string(),
-    timeout: scalar,
-    drain: scalar,
-    scale: scalar,
-    pull: z.string(),
-    wait_lock: scalar,
-    traefik_insecure: z.union([z.boolean(), z.string()]).transform(String),
-    traefik_ca: z.string(),
-    traefik_metrics: z.string(),
-    probe_path: z.string(),
-    probe_host: z.string(),
-    probe_status: scalar,
-  })
-  .partial()
-  .strict();
+/** The zod type of an option's value in a settings file. */
+export function ymlType(spec: OptionSpec): z.ZodType<string | string[]> {
+  if (isList(spec)) return stringList;
+  if (spec.kind === 'flag') return z.union([z.boolean(), z.string()]).transform(String);
+  return spec.numeric ? scalar : z.string();
+}
+
+/** A yml value as the option's layer value: paths relative to the file they are written in. */
+export function ymlValue(spec: OptionSpec, value: string | string[] | undefined, file: string): string | string[] | undefined {
+  if (value === undefined) return undefined;
+  if (spec.kind === 'path') return resolve(dirname(file), value as string);
+  if (spec.kind === 'paths') return (value as string[]).map((item) => resolve(dirname(file), item));
+  return value;
+}
+
+const ymlSpecs = (OPTIONS as readonly OptionSpec[]).filter((spec) => spec.yml);
+const ymlSchema = z.object(Object.fromEntries(ymlSpecs.map((spec) => [spec.yml!, ymlType(spec)]))).partial().strict();
 
 export const CONFIG_FILE = 'bluegreen.yml';
 
@@ -127,48 +67,22 @@ export function fromYmlFile(path: string): RawOptions {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.') || '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
-    throw usageError(`${path}: ${key}: ${what}`, `known keys: ${Object.keys(ymlSchema.shape).join(', ')}`);
+    throw usageError(`${path}: ${key}: ${what}`, `known keys: ${ymlSpecs.map((spec) => spec.yml).join(', ')}`);
   }
-  const yml = parsed.data;
-  return {
-    files: yml.files?.map((file) => resolve(dirname(path), file)),
-    project: yml.project,
-    target: yml.target,
-    sideTargets: yml.side_targets,
-    rule: yml.rule,
-    servicePaths: yml.service_path,
-    port: yml.port,
-    entrypoint: yml.entrypoint,
-    network: yml.network,
-    traefikApi: yml.traefik_api,
-    traefikUrl: yml.traefik_url,
-    state: yml.state,
-    stateDir: yml.state_dir === undefined ? undefined : resolve(dirname(path), yml.state_dir),
-    consulAddress: yml.consul_address,
-    timeout: yml.timeout,
-    drain: yml.drain,
-    scale: yml.scale,
-    pull: yml.pull,
-    waitLock: yml.wait_lock,
-    traefikInsecure: yml.traefik_insecure,
-    traefikCa: yml.traefik_ca === undefined ? undefined : resolve(dirname(path), yml.traefik_ca),
-    traefikMetrics: yml.traefik_metrics,
-    probePath: yml.probe_path,
-    probeHost: yml.probe_host,
-    probeStatus: yml.probe_status,
-  };
+  const yml = parsed.data as Record<string, string | string[] | undefined>;
+  return Object.fromEntries(ymlSpecs.map((spec) => [spec.key, ymlValue(spec, yml[spec.yml!], path)])) as RawOptions;
 }
 
-/** Layers in precedence order: the first that sets a value wins. */
+/** Layers in precedence order: the first that sets a value wins. Keys no option declares are dropped. */
 export function mergeLayers(...layers: RawOptions[]): RawOptions {
-  const merged: RawOptions = {};
-  const known = new Set<string>(['files', 'project', 'target', 'sideTargets', 'rule', 'servicePaths', 'port', 'entrypoint', 'network', 'traefikApi', 'traefikUrl', 'state', 'stateDir', 'consulAddress', 'consulToken', 'timeout', 'drain', 'scale', 'pull', 'waitLock', 'traefikInsecure', 'traefikCa', 'traefikMetrics', 'probePath', 'probeHost', 'probeStatus']);
+  const merged: Record<string, unknown> = {};
+  const known = new Set<string>(OPTIONS.map((spec) => spec.key));
   for (const layer of [...layers].reverse()) {
-    for (const [key, value] of Object.entries(layer) as [keyof RawOptions, unknown][]) {
+    for (const [key, value] of Object.entries(layer)) {
       if (!known.has(key)) continue;
       const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-      if (!empty) (merged as Record<string, unknown>)[key] = value;
+      if (!empty) merged[key] = value;
     }
   }
-  return merged;
+  return merged as RawOptions;
 }

@@ -1,7 +1,7 @@
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
 import { previewKeyOf, type RoutingMode } from '../plan/labels.js';
-import { atDocker, colourProject, LABEL, liveRouter, previewRouter, serviceName } from '../plan/names.js';
+import { atDocker, colourProject, LABEL, liveRouter, PREVIEW_KEY_HEADER, previewHeaders, previewRouter, serviceName } from '../plan/names.js';
 import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
@@ -71,7 +71,17 @@ export async function verifyRoute(
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);
   await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`, () =>
-    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, preview: preview ? { key: previewKeyOf(containers) } : false, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, headers: checkHeaders(release, colour, preview, previewKeyOf(containers)), times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+}
+
+/**
+ * What the end-to-end check sends: the preview route's headers; nothing for
+ * the live route (a request like any other); the preview key alone when live
+ * answers carry no colour header (the check router answers with it).
+ */
+function checkHeaders(release: Release, colour: Colour, preview: boolean, key: string | undefined): Record<string, string> {
+  if (preview) return previewHeaders(colour, key);
+  return release.routing.colourHeader === 'preview' && key ? { [PREVIEW_KEY_HEADER]: key } : {};
 }
 
 /**

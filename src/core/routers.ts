@@ -1,5 +1,5 @@
 import { basePriority } from '../plan/labels.js';
-import { atDocker, LABEL, liveRouter, previewRouter } from '../plan/names.js';
+import { atDocker, checkRouter, LABEL, liveRouter, previewRouter } from '../plan/names.js';
 import type { Release } from '../plan/release.js';
 import { liveRule } from '../plan/rule.js';
 import { defaultPriority, exclusionsFor, type Exclusions, type OwnRoute, type RouterFact } from '../plan/shadowing.js';
@@ -8,7 +8,7 @@ import type { Context } from './context.js';
 
 /** The target's own route, as plan/shadowing.ts compares the team's routers with it. */
 export function ownRoute(ctx: Context, release: Release): OwnRoute {
-  const ours = new Set(COLOURS.flatMap((colour) => [liveRouter(ctx.app, colour), previewRouter(ctx.app, colour)].map(atDocker)));
+  const ours = new Set(COLOURS.flatMap((colour) => [liveRouter(ctx.app, colour), previewRouter(ctx.app, colour), checkRouter(ctx.app, colour)].map(atDocker)));
   return {
     rule: liveRule(release.routing.rule, release.routing.servicePaths),
     priority: basePriority(release.routing),
@@ -21,7 +21,7 @@ export function ownRoute(ctx: Context, release: Release): OwnRoute {
  * Every HTTP router Traefik has, each with the priority it had before
  * bluegreen: another bluegreen app's live router counts with its own rule's
  * priority (from its containers' labels), and preview routers (reached only
- * with the colour header) are left out.
+ * with the colour header) and check routers (with the preview key) are left out.
  */
 export async function routerFacts(ctx: Context): Promise<RouterFact[]> {
   const [routers, managed] = await Promise.all([ctx.traefik.routers(), ctx.docker.runningLabels({ [LABEL.managed]: 'true', [LABEL.colour]: '' })]);
@@ -32,6 +32,7 @@ export async function routerFacts(ctx: Context): Promise<RouterFact[]> {
     const base = Number(labels[LABEL.basePriority]);
     if (!app || !isColour(colour)) continue;
     bluegreen.set(atDocker(previewRouter(app, colour)), 'preview');
+    bluegreen.set(atDocker(checkRouter(app, colour)), 'preview'); // reached with a preview key only, like a preview
     if (Number.isFinite(base) && base > 0) bluegreen.set(atDocker(liveRouter(app, colour)), base);
   }
   return routers.flatMap((router): RouterFact[] => {

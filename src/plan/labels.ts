@@ -3,14 +3,15 @@ import {
   LABEL,
   colourHeaderMiddleware,
   COLOUR_HEADER,
+  checkRouter,
   liveRouter,
   previewRouter,
   retryMiddleware,
   serviceName,
 } from './names.js';
-import { livePriority, PREVIEW_PRIORITY } from './priority.js';
+import { checkPriority, livePriority, PREVIEW_PRIORITY } from './priority.js';
 import type { Release } from './release.js';
-import { liveRule, previewRule } from './rule.js';
+import { checkRule, liveRule, previewRule } from './rule.js';
 import { escapeDollars } from './adopt.js';
 import { defaultPriority, excludingRule } from './shadowing.js';
 
@@ -36,11 +37,13 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
     const name = ref.replace(/@docker$/, '');
     return ownMiddlewares[name] ? `${ownName(name)}@docker` : ref;
   });
-  const middlewares = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',');
+  const withHeader = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',');
+  // colour_header: preview: live answers do not say which colour answered.
+  const liveMiddlewares = routing.colourHeader === 'preview' ? [`${retryMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',') : withHeader;
   const exclude = mode.exclude ?? [];
   const rule = excludingRule(liveRule(routing.rule, routing.servicePaths), exclude);
 
-  const router = (name: string, routerRule: string, priority: number): Record<string, string> => {
+  const router = (name: string, routerRule: string, priority: number, middlewares = withHeader): Record<string, string> => {
     const prefix = `traefik.http.routers.${name}`;
     const labels: Record<string, string> = {
       [`${prefix}.rule`]: routerRule,
@@ -80,7 +83,13 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   for (const [prop, value] of Object.entries(routing.serviceExtras)) {
     labels[`traefik.http.services.${service}.loadbalancer.${prop}`] = value;
   }
-  if (mode.kind === 'live') Object.assign(labels, router(liveRouter(app, colour), rule, livePriority(mode.generation)));
+  if (mode.kind === 'live') {
+    Object.assign(labels, router(liveRouter(app, colour), rule, livePriority(mode.generation), liveMiddlewares));
+    // Without the colour on live answers, the live check asks this mirror of the live router (plan/priority.ts).
+    if (routing.colourHeader === 'preview' && mode.previewKey) {
+      Object.assign(labels, router(checkRouter(app, colour), checkRule(rule, mode.previewKey), checkPriority(mode.generation)));
+    }
+  }
   // Compose interpolates `$`: every value is escaped (a rule may hold `$`, e.g. HostRegexp(`^.+$`)).
   return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, escapeDollars(value)]));
 }

@@ -14,6 +14,8 @@ export const colourHeaderMiddleware = (app: string, colour: Colour) => `${app}-$
 export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour}-retry`;
 
 /** Names as Traefik's API knows objects that the docker provider made. */
+/** Reached with the preview key alone: how the live check identifies the colour when live answers carry no colour header. */
+export const checkRouter = (app: string, colour: Colour) => `${app}-${colour}-check`;
 export const atDocker = (name: string) => `${name}@docker`;
 
 export const COLOUR_HEADER = 'X-Bluegreen-Color';

@@ -8,6 +8,13 @@
  */
 export const LIVE_PRIORITY_BASE = 100_000;
 export const PREVIEW_PRIORITY = 1_000_000_000;
+/**
+ * Check routers (colour_header: preview) mirror the live routers for a
+ * request carrying the preview key: above every live and team router, in
+ * the same order between colours (the generation), below the previews.
+ */
+export const CHECK_PRIORITY_BASE = 500_000_000;
+export const checkPriority = (generation: number) => CHECK_PRIORITY_BASE + generation;
 
 export const livePriority = (generation: number) => LIVE_PRIORITY_BASE + generation;
 

@@ -16,6 +16,8 @@ export interface RoutingSpec {
   serviceExtras: Record<string, string>;
   /** Middlewares the target defines itself, defined again per colour. */
   middlewareDefinitions?: Record<string, Record<string, string>>;
+  /** 'preview': only preview answers carry X-Bluegreen-Color (absent: every answer, as before the option). */
+  colourHeader?: 'preview';
 }
 
 /** A release: the target as resolved at `up`, image pinned, colourless. */
@@ -51,6 +53,7 @@ export interface FreezeInput {
   port?: number;
   entrypoint: string;
   servicePaths: string[];
+  colourHeader?: 'all' | 'preview';
   createdAt: string;
   createdBy: string;
 }
@@ -83,6 +86,7 @@ export function freezeRelease(input: FreezeInput): Frozen {
     routerExtras: adopted.routerExtras,
     serviceExtras: adopted.serviceExtras,
     middlewareDefinitions: adopted.middlewareDefinitions,
+    ...(input.colourHeader === 'preview' ? { colourHeader: 'preview' as const } : {}),
   };
   const frozenService: ComposeService = { ...service, image: input.imageId, labels: adopted.keptLabels };
   delete frozenService.build;

@@ -19,4 +19,7 @@ export function previewRule(live: string, colour: Colour, previewKey?: string): 
   return `(${live}) && Header(\`${COLOUR_HEADER}\`, \`${colour}\`)${key}`;
 }
 
+/** The check rule (colour_header: preview): the live rule, for a request carrying the preview key. */
+export const checkRule = (live: string, previewKey: string) => `(${live}) && Header(\`${PREVIEW_KEY_HEADER}\`, \`${previewKey}\`)`;
+
 export const defaultRule = (app: string) => `Host(\`${app}.localhost\`)`;

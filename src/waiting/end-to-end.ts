@@ -1,6 +1,6 @@
 import { BgError, ExitCode } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
-import { COLOUR_HEADER, previewHeaders } from '../plan/names.js';
+import { COLOUR_HEADER } from '../plan/names.js';
 import { formatStatuses, statusAccepted, type ProbeRequest, type StatusRange } from '../plan/probe.js';
 import { certificateError, isCertificateError, type Entrypoint, type EntrypointAnswer } from '../runtime/entrypoint.js';
 import { retryUntil, type Deadline } from './retry.js';
@@ -10,8 +10,8 @@ export interface EndToEndWait {
   probe: ProbeRequest;
   statuses: StatusRange[];
   colour: Colour;
-  /** Send the colour header and the preview key (the preview route), or nothing (the live route). */
-  preview: { key?: string } | false;
+  /** The request's own headers: the preview route's, or none for the live route (core/launch.ts checkHeaders). */
+  headers: Record<string, string>;
   /** Consecutive answers from the colour needed. */
   times: number;
   deadline: Deadline;
@@ -32,7 +32,7 @@ export const WRONG_ANSWER_MS = 3000;
  * with a status that counts as answered.
  */
 export async function waitAnsweredBy(wait: EndToEndWait): Promise<void> {
-  const extra = wait.preview ? previewHeaders(wait.colour, wait.preview.key) : {};
+  const extra = wait.headers;
   const wrongForMs = wait.wrongForMs ?? WRONG_ANSWER_MS;
   let streak = 0;
   let lastSeen = 'no answer yet';
@@ -73,7 +73,7 @@ export async function waitAnsweredBy(wait: EndToEndWait): Promise<void> {
 
 function describeRequest(wait: EndToEndWait): string {
   const { probe } = wait;
-  return `${probe.method === 'GET' ? '' : `${probe.method} `}${wait.entrypoint.url}${probe.path}${probe.host ? ` (Host ${probe.host})` : ''}${wait.preview ? ` with ${COLOUR_HEADER}: ${wait.colour}` : ''}`;
+  return `${probe.method === 'GET' ? '' : `${probe.method} `}${wait.entrypoint.url}${probe.path}${probe.host ? ` (Host ${probe.host})` : ''}${Object.keys(wait.headers).length ? ` with ${Object.keys(wait.headers).join(', ')}` : ''}`;
 }
 
 function describeAnswer(answer: EntrypointAnswer, colour: string | string[] | undefined): string {

@@ -164,3 +164,19 @@ test('the team routers a colour leaves alone narrow both its routers, are record
   assert.deepEqual(excludesOf({}), []);
   assert.deepEqual(excludesOf({ 'io.bluegreen.excludes': 'not json' }), []);
 });
+
+test('colour_header: preview: live answers carry no colour; a check router (preview key alone) mirrors the live one, with the header', () => {
+  const base = sampleRelease();
+  const release = sampleRelease({ routing: { ...base.routing, colourHeader: 'preview' } });
+  const labels = colourLabels(release, 'blue', { kind: 'live', generation: 4, previewKey: 'k3y' }, 'traefik_webgateway');
+  assert.equal(labels['traefik.http.routers.shop-blue-live.middlewares'], 'shop-blue-retry@docker');
+  assert.equal(labels['traefik.http.routers.shop-blue-preview.middlewares'], 'shop-blue-retry@docker,shop-blue-header@docker');
+  assert.equal(labels['traefik.http.routers.shop-blue-check.rule'], '(Host(`shop.localhost`)) && Header(`X-Bluegreen-Preview-Key`, `k3y`)');
+  assert.equal(labels['traefik.http.routers.shop-blue-check.priority'], '500000004');
+  assert.equal(labels['traefik.http.routers.shop-blue-check.middlewares'], 'shop-blue-retry@docker,shop-blue-header@docker');
+  assert.equal(labels['traefik.http.routers.shop-blue-check.service'], 'shop-blue');
+  const preview = colourLabels(release, 'blue', { kind: 'preview', previewKey: 'k3y' }, 'traefik_webgateway');
+  assert.equal(Object.keys(preview).some((key) => key.includes('shop-blue-check')), false, 'no check router before the colour is live');
+  const all = colourLabels(base, 'blue', { kind: 'live', generation: 4, previewKey: 'k3y' }, 'traefik_webgateway');
+  assert.equal(Object.keys(all).some((key) => key.includes('shop-blue-check')), false, 'none either when every answer says its colour');
+});

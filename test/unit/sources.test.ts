@@ -56,6 +56,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       BG_PROBE_PATH: '/health',
       BG_PROBE_HOST: 'a.shop.test',
       BG_PROBE_STATUS: '200-399',
+      BG_COLOUR_HEADER: 'preview',
     }),
     {
       files: ['a.yml', 'b.yml'],
@@ -84,6 +85,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       probePath: '/health',
       probeHost: 'a.shop.test',
       probeStatus: '200-399',
+      colourHeader: 'preview',
     },
   );
 });
@@ -94,13 +96,13 @@ test('fromEnv leaves unset variables undefined and ignores other variables', () 
 });
 
 test('fromEnv splits lists on commas, trimming and dropping empty items', () => {
-  const cases: [string, string[]][] = [
+  const cases: [string, string[] | undefined][] = [
     ['a.yml', ['a.yml']],
     ['a.yml,b.yml', ['a.yml', 'b.yml']],
     [' a.yml ,  b.yml ', ['a.yml', 'b.yml']],
     ['a.yml,,b.yml,', ['a.yml', 'b.yml']],
     [',', []],
-    ['', []],
+    ['', undefined],
   ];
   for (const [value, expected] of cases) {
     const raw = fromEnv({ BG_FILES: value, BG_SIDE_TARGETS: value, BG_SERVICE_PATH: value });
@@ -136,6 +138,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
       'probe_path: /health',
       'probe_host: a.shop.test',
       'probe_status: 200',
+      'colour_header: preview',
       '',
     ].join('\n'),
   );
@@ -166,6 +169,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
     probePath: '/health',
     probeHost: 'a.shop.test',
     probeStatus: '200',
+    colourHeader: 'preview',
   });
 });
 

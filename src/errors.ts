@@ -32,7 +32,6 @@ export class BgError extends Error {
 export const usageError = (message: string, hint?: string) => new BgError(message, ExitCode.usage, hint);
 export const unreachableError = (message: string, hint?: string, cause?: unknown) =>
   new BgError(message, ExitCode.unreachable, hint, { cause });
-export const revertedError = (message: string, hint?: string) => new BgError(message, ExitCode.failedReverted, hint);
 export const needsPersonError = (message: string, hint?: string) => new BgError(message, ExitCode.needsPerson, hint);
 
 /**

@@ -52,7 +52,7 @@ test('tables align their columns, rows named after the methods', () => {
   assert.equal(formatTable(['a', 'bb'], [['xyz', '1']]), 'a    bb\n---  --\nxyz   1');
   const table = methodTable([summarizeMethod('bluegreen', [window({ method: 'bluegreen' })]), summarizeMethod('seed004', [window({ method: 'seed004' })])]);
   assert.match(table, /^bluegreen /m);
-  assert.match(table, /^seed 004 script /m);
+  assert.match(table, /^sleep-5s deploy.sh /m);
 });
 
 test('options: profiles, overrides, refusals', () => {
@@ -88,7 +88,7 @@ test('plain compose: the sample as it is, with static Traefik labels on app', ()
   assert.deepEqual(doc.networks!.webgateway, { name: 'traefik_webgateway', external: true });
 });
 
-test("seed 004: app alone, no Docker healthcheck, Traefik's active health check and retry", () => {
+test("the sleep-5s deploy.sh: app alone, no Docker healthcheck, Traefik's active health check and retry", () => {
   const doc = seed004ComposeFile(sample, 'bench-seed', 'Host(`s`)');
   assert.deepEqual(Object.keys(doc.services), ['app']);
   const app = doc.services.app!;

@@ -1,7 +1,7 @@
 /** How long and how hard the benchmark runs. */
 export interface BenchOptions {
   profile: 'smoke' | 'full';
-  /** Rounds of (bluegreen, docker compose, seed 004), one deploy of each per round. */
+  /** Rounds of (bluegreen, docker compose, the sleep-5s deploy.sh), one deploy of each per round. */
   rounds: number;
   /** The sample app's START_DELAY (it listens only after it) in every release: how long the app takes to boot. */
   startDelay: string;

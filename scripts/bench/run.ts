@@ -1,5 +1,5 @@
 // npm run bench (full) / npm run bench:smoke: zero-downtime and speed of
-// `bluegreen deploy` against `docker compose up -d` and seed 004's script,
+// `bluegreen deploy` against `docker compose up -d` and the sleep-5s deploy.sh of the article 'How to do Zero Downtime Deployments of Docker Containers',
 // each deploying the sample app behind the benchmark's own Traefik under a
 // steady load. Prints a table that ends with a summary line; writes the same
 // as JSON to .cache/bench/<profile>-latest.json.

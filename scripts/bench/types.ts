@@ -4,7 +4,7 @@ export type MethodId = 'bluegreen' | 'compose' | 'seed004';
 export const METHOD_LABEL: Record<MethodId, string> = {
   bluegreen: 'bluegreen',
   compose: 'docker compose',
-  seed004: 'seed 004 script',
+  seed004: 'sleep-5s deploy.sh',
 };
 
 /** A latency histogram: [latency in microseconds, how many], sorted by latency. */

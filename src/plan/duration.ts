@@ -17,9 +17,6 @@ export function parseDuration(text: string, option = 'duration'): number {
   return Math.round(parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNIT_MS[unit!]!, 0));
 }
 
-/** Docker reports healthcheck durations in nanoseconds. */
-export const nanosToMs = (nanos: number | undefined): number => Math.round((nanos ?? 0) / 1e6);
-
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;

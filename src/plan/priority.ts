@@ -17,9 +17,3 @@ export const CHECK_PRIORITY_BASE = 500_000_000;
 export const checkPriority = (generation: number) => CHECK_PRIORITY_BASE + generation;
 
 export const livePriority = (generation: number) => LIVE_PRIORITY_BASE + generation;
-
-/** The generation a live router's priority stands for, or undefined if it is not ours. */
-export function generationOf(priority: number): number | undefined {
-  const generation = priority - LIVE_PRIORITY_BASE;
-  return generation >= 0 && generation < PREVIEW_PRIORITY - LIVE_PRIORITY_BASE ? generation : undefined;
-}

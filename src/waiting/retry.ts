@@ -1,30 +1,19 @@
 import { cancellation } from '../runtime/cancellation.js';
 
-/** The clock waits use; tests of pure waiting logic can replace it. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 /** A point in time every wait of one operation shares, so one --timeout bounds them all. */
 export class Deadline {
-  constructor(readonly at: number, private readonly clock: Clock = realClock) {}
+  constructor(readonly at: number) {}
 
-  static after(ms: number, clock: Clock = realClock): Deadline {
-    return new Deadline(clock.now() + ms, clock);
+  static after(ms: number): Deadline {
+    return new Deadline(Date.now() + ms);
   }
 
   remainingMs(): number {
-    return Math.max(0, this.at - this.clock.now());
+    return Math.max(0, this.at - Date.now());
   }
 
   passed(): boolean {
-    return this.clock.now() >= this.at;
+    return Date.now() >= this.at;
   }
 }
 
@@ -36,14 +25,14 @@ export class Deadline {
  */
 export async function retryUntil<T>(
   probe: () => Promise<T | undefined>,
-  options: { deadline: Deadline; intervalMs?: number; onTimeout: () => Error | Promise<Error>; clock?: Clock },
+  options: { deadline: Deadline; intervalMs?: number; onTimeout: () => Error | Promise<Error> },
 ): Promise<T> {
-  const clock = options.clock ?? realClock;
   for (;;) {
     cancellation.checkpoint(); // a Ctrl-C ends a wait at once, as its failure
     const value = await probe();
     if (value !== undefined) return value;
     if (options.deadline.passed()) throw await options.onTimeout();
-    await clock.sleep(Math.min(options.intervalMs ?? 200, Math.max(1, options.deadline.remainingMs())));
+    const pause = Math.min(options.intervalMs ?? 200, Math.max(1, options.deadline.remainingMs()));
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }

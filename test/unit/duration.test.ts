@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, nanosToMs, parseDuration } from '../../src/plan/duration.js';
+import { formatDuration, parseDuration } from '../../src/plan/duration.js';
 import { BgError } from '../../src/errors.js';
 
 test('parseDuration reads the forms compose and Go write', () => {
@@ -23,9 +23,7 @@ test('parseDuration refuses what is not a duration, naming the option', () => {
   }
 });
 
-test('nanosToMs and formatDuration', () => {
-  assert.equal(nanosToMs(30e9), 30_000);
-  assert.equal(nanosToMs(undefined), 0);
+test('formatDuration', () => {
   assert.equal(formatDuration(250), '250ms');
   assert.equal(formatDuration(1540), '1.5s');
   assert.equal(formatDuration(95_000), '1m35s');

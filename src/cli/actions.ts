@@ -137,3 +137,11 @@ export async function flowCommand(options: Options): Promise<void> {
   const done = await runLocked(ctx, 'flow', (note) => runFlow(ctx, note, steps));
   ctx.out.result(`${done.join('; ')} (${formatDuration(Date.now() - started)})`, { command: 'flow', outcome: 'ok', steps, done, elapsed_ms: Date.now() - started });
 }
+
+/** `completion --releases`: the store's release numbers for `rollback --to`, or nothing (completion never fails aloud). */
+export async function printReleases(options: Options): Promise<void> {
+  const numbers = await context(options, false)
+    .then((ctx) => ctx.store.releaseNumbers())
+    .catch(() => [] as number[]);
+  if (numbers.length) process.stdout.write(`${numbers.join('\n')}\n`);
+}

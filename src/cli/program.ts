@@ -1,4 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { usageError } from '../errors.js';
+import { completionScript, SHELLS, type CompletionCommand, type Shell } from './completion.js';
 import type { Options } from '../config/options.js';
 import { VERSION } from '../version.js';
 import type { CommandName } from '../config/registry.js';
@@ -71,7 +73,33 @@ export function buildProgram(): Command {
   for (const action of ['up', 'down', 'status'] as const) {
     withOptionsOf(proxy.command(action).description(`${action} Traefik`).exitOverride(), 'proxy').action(act((run, options) => run.proxyCommand(options, action)));
   }
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(bluegreen completion bash)", zsh alike, or `bluegreen completion fish | source`')
+    .argument('[shell]', SHELLS.join(', '))
+    .addOption(new Option('--releases', "print the store's release numbers (what the script asks for rollback --to)").hideHelp())
+    .exitOverride()
+    .action(async (shell: string | undefined, flags: { releases?: boolean }) => {
+      if (flags.releases) {
+        const [options, actions] = await Promise.all([optionsFrom({}).catch(() => undefined), import('./actions.js')]);
+        if (options) await actions.printReleases(options);
+        return;
+      }
+      if (!(SHELLS as readonly string[]).includes(shell ?? '')) throw usageError(`completion: "${shell ?? ''}" is not a shell bluegreen completes`, `use ${SHELLS.join(', ')}`);
+      process.stdout.write(completionScript(shell as Shell, completionCommands(program)));
+    });
   return program;
+}
+
+/** The command tree as completion sees it: each command (and proxy's) with its long flags. */
+export function completionCommands(program: Command): CompletionCommand[] {
+  const describe = (name: string, command: Command): CompletionCommand => {
+    const options = command.options.filter((option) => option.long && !option.hidden);
+    return { name, flags: options.map((o) => o.long!), takesValue: options.filter((o) => o.required || o.optional).map((o) => o.long!) };
+  };
+  return program.commands.flatMap((command): CompletionCommand[] =>
+    command.commands.length ? command.commands.map((sub) => describe(`${command.name()} ${sub.name()}`, sub)) : [describe(command.name(), command)],
+  );
 }
 
 const EXAMPLES: Record<Exclude<CommandName, 'proxy'>, string> = {

@@ -5,9 +5,8 @@ import { usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
 import { Reporter } from '../output/reporter.js';
 import { ComposeCli } from '../runtime/compose.js';
-import type { DockerEngine } from '../runtime/docker.js';
 import type { StateStore } from '../runtime/store.js';
-import type { TraefikApi } from '../runtime/traefik-api.js';
+import type { Compose, Engine, Traefik, TraefikEntrypoint } from './ports.js';
 import { Entrypoint } from '../runtime/entrypoint.js';
 import { checkoutStateDir, defaultStateRoot } from '../runtime/state-dir.js';
 
@@ -17,11 +16,11 @@ export const entrypointOf = (options: Options) => new Entrypoint(options.traefik
 export interface Context {
   options: Options;
   app: string;
-  docker: DockerEngine;
-  compose: ComposeCli;
-  traefik: TraefikApi;
+  docker: Engine;
+  compose: Compose;
+  traefik: Traefik;
   /** Traefik's entrypoint, as the end-to-end checks reach it (TLS as configured). */
-  entrypoint: Entrypoint;
+  entrypoint: TraefikEntrypoint;
   store: StateStore;
   out: Reporter;
   /** user@host, recorded in history and the lock. */

@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatDuration } from '../plan/duration.js';
 import { atDocker, LABEL, liveRouter } from '../plan/names.js';
 import type { Colour } from '../plan/colour.js';
@@ -35,14 +32,14 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
     return false;
   }
   const started = Date.now();
-  const watchdog = startUnpauseWatchdog(doomed.map((c) => c.id));
+  const watchdog = ctx.docker.unpauseLater(doomed.map((c) => c.id), WATCHDOG_MS);
   try {
     for (const container of doomed) await ctx.docker.pause(container.id);
     await ctx.docker.triggerProviderRefresh(release.imageId, command, { [LABEL.managed]: 'true', [LABEL.app]: ctx.app, [LABEL.role]: 'refresh-trigger' });
     await verify();
   } finally {
     await Promise.allSettled(doomed.map((container) => ctx.docker.unpause(container.id)));
-    watchdog.kill();
+    watchdog.stop();
   }
   ctx.out.info(`  ${doomed.map((c) => c.name).join(', ')} out of Traefik after ${formatDuration(Date.now() - started)}`);
   return true;
@@ -50,15 +47,6 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
 
 /** Bound on how long replicas stay paused if this process is killed meanwhile. */
 const WATCHDOG_MS = 10_000;
-
-function startUnpauseWatchdog(ids: string[]): ChildProcess {
-  const here = fileURLToPath(import.meta.url);
-  const script = fileURLToPath(new URL(`../runtime/unpause-watchdog${extname(here)}`, import.meta.url));
-  // execArgv carries a loader such as tsx when there is one.
-  const child = spawn(process.execPath, [...process.execArgv, script, String(WATCHDOG_MS), ...ids], { detached: true, stdio: 'ignore' });
-  child.unref();
-  return child;
-}
 
 /**
  * Takes a whole colour out of Traefik before it is recreated or removed by

@@ -1,4 +1,4 @@
-import { certificateError, Entrypoint, isCertificateError } from '../runtime/entrypoint.js';
+import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 import { probeRequest } from '../plan/probe.js';
 import { unreachableError, usageError } from '../errors.js';
 import type { Context } from './context.js';
@@ -35,9 +35,8 @@ async function assertNetwork(ctx: Context): Promise<void> {
 async function assertEntrypointAnswers(ctx: Context): Promise<void> {
   const host = ctx.options.probe.host ?? (ctx.options.rule ? probeRequest(ctx.options.rule).host : undefined);
   const probe = { method: 'GET', path: '/', headers: {}, host: host ?? 'bluegreen-preflight.invalid' };
-  const entrypoint = host ? ctx.entrypoint : new Entrypoint(ctx.options.traefikUrl, { insecure: true });
   try {
-    await entrypoint.request(probe, {}, 3000);
+    await (host ? ctx.entrypoint.request(probe, {}, 3000) : ctx.entrypoint.reachable(probe, 3000));
   } catch (error) {
     if (isCertificateError(error)) throw certificateError(ctx.entrypoint.url, host, error);
     throw unreachableError(`Traefik's entrypoint at ${ctx.entrypoint.url} is unreachable (${(error as { code?: string }).code ?? error})`, 'point --traefik-url / BG_TRAEFIK_URL at the entrypoint the app is routed on');

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { BgError, ExitCode, unreachableError } from '../errors.js';
 
@@ -119,6 +122,19 @@ export class DockerEngine {
         if (error.statusCode !== 404) throw error;
       });
     });
+  }
+
+  /**
+   * Resumes these containers after `ms` from a detached process, in case
+   * this one is killed while they are paused; `stop` when they were resumed.
+   */
+  unpauseLater(ids: string[], ms: number): { stop(): void } {
+    const here = fileURLToPath(import.meta.url);
+    const script = fileURLToPath(new URL(`./unpause-watchdog${extname(here)}`, import.meta.url));
+    // execArgv carries a loader such as tsx when there is one.
+    const child = spawn(process.execPath, [...process.execArgv, script, String(ms), ...ids], { detached: true, stdio: 'ignore' });
+    child.unref();
+    return { stop: () => void child.kill() };
   }
 
   async pause(id: string): Promise<void> {

@@ -2,11 +2,12 @@ import { BgError, ExitCode } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { COLOUR_HEADER } from '../plan/names.js';
 import { formatStatuses, statusAccepted, type ProbeRequest, type StatusRange } from '../plan/probe.js';
-import { certificateError, isCertificateError, type Entrypoint, type EntrypointAnswer } from '../runtime/entrypoint.js';
+import { certificateError, isCertificateError, type EntrypointAnswer } from '../runtime/entrypoint.js';
+import type { TraefikEntrypoint } from '../core/ports.js';
 import { retryUntil, type Deadline } from './retry.js';
 
 export interface EndToEndWait {
-  entrypoint: Entrypoint;
+  entrypoint: TraefikEntrypoint;
   probe: ProbeRequest;
   statuses: StatusRange[];
   colour: Colour;

@@ -1,6 +1,7 @@
 import { BgError, ExitCode } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
-import type { ContainerView, DockerEngine } from '../runtime/docker.js';
+import type { ContainerView } from '../runtime/docker.js';
+import type { Engine } from '../core/ports.js';
 import { retryUntil, type Deadline } from './retry.js';
 
 export interface HealthWait {
@@ -17,7 +18,7 @@ export interface HealthWait {
  * lines; on timeout, with the state of each. The timeout is wall clock and
  * counts the start_period: a container in its start period is `starting`.
  */
-export async function waitHealthy(docker: DockerEngine, wait: HealthWait): Promise<ContainerView[]> {
+export async function waitHealthy(docker: Engine, wait: HealthWait): Promise<ContainerView[]> {
   const started = Date.now();
   let last: ContainerView[] = [];
   return retryUntil(
@@ -47,7 +48,7 @@ function describe(containers: ContainerView[], count: number): string {
   return `${healthy} of ${count} healthy, ${containers.length} exist`;
 }
 
-async function failureReport(docker: DockerEngine, container: ContainerView, what: string): Promise<BgError> {
+async function failureReport(docker: Engine, container: ContainerView, what: string): Promise<BgError> {
   const why = container.health === 'unhealthy' ? 'is unhealthy' : `exited with code ${container.exitCode}`;
   const logs = await docker.logTail(container.id, 30).catch(() => '(logs unavailable)');
   const details = [

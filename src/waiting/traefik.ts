@@ -1,5 +1,5 @@
 import { BgError, ExitCode } from '../errors.js';
-import type { TraefikApi } from '../runtime/traefik-api.js';
+import type { Traefik } from '../core/ports.js';
 import { atDocker } from '../plan/names.js';
 import { retryUntil, type Deadline } from './retry.js';
 
@@ -18,7 +18,7 @@ export interface RouteWait {
  * built in the same reload as the routing itself: when it shows this,
  * requests are routed this way.
  */
-export async function waitRouted(api: TraefikApi, wait: RouteWait): Promise<void> {
+export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
   let seen = 'router absent';
   const expected = [...wait.servers].sort();
   await retryUntil(

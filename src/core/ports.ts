@@ -1,0 +1,38 @@
+import type { ComposeCli } from '../runtime/compose.js';
+import type { DockerEngine } from '../runtime/docker.js';
+import type { Entrypoint } from '../runtime/entrypoint.js';
+import type { TraefikApi } from '../runtime/traefik-api.js';
+
+/**
+ * What commands need from each outside service: the adapters in runtime/
+ * implement these, and unit tests of the commands' decisions implement them
+ * with fakes (test/unit/fakes/). The end-to-end tests are the proof against
+ * the real engine, compose, Traefik and Consul.
+ */
+export type Engine = Pick<
+  DockerEngine,
+  | 'ping'
+  | 'containers'
+  | 'runningLabels'
+  | 'inspect'
+  | 'stopAndRemove'
+  | 'pause'
+  | 'unpause'
+  | 'unpauseLater'
+  | 'triggerProviderRefresh'
+  | 'logTail'
+  | 'imageId'
+  | 'localImage'
+  | 'imageHasHealthcheck'
+  | 'networkExists'
+  | 'ensureNetwork'
+  | 'ensureVolume'
+  | 'removeVolume'
+  | 'removeNetwork'
+>;
+
+export type Compose = Pick<ComposeCli, 'build' | 'pull' | 'up' | 'stop' | 'down'>;
+
+export type Traefik = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service' | 'metrics'>;
+
+export type TraefikEntrypoint = Pick<Entrypoint, 'url' | 'secure' | 'request' | 'reachable'>;

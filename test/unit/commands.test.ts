@@ -1,0 +1,162 @@
+// The commands' decisions over a fake world (test/unit/fakes/): which colour,
+// what is undone, which exit code. The end-to-end tests prove the same
+// paths against the real engine, compose, Traefik and Consul.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeWorld } from './fakes/world.js';
+import { fakeContext, sampleConfig } from './fakes/context.js';
+import { runLocked } from '../../src/core/operation.js';
+import { bringUp } from '../../src/commands/up.js';
+import { switchLive } from '../../src/commands/switch.js';
+import { deploy } from '../../src/commands/deploy.js';
+import { stopOld } from '../../src/commands/stop-old.js';
+import { rollBack } from '../../src/commands/rollback.js';
+import { scaleLive } from '../../src/commands/scale.js';
+import { down } from '../../src/commands/down.js';
+import { parseScale } from '../../src/plan/scale.js';
+import type { BgError } from '../../src/errors.js';
+import type { Context } from '../../src/core/context.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+function setup(image = { current: 'shop:1' }) {
+  const world = new FakeWorld();
+  const made = fakeContext(world, () => sampleConfig(image.current));
+  cleanups.push(made.cleanup);
+  return { world, ctx: made.ctx, output: made.output, image };
+}
+
+const run = <T>(ctx: Context, name: 'up' | 'deploy', body: Parameters<typeof runLocked<T>>[2]) => runLocked(ctx, name, body);
+const deployed = (ctx: Context) => run(ctx, 'deploy', (note) => deploy(ctx, note, { keepOld: false }));
+/** The exit code a command failed with (undefined: it did not fail). */
+const exitOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: BgError) => error.exitCode);
+const liveAnswer = (world: FakeWorld) => world.answer({}).headers['x-bluegreen-color'];
+
+test('up starts the first release in blue with its preview route only; the second deploy goes to green and stops blue', async () => {
+  const { world, ctx } = setup();
+  const up = await run(ctx, 'up', (note) => bringUp(ctx, note));
+  assert.equal(up.colour, 'blue');
+  assert.deepEqual(world.summary('shop'), ['blue:preview:1']);
+  assert.equal(liveAnswer(world), undefined, 'nothing answers live traffic yet');
+  await run(ctx, 'deploy', (note) => switchLive(ctx, note));
+  assert.equal(liveAnswer(world), 'blue');
+  await deployed(ctx);
+  assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
+  assert.equal(liveAnswer(world), 'green');
+  assert.equal((await ctx.store.read()).live?.colour, 'green');
+});
+
+test('up whose candidate is unhealthy: the candidate removed, exit 1, live untouched', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  world.faults.unhealthy.add('shop-green');
+  assert.equal(await exitOf(run(ctx, 'up', (note) => bringUp(ctx, note))), 1);
+  assert.deepEqual(world.summary('shop'), ['blue:live:1']);
+  assert.equal(world.calls.at(-1), 'down shop-green');
+  assert.equal(liveAnswer(world), 'blue');
+});
+
+test('switch without a candidate is exit 2 and changes nothing', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  const calls = world.calls.length;
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => switchLive(ctx, note))), 2);
+  assert.equal(world.calls.length, calls);
+});
+
+test('a switch whose live launch fails goes back to preview (exit 1); deploy then removes the candidate', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  await run(ctx, 'up', (note) => bringUp(ctx, note));
+  world.faults.upFails.add('shop-green');
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => switchLive(ctx, note))), 1);
+  assert.deepEqual(world.summary('shop'), ['blue:live:1', 'green:preview:1'], 'the candidate is back on its preview route');
+
+  world.faults.upFails.add('shop-green');
+  world.faults.upFails.add('shop-green');
+  assert.equal(await exitOf(deployed(ctx)), 1);
+  assert.deepEqual(world.summary('shop'), ['blue:live:1'], 'deploy leaves nothing behind');
+});
+
+test('deploy whose switch and revert both fail: exit 5, and the candidate is not removed (it may hold traffic)', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  // The up, then the switch's launch and the revert's: the last two fail.
+  const up = world.compose.up;
+  let ups = 0;
+  world.compose.up = async (spec, options) => {
+    if (spec.name === 'shop-green' && ++ups >= 2) throw new Error(`injected failure ${ups}`);
+    return up(spec, options);
+  };
+  assert.equal(await exitOf(deployed(ctx)), 5);
+  assert.equal(world.calls.includes('down shop-green'), false, 'no down of the candidate');
+  assert.equal(world.of({ 'io.bluegreen.colour': 'green' }).length, 1);
+});
+
+test('stop-old refuses (exit 1, nothing stopped) when Traefik does not show the live router winning', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  await run(ctx, 'deploy', (note) => deploy(ctx, note, { keepOld: true }));
+  // Traefik does not show the live colour's router (not loaded yet, or dropped).
+  world.faults.hiddenRouters.add('shop-green-live@docker');
+  const error = await run(ctx, 'deploy', (note) => stopOld(ctx, note, { remove: false })).catch((e: BgError) => e);
+  assert.equal((error as BgError).exitCode, 1);
+  assert.match((error as BgError).message, /stopping the other colour could cut live traffic/);
+  assert.equal(world.calls.includes('stop shop-blue'), false);
+});
+
+test('rollback: nothing earlier is exit 2; the live release is exit 2; a failed rollback removes its colour (exit 1)', async () => {
+  const image = { current: 'shop:1' };
+  const { world, ctx } = setup(image);
+  await deployed(ctx);
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => rollBack(ctx, note, {}))), 2);
+  image.current = 'shop:2';
+  await deployed(ctx);
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => rollBack(ctx, note, { to: 2 }))), 2);
+  world.faults.unhealthy.add('shop-blue');
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => rollBack(ctx, note, {}))), 1);
+  assert.deepEqual(world.summary('shop'), ['green:live:1']);
+  world.faults.unhealthy.clear();
+  const back = await run(ctx, 'deploy', (note) => rollBack(ctx, note, {}));
+  assert.deepEqual([back.colour, back.release.number], ['blue', 1]);
+  assert.equal(liveAnswer(world), 'blue');
+});
+
+test('scale: +1 adds to the live colour; a failed scale-up removes what it added (exit 1); -1 moves live to the other colour; a candidate blocks -1 (exit 2)', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  const scaled = await run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('+1')));
+  assert.deepEqual([scaled.colour, scaled.from, scaled.to], ['blue', 1, 2]);
+  const before = world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id);
+  world.faults.unhealthy.add('shop-blue');
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('+1')))), 1);
+  assert.deepEqual(world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id), before);
+  world.faults.unhealthy.clear();
+  const down1 = await run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('-1')));
+  assert.deepEqual([down1.colour, down1.to, down1.movedFrom], ['green', 1, 'blue']);
+  assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
+  await run(ctx, 'up', (note) => bringUp(ctx, note));
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('-1')))), 2);
+});
+
+test('up refuses (exit 1, nothing launched) when Traefik shows the candidate colour as the winning live router', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  // An impostor router named like green's live one, above blue's.
+  world.containers.set('impostor0000', {
+    id: 'impostor0000', name: 'impostor', state: 'running', health: 'healthy', exitCode: 0, startedAt: '', ips: { traefik_webgateway: '10.9.9.9' },
+    labels: { 'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)', 'traefik.http.routers.shop-green-live.priority': '100500', 'traefik.http.routers.shop-green-live.service': 'imp', 'traefik.http.services.imp.loadbalancer.server.port': '80' },
+  });
+  const error = await run(ctx, 'up', (note) => bringUp(ctx, note)).catch((e: BgError) => e);
+  assert.equal((error as BgError).exitCode, 1);
+  assert.match((error as BgError).message, /refused, nothing changed/);
+  assert.equal(world.calls.includes('up shop-green'), false);
+});
+
+test('down that fails half-way is exit 5 (the live colour may be gone)', async () => {
+  const { world, ctx } = setup();
+  await deployed(ctx);
+  world.faults.downFails.add('shop-green');
+  assert.equal(await exitOf(run(ctx, 'deploy', (note) => down(ctx, note, { volumes: false }))), 5);
+});

@@ -1,0 +1,181 @@
+// A fake of the outside world at the adapter seam (core/ports.ts): the
+// engine and compose keep containers in memory; the Traefik adapter and the
+// entrypoint route from those containers' labels the way Traefik does for
+// bluegreen's own rules (the highest-priority router whose Header()
+// conditions a request meets, over the running healthy servers). For unit
+// tests of the commands' decisions only: the end-to-end tests are the proof
+// against the real engine, compose, Traefik and Consul.
+import type { ComposeConfig } from '../../../src/plan/compose-model.js';
+import type { Compose, Engine, Traefik, TraefikEntrypoint } from '../../../src/core/ports.js';
+import type { ContainerView, HealthStatus } from '../../../src/runtime/docker.js';
+import type { RouterView, ServiceView } from '../../../src/runtime/traefik-api.js';
+import type { EntrypointAnswer } from '../../../src/runtime/entrypoint.js';
+import { BgError, ExitCode } from '../../../src/errors.js';
+
+const NETWORK = 'traefik_webgateway';
+
+/** What a test makes go wrong: by compose project. */
+export interface Faults {
+  /** Containers of these projects start unhealthy. */
+  unhealthy: Set<string>;
+  /** `compose up` of these projects fails (once each, then the set entry is removed). */
+  upFails: Set<string>;
+  /** `compose down` of these projects fails. */
+  downFails: Set<string>;
+  /** Routers Traefik has not loaded (yet): absent from its API and from routing. */
+  hiddenRouters: Set<string>;
+}
+
+export class FakeWorld {
+  readonly containers = new Map<string, ContainerView>();
+  readonly faults: Faults = { unhealthy: new Set(), upFails: new Set(), downFails: new Set(), hiddenRouters: new Set() };
+  /** Every compose call, in order: what the command did. */
+  readonly calls: string[] = [];
+  private nextId = 1;
+
+  private create(project: string, service: string, labels: Record<string, string>, index: number): ContainerView {
+    const id = `c${this.nextId++}`.padEnd(12, '0');
+    const health: HealthStatus = this.faults.unhealthy.has(project) ? 'unhealthy' : 'healthy';
+    const view: ContainerView = {
+      id,
+      name: `${project}-${service}-${index}`,
+      state: 'running',
+      health,
+      labels: { ...labels, 'com.docker.compose.project': project, 'com.docker.compose.service': service },
+      ips: { [NETWORK]: `10.0.0.${this.nextId}` },
+      exitCode: 0,
+      startedAt: new Date().toISOString(),
+    };
+    this.containers.set(id, view);
+    return view;
+  }
+
+  of(labels: Record<string, string>): ContainerView[] {
+    return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => (v === '' ? k in c.labels : c.labels[k] === v)));
+  }
+
+  readonly engine: Engine = {
+    ping: async () => undefined,
+    containers: async (labels) => this.of(labels).map((c) => ({ ...c })).sort((a, b) => a.name.localeCompare(b.name)),
+    runningLabels: async (labels) => this.of(labels).filter((c) => c.state === 'running').map((c) => c.labels),
+    inspect: async (id) => ({ ...this.containers.get(id)! }),
+    stopAndRemove: async (id) => void this.containers.delete(id),
+    pause: async (id) => void (this.containers.get(id)!.state = 'paused'),
+    unpause: async (id) => {
+      const c = this.containers.get(id);
+      if (c?.state === 'paused') c.state = 'running';
+    },
+    unpauseLater: () => ({ stop: () => undefined }),
+    triggerProviderRefresh: async () => undefined,
+    logTail: async () => '',
+    imageId: async () => 'sha256:feedface',
+    localImage: async () => ({ id: 'sha256:feedface' }),
+    imageHasHealthcheck: async () => true,
+    networkExists: async () => true,
+    ensureNetwork: async () => undefined,
+    ensureVolume: async () => undefined,
+    removeVolume: async () => false,
+    removeNetwork: async () => undefined,
+  };
+
+  readonly compose: Compose = {
+    build: async () => undefined,
+    pull: async () => undefined,
+    up: async (spec: ComposeConfig, options = {}) => {
+      this.calls.push(`up ${spec.name}`);
+      if (this.faults.upFails.delete(spec.name)) throw new BgError(`docker compose up of ${spec.name} failed: injected`, ExitCode.failedReverted);
+      for (const [service, definition] of Object.entries(spec.services)) {
+        const labels = Object.fromEntries(Object.entries(definition.labels ?? {}).map(([k, v]) => [k, v.replaceAll('$$', '$')]));
+        const count = options.scale?.service === service ? options.scale.count : 1;
+        const existing = this.of({ 'com.docker.compose.project': spec.name, 'com.docker.compose.service': service });
+        const same = (c: ContainerView) => JSON.stringify({ ...c.labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined }) === JSON.stringify({ ...labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined });
+        // Compose recreates what changed, keeps the rest (--no-recreate: keeps all), scales to the count.
+        const kept = existing.filter((c) => options.noRecreate || (same(c) && c.state === 'running'));
+        existing.filter((c) => !kept.includes(c)).forEach((c) => this.containers.delete(c.id));
+        kept.slice(count).forEach((c) => this.containers.delete(c.id));
+        for (let i = kept.length; i < count; i++) this.create(spec.name, service, labels, i + 1);
+      }
+    },
+    stop: async (project) => {
+      this.calls.push(`stop ${project}`);
+      for (const c of this.of({ 'com.docker.compose.project': project })) c.state = 'exited';
+    },
+    down: async (project) => {
+      this.calls.push(`down ${project}`);
+      if (this.faults.downFails.has(project)) throw new BgError(`docker compose down of ${project} failed: injected`, ExitCode.failedReverted);
+      for (const c of this.of({ 'com.docker.compose.project': project })) this.containers.delete(c.id);
+    },
+  };
+
+  /** Routers as Traefik would list them: from running, healthy containers' labels. */
+  routerViews(): RouterView[] {
+    const routers = new Map<string, RouterView>();
+    for (const c of this.containers.values()) {
+      if (c.state !== 'running' || c.health === 'unhealthy') continue;
+      for (const [key, value] of Object.entries(c.labels)) {
+        const match = /^traefik\.http\.routers\.([^.]+)\.rule$/.exec(key);
+        if (!match) continue;
+        const name = match[1]!;
+        const label = (prop: string) => c.labels[`traefik.http.routers.${name}.${prop}`];
+        routers.set(name, {
+          name: `${name}@docker`,
+          status: 'enabled',
+          rule: value,
+          priority: Number(label('priority') ?? 0),
+          service: `${label('service')}@docker`,
+          entryPoints: (label('entrypoints') ?? 'web').split(','),
+          middlewares: (label('middlewares') ?? '').split(',').filter(Boolean),
+          error: [],
+        });
+      }
+    }
+    return [...routers.values()].filter((r) => !this.faults.hiddenRouters.has(r.name));
+  }
+
+  serviceView(name: string): ServiceView | undefined {
+    const bare = name.replace(/@docker$/, '');
+    const servers = [...this.containers.values()]
+      .filter((c) => c.state === 'running' && c.health !== 'unhealthy' && c.labels[`traefik.http.services.${bare}.loadbalancer.server.port`])
+      .map((c) => `http://${c.ips[NETWORK]}:${c.labels[`traefik.http.services.${bare}.loadbalancer.server.port`]}`);
+    return servers.length ? { name, servers, serverStatus: Object.fromEntries(servers.map((s) => [s, 'UP'])) } : undefined;
+  }
+
+  readonly traefik: Traefik = {
+    version: async () => '3.7.0',
+    router: async (name) => this.routerViews().find((r) => r.name === name),
+    routers: async () => this.routerViews(),
+    service: async (name) => this.serviceView(name),
+    metrics: async () => undefined,
+  };
+
+  /** Who answers a request with these headers: the router Traefik would pick, and the colour header its middleware adds. */
+  answer(headers: Record<string, string>): EntrypointAnswer {
+    const matching = this.routerViews()
+      .filter((r) => [...r.rule.matchAll(/Header\(`([^`]+)`, `([^`]*)`\)/g)].every(([, name, value]) => headers[name!] === value))
+      .filter((r) => this.serviceView(r.service))
+      .sort((a, b) => b.priority - a.priority);
+    const router = matching[0];
+    if (!router) return { status: 404, headers: {} };
+    const headerMiddleware = router.middlewares.find((m) => /-header@docker$/.test(m))?.replace(/@docker$/, '');
+    const holder = [...this.containers.values()].find((c) => headerMiddleware && c.labels[`traefik.http.middlewares.${headerMiddleware}.headers.customresponseheaders.X-Bluegreen-Color`]);
+    const colour = holder?.labels[`traefik.http.middlewares.${headerMiddleware}.headers.customresponseheaders.X-Bluegreen-Color`];
+    return { status: 200, headers: colour ? { 'x-bluegreen-color': colour } : {} };
+  }
+
+  readonly entrypoint: TraefikEntrypoint = {
+    url: 'http://fake-traefik',
+    secure: false,
+    request: async (_probe, headers = {}) => this.answer(headers),
+    reachable: async () => this.answer({}),
+  };
+
+  /** The colours' containers as the test sees them: `blue:live:2` per running group. */
+  summary(app: string): string[] {
+    return (['blue', 'green'] as const).flatMap((colour) => {
+      const all = this.of({ 'io.bluegreen.app': app, 'io.bluegreen.colour': colour });
+      if (!all.length) return [];
+      const running = all.filter((c) => c.state === 'running');
+      return [`${colour}:${running.length ? running[0]!.labels['io.bluegreen.routing'] : 'stopped'}:${running.length}`];
+    });
+  }
+}

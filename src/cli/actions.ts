@@ -1,7 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import type { Options } from '../config/options.js';
 import { createContext, type Context } from '../core/context.js';
-import { runLocked } from '../core/operation.js';
+import { about, runLocked } from '../core/operation.js';
 import { Reporter } from '../output/reporter.js';
 import { previewHeaders } from '../plan/names.js';
 import { releaseProbe } from '../plan/probe.js';
@@ -16,7 +16,7 @@ export async function up(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, true);
   const { bringUp } = await import('../commands/up.js');
-  const result = await runLocked(ctx, 'up', (note) => bringUp(ctx, note));
+  const result = await runLocked(ctx, 'up', () => bringUp(ctx));
   const { host, path } = releaseProbe(result.release, options.probe);
   const insecure = options.traefikUrl.startsWith('https:') && options.traefikInsecure ? ' -k' : '';
   const previewKey = (await ctx.store.read()).previewKey;
@@ -31,7 +31,7 @@ export async function switchCommand(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, false);
   const { switchLive } = await import('../commands/switch.js');
-  const result = await runLocked(ctx, 'switch', (note) => switchLive(ctx, note));
+  const result = await runLocked(ctx, 'switch', () => switchLive(ctx));
   ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
     command: 'switch', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation,
     switched_at: new Date(result.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
@@ -42,7 +42,7 @@ export async function stopOldCommand(options: Options, remove: boolean): Promise
   const started = Date.now();
   const ctx = await context(options, false);
   const { stopOld } = await import('../commands/stop-old.js');
-  const result = await runLocked(ctx, 'stop-old', (note) => stopOld(ctx, note, { remove }));
+  const result = await runLocked(ctx, 'stop-old', () => stopOld(ctx, { remove }));
   const line = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : 'nothing to stop';
   ctx.out.result(line, { command: 'stop-old', outcome: 'ok', colour: result.colour, stopped: result.stopped, drained_ms: result.drainedMs, elapsed_ms: Date.now() - started });
 }
@@ -54,9 +54,9 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
   const ctx = await context(options, false);
   const { rollBack } = await import('../commands/rollback.js');
   const { stopAfterSwitch } = await import('../commands/deploy.js');
-  const result = await runLocked(ctx, 'rollback', async (note) => {
-    const rolled = await rollBack(ctx, note, { to });
-    if (rolled.from && !flags.keepOld) await stopAfterSwitch(ctx, {}, rolled);
+  const result = await runLocked(ctx, 'rollback', async () => {
+    const rolled = await rollBack(ctx, { to });
+    if (rolled.from && !flags.keepOld) await about(rolled.about, () => stopAfterSwitch(ctx, rolled), { over: true });
     return rolled;
   });
   ctx.out.result(`rolled back: ${result.colour} release ${result.release.number} is live (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
@@ -69,7 +69,7 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
   const started = Date.now();
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
-  const result = await runLocked(ctx, 'deploy', (note) => deploy(ctx, note, { keepOld }));
+  const result = await runLocked(ctx, 'deploy', () => deploy(ctx, { keepOld }));
   const old = result.stopped?.colour ? `, ${result.stopped.colour} stopped` : '';
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
     command: 'deploy', outcome: 'ok', colour: result.up.colour, release: result.up.release.number, generation: result.switched.generation,
@@ -94,7 +94,7 @@ export async function historyCommand(options: Options): Promise<void> {
 export async function downCommand(options: Options, volumes: boolean): Promise<void> {
   const ctx = await context(options, false);
   const { down } = await import('../commands/down.js');
-  const removed = await runLocked(ctx, 'down', (note) => down(ctx, note, { volumes }));
+  const removed = await runLocked(ctx, 'down', () => down(ctx, { volumes }));
   ctx.out.result(`${ctx.app} removed${removed.length ? `, volumes ${removed.join(', ')} removed` : volumes ? '' : ' (named volumes kept)'}`, { command: 'down', outcome: 'ok', volumes_removed: removed });
 }
 
@@ -122,7 +122,7 @@ export async function scaleCommand(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
-  const result = await runLocked(ctx, 'scale', (note) => scaleLive(ctx, note, options.scale));
+  const result = await runLocked(ctx, 'scale', () => scaleLive(ctx, options.scale));
   const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
   ctx.out.result(`${result.colour} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
     command: 'scale', outcome: 'ok', colour: result.colour, from: result.from, to: result.to, moved_from: result.movedFrom, elapsed_ms: Date.now() - started,
@@ -134,7 +134,7 @@ export async function flowCommand(options: Options): Promise<void> {
   const { parseFlow, runFlow } = await import('../commands/flow.js');
   const steps = parseFlow(options.flow);
   const ctx = await context(options, steps.includes('deploy'));
-  const done = await runLocked(ctx, 'flow', (note) => runFlow(ctx, note, steps));
+  const { done } = await runLocked(ctx, 'flow', () => runFlow(ctx, steps));
   ctx.out.result(`${done.join('; ')} (${formatDuration(Date.now() - started)})`, { command: 'flow', outcome: 'ok', steps, done, elapsed_ms: Date.now() - started });
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from '../core/context.js';
 import { removeColour } from '../core/launch.js';
-import type { HistoryNote } from '../core/operation.js';
+import { about } from '../core/operation.js';
+import type { HistorySubject } from '../plan/state.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
 import { stopOld, type StopOldResult } from './stop-old.js';
 import { switchLive, type SwitchResult } from './switch.js';
@@ -10,14 +11,15 @@ export interface DeployResult {
   up: UpResult;
   switched: SwitchResult;
   stopped?: StopOldResult;
+  about: HistorySubject;
 }
 
 /** up, switch, stop-old: the ./deploy.sh replacement. A failed switch removes the candidate. */
-export async function deploy(ctx: Context, note: HistoryNote, options: { keepOld: boolean }): Promise<DeployResult> {
-  const up = await bringUp(ctx, note);
+export async function deploy(ctx: Context, options: { keepOld: boolean }): Promise<DeployResult> {
+  const up = await bringUp(ctx);
   let switched: SwitchResult;
   try {
-    switched = await switchLive(ctx, note);
+    switched = await switchLive(ctx);
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     // Exit 5: switchLive could not put the candidate back to preview, so it
@@ -29,18 +31,18 @@ export async function deploy(ctx: Context, note: HistoryNote, options: { keepOld
     });
     throw error;
   }
-  const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, note, switched);
-  Object.assign(note, { release: up.release.number, image: up.release.image, colour: up.colour });
-  return { up, switched, stopped };
+  // A failure in stop-old is recorded as the deploy of this release, not as the old colour's stop.
+  const stopped = options.keepOld ? undefined : await about(up.about, () => stopAfterSwitch(ctx, switched), { over: true });
+  return { up, switched, stopped, about: up.about };
 }
 
 /**
  * stop-old after a verified switch: the new release is live, so a failure
  * here is not "reverted" (1) nor "nothing changed" (4): it needs a person.
  */
-export async function stopAfterSwitch(ctx: Context, note: HistoryNote, switched: SwitchResult): Promise<StopOldResult> {
+export async function stopAfterSwitch(ctx: Context, switched: SwitchResult): Promise<StopOldResult> {
   try {
-    return await stopOld(ctx, note, { remove: false });
+    return await stopOld(ctx, { remove: false });
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     throw needsPersonError(

@@ -1,5 +1,4 @@
 import type { Context } from '../core/context.js';
-import type { HistoryNote } from '../core/operation.js';
 import { LockLostError, needsPersonError } from '../errors.js';
 import { COLOURS } from '../plan/colour.js';
 import { colourProject, sideProject } from '../plan/names.js';
@@ -9,7 +8,7 @@ import { externalResources, renderSideProject } from '../plan/side-project.js';
  * Removes both colours and the side targets. Named volumes are kept unless
  * --volumes; frozen releases and history are kept either way.
  */
-export async function down(ctx: Context, _note: HistoryNote, options: { volumes: boolean }): Promise<string[]> {
+export async function down(ctx: Context, options: { volumes: boolean }): Promise<string[]> {
   await ctx.docker.ping();
   const volumes = new Set<string>();
   const networks = new Set<string>();

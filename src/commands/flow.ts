@@ -1,5 +1,5 @@
 import type { Context } from '../core/context.js';
-import type { HistoryNote } from '../core/operation.js';
+import type { HistorySubject } from '../plan/state.js';
 import { usageError } from '../errors.js';
 import { verifyLive } from './verify-live.js';
 import { scaleLive } from './scale.js';
@@ -28,30 +28,36 @@ export function parseFlow(steps: string[]): FlowStep[] {
  * stop-old, scale -> scale. `--flow deploy --flow proxy --flow stop-old`
  * is `bluegreen deploy`.
  */
-export async function runFlow(ctx: Context, note: HistoryNote, steps: FlowStep[]): Promise<string[]> {
+export async function runFlow(ctx: Context, steps: FlowStep[]): Promise<{ done: string[]; about: HistorySubject }> {
   const done: string[] = [];
+  // History records the flow as about what its last step was about.
+  let subject: HistorySubject = {};
   for (const step of steps) {
     if (step === 'deploy') {
-      const up = await bringUp(ctx, note);
+      const up = await bringUp(ctx);
+      subject = up.about;
       done.push(`deploy: ${up.colour} runs release ${up.release.number} on its preview route`);
     } else if (step === 'proxy') {
       const colours = await observeColours(ctx);
       const live = liveColour(colours);
       const waiting = colours[live ? otherColour(live) : 'blue'].routing === 'preview' && colours[live ? otherColour(live) : 'blue'].running > 0;
       if (waiting) {
-        const switched = await switchLive(ctx, note);
+        const switched = await switchLive(ctx);
+        subject = switched.about;
         done.push(`proxy: live is ${switched.colour} release ${switched.release.number}`);
       } else {
         const checked = await verifyLive(ctx);
         done.push(`proxy: Traefik routes ${checked.colour} to ${checked.servers} server${checked.servers > 1 ? 's' : ''}`);
       }
     } else if (step === 'stop-old') {
-      const stopped = await stopOld(ctx, note, { remove: false });
+      const stopped = await stopOld(ctx, { remove: false });
+      subject = stopped.about;
       done.push(`stop-old: ${stopped.colour ? `${stopped.colour} stopped` : 'nothing to stop'}`);
     } else {
-      const scaled = await scaleLive(ctx, note, ctx.options.scale);
+      const scaled = await scaleLive(ctx, ctx.options.scale);
+      subject = scaled.about;
       done.push(`scale: ${scaled.colour} from ${scaled.from} to ${scaled.to}`);
     }
   }
-  return done;
+  return { done, about: subject };
 }

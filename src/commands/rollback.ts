@@ -1,6 +1,6 @@
 import type { Context } from '../core/context.js';
 import { promoteRelease } from '../core/promote.js';
-import type { HistoryNote } from '../core/operation.js';
+import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
@@ -14,7 +14,7 @@ import { loadRelease, type SwitchResult } from './switch.js';
  * generation above the current one; on failure that colour is removed and
  * live traffic stays where it was (exit 1).
  */
-export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: number }): Promise<SwitchResult & { from?: Colour }> {
+export async function rollBack(ctx: Context, options: { to?: number }): Promise<SwitchResult & { from?: Colour }> {
   const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
   const liveRelease = live ? colours[live].release : undefined;
@@ -23,10 +23,10 @@ export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: 
   if (number === liveRelease) throw usageError(`release ${number} is already live in ${live}`, 'see `bluegreen history` for other releases');
   const release = await loadRelease(ctx, number);
   const colour = candidateColour(live);
-  Object.assign(note, { release: number, image: release.image, colour });
+  const subject = { release: number, image: release.image, colour };
   const count = live ? colours[live].running : 1;
   const generation = nextGeneration(state, colours);
-  const switchedAt = await promoteRelease(ctx, release, colour, generation, count, live);
+  const switchedAt = await about(subject, () => promoteRelease(ctx, release, colour, generation, count, live));
   // Traffic has moved: a store that cannot record it now is reconciled by the next command.
   await ctx.store
     .update((s) => ({
@@ -37,5 +37,5 @@ export async function rollBack(ctx: Context, note: HistoryNote, options: { to?: 
       generation,
     }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
-  return { colour, release, generation, switchedAt, from: live };
+  return { colour, release, generation, switchedAt, from: live, about: subject };
 }

@@ -1,5 +1,6 @@
 import type { Context } from '../core/context.js';
-import type { HistoryNote } from '../core/operation.js';
+import { about } from '../core/operation.js';
+import type { HistorySubject } from '../plan/state.js';
 import { preflight } from '../core/preflight.js';
 import { LockLostError, needsPersonError, usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
@@ -27,6 +28,7 @@ export interface ScaleResult {
   to: number;
   /** A scale-down moves live traffic to the other colour: the colour it came from. */
   movedFrom?: Colour;
+  about: HistorySubject;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface ScaleResult {
  * (--no-recreate, same labels); new ones are routed only once healthy, and
  * Traefik's API must then list them all. Down: see scaleDown.
  */
-export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec | undefined): Promise<ScaleResult> {
+export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Promise<ScaleResult> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
   const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
@@ -43,52 +45,54 @@ export async function scaleLive(ctx: Context, note: HistoryNote, spec: ScaleSpec
   const view = colours[live];
   const to = applyScale(spec, view.running);
   const generation = view.generation!;
-  Object.assign(note, { colour: live, release: view.release, detail: `${view.running} -> ${to}` });
+  const counted = { colour: live, release: view.release, detail: `${view.running} -> ${to}` };
   if (to === view.running) {
     ctx.out.info(`${live} already runs ${to}`);
-    return { colour: live, from: view.running, to };
+    return { colour: live, from: view.running, to, about: counted };
   }
   const release = await loadRelease(ctx, view.release!);
-  note.image = release.image;
-  const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], previewKey: previewKeyOf(view.containers) } as const;
-  const fields = { colour: live, release: release.number };
-  const deadline = Deadline.after(ctx.options.timeoutMs);
-  const routeTo = (containers: ContainerView[]) =>
-    waitRouted(ctx.traefik, {
-      router: liveRouter(ctx.app, live),
-      priority: livePriority(generation),
-      service: serviceName(ctx.app, live),
-      servers: containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`),
-      deadline,
-    });
-  if (to < view.running) return scaleDown(ctx, note, { live, from: view.running, to, release }, { colours, state });
-  const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
-  await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
-    ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
-  let containers: ContainerView[];
-  try {
-    containers = await ctx.out.step('wait until healthy', () =>
-      waitHealthy(ctx.docker, {
-        labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
-        count: to,
+  const subject = { ...counted, image: release.image };
+  return about(subject, async (): Promise<ScaleResult> => {
+    const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], previewKey: previewKeyOf(view.containers) } as const;
+    const fields = { colour: live, release: release.number };
+    const deadline = Deadline.after(ctx.options.timeoutMs);
+    const routeTo = (containers: ContainerView[]) =>
+      waitRouted(ctx.traefik, {
+        router: liveRouter(ctx.app, live),
+        priority: livePriority(generation),
+        service: serviceName(ctx.app, live),
+        servers: containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`),
         deadline,
-        what: `${live} scaled to ${to}`,
-      }), fields, 'healthy');
-  } catch (error) {
-    if (error instanceof LockLostError) throw error;
-    // New replicas that never became healthy were never routed: remove them.
-    await removeAdded(ctx, live, before).catch((removal: Error) => {
-      throw needsPersonError(`${(error as Error).message}; removing the new replicas failed too: ${removal.message}`, `check \`bluegreen status\`; \`bluegreen scale ${view.running}\` sets the count back`);
+      });
+    if (to < view.running) return scaleDown(ctx, { live, from: view.running, to, release }, { colours, state });
+    const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
+    await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
+      ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
+    let containers: ContainerView[];
+    try {
+      containers = await ctx.out.step('wait until healthy', () =>
+        waitHealthy(ctx.docker, {
+          labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
+          count: to,
+          deadline,
+          what: `${live} scaled to ${to}`,
+        }), fields, 'healthy');
+    } catch (error) {
+      if (error instanceof LockLostError) throw error;
+      // New replicas that never became healthy were never routed: remove them.
+      await removeAdded(ctx, live, before).catch((removal: Error) => {
+        throw needsPersonError(`${(error as Error).message}; removing the new replicas failed too: ${removal.message}`, `check \`bluegreen status\`; \`bluegreen scale ${view.running}\` sets the count back`);
+      });
+      throw error;
+    }
+    // Healthy replicas of the live colour are routed as soon as Traefik sees
+    // them: a failure from here on has changed live traffic (exit 5).
+    await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik').catch((error: Error) => {
+      if (error instanceof LockLostError) throw error;
+      throw needsPersonError(`${live} runs ${to} healthy replicas, but ${error.message}`, `the new replicas may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${to}\` or \`bluegreen scale ${view.running}\``);
     });
-    throw error;
-  }
-  // Healthy replicas of the live colour are routed as soon as Traefik sees
-  // them: a failure from here on has changed live traffic (exit 5).
-  await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik').catch((error: Error) => {
-    if (error instanceof LockLostError) throw error;
-    throw needsPersonError(`${live} runs ${to} healthy replicas, but ${error.message}`, `the new replicas may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${to}\` or \`bluegreen scale ${view.running}\``);
+    return { colour: live, from: view.running, to, about: subject };
   });
-  return { colour: live, from: view.running, to };
 }
 
 /** Removes the live colour's replicas that a failed scale-up added (never routed: not healthy). */
@@ -106,7 +110,7 @@ async function removeAdded(ctx: Context, live: Colour, before: Set<string>): Pro
  * whose PID 1 ignores SIGTERM runs its whole grace period) is routed again
  * until it is killed with requests in flight. A shadowed colour gets none.
  */
-async function scaleDown(ctx: Context, note: HistoryNote, move: { live: Colour; from: number; to: number; release: Release }, { colours, state }: Observed): Promise<ScaleResult> {
+async function scaleDown(ctx: Context, move: { live: Colour; from: number; to: number; release: Release }, { colours, state }: Observed): Promise<ScaleResult> {
   const { live, from, to, release } = move;
   const colour = otherColour(live);
   if (colours[colour].running > 0 && colours[colour].routing === 'preview') {
@@ -121,7 +125,7 @@ async function scaleDown(ctx: Context, note: HistoryNote, move: { live: Colour; 
   await ctx.store
     .update((s) => ({ ...s, live: { colour, release: release.number, since: new Date().toISOString() }, candidate: undefined, generation }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
-  await stopAfterSwitch(ctx, note, { colour, release, generation, switchedAt: Date.now() });
-  Object.assign(note, { colour, release: release.number, image: release.image, detail: `${from} -> ${to} (moved from ${live} to ${colour})` });
-  return { colour, from, to, movedFrom: live };
+  const subject = { colour, release: release.number, image: release.image, detail: `${from} -> ${to} (moved from ${live} to ${colour})` };
+  await about(subject, () => stopAfterSwitch(ctx, { colour, release, generation, switchedAt: Date.now(), about: subject }), { over: true });
+  return { colour, from, to, movedFrom: live, about: subject };
 }

@@ -1,6 +1,7 @@
 import type { Context } from '../core/context.js';
 import { drain } from '../core/drain.js';
-import type { HistoryNote } from '../core/operation.js';
+import { about } from '../core/operation.js';
+import type { HistorySubject } from '../plan/state.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
@@ -15,6 +16,7 @@ export interface StopOldResult {
   colour?: Colour;
   stopped: number;
   drainedMs: number;
+  about: HistorySubject;
 }
 
 /**
@@ -22,24 +24,26 @@ export interface StopOldResult {
  * `rollback` can bring it back) unless --remove. Refuses when Traefik does
  * not show the live colour's router winning: stopping would then cut traffic.
  */
-export async function stopOld(ctx: Context, note: HistoryNote, options: { remove: boolean }): Promise<StopOldResult> {
+export async function stopOld(ctx: Context, options: { remove: boolean }): Promise<StopOldResult> {
   const { colours } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError('no colour is live, so none is old', 'run `bluegreen deploy` first; `bluegreen down` removes everything');
   const old = otherColour(live);
-  Object.assign(note, { colour: old, release: colours[old].release });
+  const subject = { colour: old, release: colours[old].release };
   if (colours[old].containers.length === 0 || (colours[old].running === 0 && !options.remove)) {
     ctx.out.info(`${old} is not running: nothing to stop`);
-    return { stopped: 0, drainedMs: 0 };
+    return { stopped: 0, drainedMs: 0, about: subject };
   }
-  await assertLiveRouterWins(ctx, live, colours[live].generation ?? 0);
-  await handOverRoutersLeftAlone(ctx, colours[live], colours[old]);
-  const drained = colours[old].running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old), { colour: old }, 'drain') : { waitedMs: 0 };
-  const project = colourProject(ctx.app, old);
-  if (options.remove) await ctx.out.step(`remove ${old}`, () => ctx.compose.down(project), { colour: old }, 'remove');
-  else await ctx.out.step(`stop ${old} (kept for rollback)`, () => ctx.compose.stop(project), { colour: old }, 'stop');
-  await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
-  return { colour: old, stopped: colours[old].running, drainedMs: drained.waitedMs };
+  return about(subject, async () => {
+    await assertLiveRouterWins(ctx, live, colours[live].generation ?? 0);
+    await handOverRoutersLeftAlone(ctx, colours[live], colours[old]);
+    const drained = colours[old].running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old), { colour: old }, 'drain') : { waitedMs: 0 };
+    const project = colourProject(ctx.app, old);
+    if (options.remove) await ctx.out.step(`remove ${old}`, () => ctx.compose.down(project), { colour: old }, 'remove');
+    else await ctx.out.step(`stop ${old} (kept for rollback)`, () => ctx.compose.stop(project), { colour: old }, 'stop');
+    await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
+    return { colour: old, stopped: colours[old].running, drainedMs: drained.waitedMs, about: subject };
+  });
 }
 
 async function assertLiveRouterWins(ctx: Context, live: Colour, generation: number): Promise<void> {

@@ -2,12 +2,13 @@ import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { withdrawColour } from '../core/detach.js';
 import { launchColour, launchVerified } from '../core/launch.js';
-import type { HistoryNote } from '../core/operation.js';
+import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
 import { liveColour, nextGeneration } from '../plan/reality.js';
 import type { Release } from '../plan/release.js';
+import type { HistorySubject } from '../plan/state.js';
 import { Deadline } from '../waiting/retry.js';
 
 export interface SwitchResult {
@@ -16,6 +17,7 @@ export interface SwitchResult {
   generation: number;
   /** When the new live router was confirmed (Traefik API and end to end). */
   switchedAt: number;
+  about: HistorySubject;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface SwitchResult {
  * step; the old colour keeps running and finishes what it has in flight.
  * On failure the candidate goes back to preview only (exit 1).
  */
-export async function switchLive(ctx: Context, note: HistoryNote): Promise<SwitchResult> {
+export async function switchLive(ctx: Context): Promise<SwitchResult> {
   const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
   const colour = live ? otherColour(live) : (state.candidate?.colour ?? 'blue');
@@ -34,13 +36,15 @@ export async function switchLive(ctx: Context, note: HistoryNote): Promise<Switc
     throw usageError(`nothing to switch to: ${colour} does not run a candidate`, 'run `bluegreen up` first (or `bluegreen deploy`)');
   }
   const release = await loadRelease(ctx, view.release!);
-  Object.assign(note, { release: release.number, image: release.image, colour });
+  const subject = { release: release.number, image: release.image, colour };
   const generation = nextGeneration(state, colours);
-  await assertNotServingLive(ctx, colour);
-  await launchVerified(ctx, release, colour, { kind: 'live', generation }, view.running, {
-    what: `putting ${colour} back to preview only`,
-    run: () => revertToPreview(ctx, release, colour, view.running),
-    hint: 'check `bluegreen status`; the previous live colour still has its live router',
+  await about(subject, async () => {
+    await assertNotServingLive(ctx, colour);
+    await launchVerified(ctx, release, colour, { kind: 'live', generation }, view.running, {
+      what: `putting ${colour} back to preview only`,
+      run: () => revertToPreview(ctx, release, colour, view.running),
+      hint: 'check `bluegreen status`; the previous live colour still has its live router',
+    });
   });
   const switchedAt = Date.now();
   // Traffic has moved: a store that cannot record it now is reconciled by the next command.
@@ -53,7 +57,7 @@ export async function switchLive(ctx: Context, note: HistoryNote): Promise<Switc
       generation,
     }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
-  return { colour, release, generation, switchedAt };
+  return { colour, release, generation, switchedAt, about: subject };
 }
 
 /** The candidate out of Traefik, then back to its preview route only: the old live router never left. */

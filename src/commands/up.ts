@@ -2,7 +2,7 @@ import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { resolveImage } from '../core/image.js';
 import { launchVerified, removeColour } from '../core/launch.js';
-import type { HistoryNote } from '../core/operation.js';
+import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { ensureSideTargets } from '../core/side-targets.js';
 import { chooseTarget } from '../core/target.js';
@@ -10,13 +10,14 @@ import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
 import { freezeRelease, type Release } from '../plan/release.js';
 import { applyScale } from '../plan/scale.js';
-import { RELEASES_KEPT, releasesToPrune } from '../plan/state.js';
+import { RELEASES_KEPT, releasesToPrune, type HistorySubject } from '../plan/state.js';
 
 export interface UpResult {
   colour: Colour;
   release: Release;
   count: number;
   live?: Colour;
+  about: HistorySubject;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface UpResult {
  * route only, and verifies it. Live traffic is never touched: on failure
  * the candidate is removed and the error says why (exit 1).
  */
-export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult> {
+export async function bringUp(ctx: Context): Promise<UpResult> {
   const { colours, state } = await preflight(ctx);
   const config = await ctx.userConfig();
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
@@ -53,22 +54,24 @@ export async function bringUp(ctx: Context, note: HistoryNote): Promise<UpResult
     createdAt: new Date().toISOString(),
     createdBy: ctx.by,
   });
-  Object.assign(note, { release: number, image, colour });
-  warnings.forEach((w) => ctx.out.warn(w));
-  await ctx.store.saveRelease(release);
-  await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
-  await ensureSideTargets(ctx, config);
+  const subject = { release: number, image, colour };
+  return about(subject, async () => {
+    warnings.forEach((w) => ctx.out.warn(w));
+    await ctx.store.saveRelease(release);
+    await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
+    await ensureSideTargets(ctx, config);
 
-  // Right before the launch, not before a build or pull that may take minutes.
-  await assertNotServingLive(ctx, colour);
-  await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
-    what: `removing the candidate ${colour}`,
-    run: () => removeColour(ctx, colour),
-    hint: `remove it by hand: docker compose -p ${ctx.app}-${colour} down`,
+    // Right before the launch, not before a build or pull that may take minutes.
+    await assertNotServingLive(ctx, colour);
+    await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
+      what: `removing the candidate ${colour}`,
+      run: () => removeColour(ctx, colour),
+      hint: `remove it by hand: docker compose -p ${ctx.app}-${colour} down`,
+    });
+    await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
+    await pruneReleases(ctx);
+    return { colour, release, count, live, about: subject };
   });
-  await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
-  await pruneReleases(ctx);
-  return { colour, release, count, live };
 }
 
 /** Keeps the newest frozen files, and always the live and previous ones. */

@@ -1,18 +1,36 @@
 import { hostname } from 'node:os';
 import { userName } from './identity.js';
 import { BgError, ExitCode, LockLostError } from '../errors.js';
-import type { HistoryEntry, Operation } from '../plan/state.js';
+import type { HistoryEntry, HistorySubject, Operation } from '../plan/state.js';
 import type { Context } from './context.js';
 import { cancellation } from '../runtime/cancellation.js';
 
-/** What an operation tells history about itself as it goes. */
-export type HistoryNote = Partial<Pick<HistoryEntry, 'release' | 'image' | 'colour' | 'detail'>>;
+/**
+ * Runs `run`; a failure leaves with what it was about (the release being
+ * launched, the colour) for history, unless an inner step already said.
+ */
+export async function about<T>(subject: HistorySubject, run: () => Promise<T>, options: { over?: boolean } = {}): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    // `over`: this subject says it better than an inner step's (a deploy's release, not its stop-old's).
+    if (error && typeof error === 'object') {
+      const failed = error as { about?: HistorySubject };
+      if (options.over || !failed.about) failed.about = subject;
+    }
+    throw error;
+  }
+}
+
+/** What an operation's result tells history (its `about`), if it says. */
+const subjectOf = (value: unknown): HistorySubject => (value && typeof value === 'object' && 'about' in value ? ((value as { about?: HistorySubject }).about ?? {}) : {});
 
 /**
  * Runs a command that changes anything: under the app's lock, recorded in
- * history with its outcome and duration, whether it succeeds or not.
+ * history with its outcome and duration, whether it succeeds or not, and
+ * what it was about: the result's `about`, or the failure's (`about` above).
  */
-export async function runLocked<T>(ctx: Context, operation: Operation, body: (note: HistoryNote) => Promise<T>): Promise<T> {
+export async function runLocked<T>(ctx: Context, operation: Operation, body: () => Promise<T>): Promise<T> {
   const lock = await ctx.store.lock(
     { by: userName(), host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
     ctx.options.waitLockMs,
@@ -24,26 +42,25 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: (no
     return lock.assertHeld();
   };
   const started = Date.now();
-  const note: HistoryNote = {};
-  const record = (outcome: HistoryEntry['outcome'], detail?: string) =>
-    ctx.store.appendHistory({ at: new Date(started).toISOString(), operation, outcome, ...note, ...(detail ? { detail } : {}), durationMs: Date.now() - started, by: ctx.by });
+  const record = (outcome: HistoryEntry['outcome'], subject: HistorySubject, detail?: string) =>
+    ctx.store.appendHistory({ at: new Date(started).toISOString(), operation, outcome, ...subject, ...(detail ? { detail } : {}), durationMs: Date.now() - started, by: ctx.by });
   let result: T;
   try {
-    result = await body(note);
+    result = await body();
   } catch (error) {
     const needsPerson = error instanceof BgError && error.exitCode === ExitCode.needsPerson;
     ctx.out.beforeStep = undefined;
     cancellation.disarm();
     // A lost lock is not ours to release, nor is the history: someone else may hold them now.
     if (error instanceof LockLostError) throw error;
-    await record(needsPerson ? 'needs-person' : 'failed', (error as Error).message).catch(() => undefined);
+    await record(needsPerson ? 'needs-person' : 'failed', subjectOf(error), (error as Error).message).catch(() => undefined);
     await lock.release();
     throw error;
   }
   ctx.out.beforeStep = undefined;
   cancellation.disarm();
   // The operation is done: a history that cannot be written is a warning, not a failure.
-  await record('ok').catch((error: Error) => ctx.out.warn(`history not written: ${error.message}`));
+  await record('ok', subjectOf(result)).catch((error: Error) => ctx.out.warn(`history not written: ${error.message}`));
   await lock.release();
   return result;
 }

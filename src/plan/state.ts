@@ -20,6 +20,9 @@ export interface AppState {
   previewKey?: string;
 }
 
+/** What a history entry says an operation was about: its release, image, colour, and a detail. */
+export type HistorySubject = Partial<Pick<HistoryEntry, 'release' | 'image' | 'colour' | 'detail'>>;
+
 export const emptyState = (app: string): AppState => ({ app, generation: 0, lastRelease: 0 });
 
 export type Operation = 'up' | 'switch' | 'stop-old' | 'rollback' | 'deploy' | 'scale' | 'down' | 'flow';

@@ -27,19 +27,19 @@ function setup(image = { current: 'shop:1' }) {
   return { world, ctx: made.ctx, output: made.output, image };
 }
 
-const run = <T>(ctx: Context, name: 'up' | 'deploy', body: Parameters<typeof runLocked<T>>[2]) => runLocked(ctx, name, body);
-const deployed = (ctx: Context) => run(ctx, 'deploy', (note) => deploy(ctx, note, { keepOld: false }));
+const run = <T>(ctx: Context, name: 'up' | 'deploy', body: () => Promise<T>) => runLocked(ctx, name, body);
+const deployed = (ctx: Context) => run(ctx, 'deploy', () => deploy(ctx, { keepOld: false }));
 /** The exit code a command failed with (undefined: it did not fail). */
 const exitOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: BgError) => error.exitCode);
 const liveAnswer = (world: FakeWorld) => world.answer({}).headers['x-bluegreen-color'];
 
 test('up starts the first release in blue with its preview route only; the second deploy goes to green and stops blue', async () => {
   const { world, ctx } = setup();
-  const up = await run(ctx, 'up', (note) => bringUp(ctx, note));
+  const up = await run(ctx, 'up', () => bringUp(ctx));
   assert.equal(up.colour, 'blue');
   assert.deepEqual(world.summary('shop'), ['blue:preview:1']);
   assert.equal(liveAnswer(world), undefined, 'nothing answers live traffic yet');
-  await run(ctx, 'deploy', (note) => switchLive(ctx, note));
+  await run(ctx, 'deploy', () => switchLive(ctx));
   assert.equal(liveAnswer(world), 'blue');
   await deployed(ctx);
   assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
@@ -51,7 +51,7 @@ test('up whose candidate is unhealthy: the candidate removed, exit 1, live untou
   const { world, ctx } = setup();
   await deployed(ctx);
   world.faults.unhealthy.add('shop-green');
-  assert.equal(await exitOf(run(ctx, 'up', (note) => bringUp(ctx, note))), 1);
+  assert.equal(await exitOf(run(ctx, 'up', () => bringUp(ctx))), 1);
   assert.deepEqual(world.summary('shop'), ['blue:live:1']);
   assert.equal(world.calls.at(-1), 'down shop-green');
   assert.equal(liveAnswer(world), 'blue');
@@ -61,16 +61,16 @@ test('switch without a candidate is exit 2 and changes nothing', async () => {
   const { world, ctx } = setup();
   await deployed(ctx);
   const calls = world.calls.length;
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => switchLive(ctx, note))), 2);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => switchLive(ctx))), 2);
   assert.equal(world.calls.length, calls);
 });
 
 test('a switch whose live launch fails goes back to preview (exit 1); deploy then removes the candidate', async () => {
   const { world, ctx } = setup();
   await deployed(ctx);
-  await run(ctx, 'up', (note) => bringUp(ctx, note));
+  await run(ctx, 'up', () => bringUp(ctx));
   world.faults.upFails.add('shop-green');
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => switchLive(ctx, note))), 1);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => switchLive(ctx))), 1);
   assert.deepEqual(world.summary('shop'), ['blue:live:1', 'green:preview:1'], 'the candidate is back on its preview route');
 
   world.faults.upFails.add('shop-green');
@@ -97,10 +97,10 @@ test('deploy whose switch and revert both fail: exit 5, and the candidate is not
 test('stop-old refuses (exit 1, nothing stopped) when Traefik does not show the live router winning', async () => {
   const { world, ctx } = setup();
   await deployed(ctx);
-  await run(ctx, 'deploy', (note) => deploy(ctx, note, { keepOld: true }));
+  await run(ctx, 'deploy', () => deploy(ctx, { keepOld: true }));
   // Traefik does not show the live colour's router (not loaded yet, or dropped).
   world.faults.hiddenRouters.add('shop-green-live@docker');
-  const error = await run(ctx, 'deploy', (note) => stopOld(ctx, note, { remove: false })).catch((e: BgError) => e);
+  const error = await run(ctx, 'deploy', () => stopOld(ctx, { remove: false })).catch((e: BgError) => e);
   assert.equal((error as BgError).exitCode, 1);
   assert.match((error as BgError).message, /stopping the other colour could cut live traffic/);
   assert.equal(world.calls.includes('stop shop-blue'), false);
@@ -110,15 +110,15 @@ test('rollback: nothing earlier is exit 2; the live release is exit 2; a failed 
   const image = { current: 'shop:1' };
   const { world, ctx } = setup(image);
   await deployed(ctx);
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => rollBack(ctx, note, {}))), 2);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => rollBack(ctx, {}))), 2);
   image.current = 'shop:2';
   await deployed(ctx);
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => rollBack(ctx, note, { to: 2 }))), 2);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => rollBack(ctx, { to: 2 }))), 2);
   world.faults.unhealthy.add('shop-blue');
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => rollBack(ctx, note, {}))), 1);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => rollBack(ctx, {}))), 1);
   assert.deepEqual(world.summary('shop'), ['green:live:1']);
   world.faults.unhealthy.clear();
-  const back = await run(ctx, 'deploy', (note) => rollBack(ctx, note, {}));
+  const back = await run(ctx, 'deploy', () => rollBack(ctx, {}));
   assert.deepEqual([back.colour, back.release.number], ['blue', 1]);
   assert.equal(liveAnswer(world), 'blue');
 });
@@ -126,18 +126,18 @@ test('rollback: nothing earlier is exit 2; the live release is exit 2; a failed 
 test('scale: +1 adds to the live colour; a failed scale-up removes what it added (exit 1); -1 moves live to the other colour; a candidate blocks -1 (exit 2)', async () => {
   const { world, ctx } = setup();
   await deployed(ctx);
-  const scaled = await run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('+1')));
+  const scaled = await run(ctx, 'deploy', () => scaleLive(ctx, parseScale('+1')));
   assert.deepEqual([scaled.colour, scaled.from, scaled.to], ['blue', 1, 2]);
   const before = world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id);
   world.faults.unhealthy.add('shop-blue');
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('+1')))), 1);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => scaleLive(ctx, parseScale('+1')))), 1);
   assert.deepEqual(world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id), before);
   world.faults.unhealthy.clear();
-  const down1 = await run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('-1')));
+  const down1 = await run(ctx, 'deploy', () => scaleLive(ctx, parseScale('-1')));
   assert.deepEqual([down1.colour, down1.to, down1.movedFrom], ['green', 1, 'blue']);
   assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
-  await run(ctx, 'up', (note) => bringUp(ctx, note));
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => scaleLive(ctx, note, parseScale('-1')))), 2);
+  await run(ctx, 'up', () => bringUp(ctx));
+  assert.equal(await exitOf(run(ctx, 'deploy', () => scaleLive(ctx, parseScale('-1')))), 2);
 });
 
 test('up refuses (exit 1, nothing launched) when Traefik shows the candidate colour as the winning live router', async () => {
@@ -148,7 +148,7 @@ test('up refuses (exit 1, nothing launched) when Traefik shows the candidate col
     id: 'impostor0000', name: 'impostor', state: 'running', health: 'healthy', exitCode: 0, startedAt: '', ips: { traefik_webgateway: '10.9.9.9' },
     labels: { 'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)', 'traefik.http.routers.shop-green-live.priority': '100500', 'traefik.http.routers.shop-green-live.service': 'imp', 'traefik.http.services.imp.loadbalancer.server.port': '80' },
   });
-  const error = await run(ctx, 'up', (note) => bringUp(ctx, note)).catch((e: BgError) => e);
+  const error = await run(ctx, 'up', () => bringUp(ctx)).catch((e: BgError) => e);
   assert.equal((error as BgError).exitCode, 1);
   assert.match((error as BgError).message, /refused, nothing changed/);
   assert.equal(world.calls.includes('up shop-green'), false);
@@ -158,5 +158,22 @@ test('down that fails half-way is exit 5 (the live colour may be gone)', async (
   const { world, ctx } = setup();
   await deployed(ctx);
   world.faults.downFails.add('shop-green');
-  assert.equal(await exitOf(run(ctx, 'deploy', (note) => down(ctx, note, { volumes: false }))), 5);
+  assert.equal(await exitOf(run(ctx, 'deploy', () => down(ctx, { volumes: false }))), 5);
+});
+
+test('history records what each operation was about, from its result or its failure', async () => {
+  const image = { current: 'shop:1' };
+  const { world, ctx } = setup(image);
+  await deployed(ctx);
+  image.current = 'shop:2';
+  world.faults.unhealthy.add('shop-green');
+  await exitOf(deployed(ctx));
+  world.faults.unhealthy.clear();
+  await run(ctx, 'deploy', () => scaleLive(ctx, parseScale('+1')));
+  const entries = (await ctx.store.history()).map((e) => [e.operation, e.outcome, e.release, e.colour, e.image, e.detail?.split(':')[0]]);
+  assert.deepEqual(entries, [
+    ['deploy', 'ok', 1, 'blue', 'shop:1', undefined],
+    ['deploy', 'failed', 2, 'green', 'shop:2', 'green (release 2)'],
+    ['deploy', 'ok', 1, 'blue', 'shop:1', '1 -> 2'],
+  ]);
 });

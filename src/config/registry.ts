@@ -88,6 +88,13 @@ export type OptionKey = (typeof OPTIONS)[number]['key'];
 /** The options' text as one layer gives it (CLI, env, yml, Docker Flow, defaults); lists as lists. */
 export type RawOptions = { [K in OptionKey]?: Extract<(typeof OPTIONS)[number], { key: K }>['kind'] extends 'list' | 'paths' ? string[] : string };
 
+/** How messages name an option: its flag and its variable, as declared (`--drain / BG_DRAIN`). */
+export function named(key: OptionKey): string {
+  const spec: OptionSpec = OPTIONS.find((o) => o.key === key)!;
+  const flag = spec.flag ? /--[a-z-]+/.exec(spec.flag)![0] : undefined;
+  return [flag, spec.env].filter(Boolean).join(' / ');
+}
+
 /** The options a command's --help lists, in the table's order. */
 export const optionsOf = (command: CommandName): readonly OptionSpec[] => OPTIONS.filter((o) => (o.commands as readonly CommandName[]).includes(command));
 

@@ -1,3 +1,4 @@
+import { named } from '../config/registry.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 import { probeRequest } from '../plan/probe.js';
 import { unreachableError, usageError } from '../errors.js';
@@ -39,6 +40,6 @@ async function assertEntrypointAnswers(ctx: Context): Promise<void> {
     await (host ? ctx.entrypoint.request(probe, {}, 3000) : ctx.entrypoint.reachable(probe, 3000));
   } catch (error) {
     if (isCertificateError(error)) throw certificateError(ctx.entrypoint.url, host, error);
-    throw unreachableError(`Traefik's entrypoint at ${ctx.entrypoint.url} is unreachable (${(error as { code?: string }).code ?? error})`, 'point --traefik-url / BG_TRAEFIK_URL at the entrypoint the app is routed on');
+    throw unreachableError(`Traefik's entrypoint at ${ctx.entrypoint.url} is unreachable (${(error as { code?: string }).code ?? error})`, `point ${named('traefikUrl')} at the entrypoint the app is routed on`);
   }
 }

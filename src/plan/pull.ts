@@ -11,7 +11,7 @@ export type PullPolicy = { kind: 'always' | 'missing' | 'never' | 'build' } | { 
 
 export const PULL_OPTION_VALUES = ['always', 'missing', 'never'] as const;
 
-/** --pull / BG_PULL / pull: the policies that make sense for every service. */
+/** The --pull option (config/registry.ts): the policies that make sense for every service. */
 export function parsePullOption(value: string): PullPolicy {
   if ((PULL_OPTION_VALUES as readonly string[]).includes(value)) return { kind: value as 'always' | 'missing' | 'never' };
   throw usageError(`--pull: "${value}" is not a pull policy`, `use ${PULL_OPTION_VALUES.join(', ')} (or set pull_policy on the service)`);

@@ -1,3 +1,4 @@
+import { named } from '../config/registry.js';
 import got, { type Got, RequestError } from 'got';
 import { BgError, ExitCode, unreachableError } from '../errors.js';
 
@@ -114,11 +115,11 @@ export class ConsulClient {
       response = await this.http(path, { method, body: options.body, searchParams: options.searchParams });
     } catch (error) {
       const code = error instanceof RequestError ? error.code : String(error);
-      throw unreachableError(`Consul at ${address} is unreachable (${code})`, 'start Consul or set CONSUL_HTTP_ADDR / --consul-address', error);
+      throw unreachableError(`Consul at ${address} is unreachable (${code})`, `start Consul or set ${named('consulAddress')}`, error);
     }
     if (response.statusCode === 404 && options.allow404) return undefined;
     if (response.statusCode === 403) {
-      throw unreachableError(`Consul at ${address} refused the token (403: ${response.body.trim()})`, 'set CONSUL_HTTP_TOKEN to a token with key and session write on bluegreen/');
+      throw unreachableError(`Consul at ${address} refused the token (403: ${response.body.trim()})`, `set ${named('consulToken')} to a token with key and session write on bluegreen/`);
     }
     if (response.statusCode >= 400) {
       throw new BgError(`Consul at ${address} answered ${response.statusCode} to ${method} ${path}: ${response.body.trim()}`, ExitCode.unreachable);

@@ -1,3 +1,4 @@
+import { named } from '../config/registry.js';
 
 import { existsSync } from 'node:fs';
 import { appendFile, chmod, cp, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -199,5 +200,5 @@ export class FileStore implements StateStore {
 /** The store's directory cannot be made or written (a read-only or foreign home): exit 2, before anything changes. */
 function unwritable(dir: string, error: unknown): BgError {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new BgError(`the state directory ${dir} cannot be written (${code})`, ExitCode.usage, 'pass --state-dir DIR (BG_STATE_DIR) with a directory this user can write, or use --state consul');
+  return new BgError(`the state directory ${dir} cannot be written (${code})`, ExitCode.usage, `pass ${named('stateDir')} with a directory this user can write, or use --state consul`);
 }

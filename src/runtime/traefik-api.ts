@@ -1,3 +1,4 @@
+import { named } from '../config/registry.js';
 import got, { type Got, RequestError } from 'got';
 import { unreachableError } from '../errors.js';
 
@@ -94,7 +95,7 @@ export class TraefikApi {
   }
 
   private answered(status: number, path: string) {
-    const hint = status === 401 || status === 403 ? 'the API asks for credentials: give them in the URL, e.g. BG_TRAEFIK_API=http://user:password@host:port' : 'check --traefik-api';
+    const hint = status === 401 || status === 403 ? `the API asks for credentials: give them in the URL of ${named('traefikApi')}, e.g. http://user:password@host:port` : 'check --traefik-api';
     return unreachableError(`Traefik API ${this.shownUrl}/${path} answered ${status}`, hint);
   }
 
@@ -105,7 +106,7 @@ export class TraefikApi {
       const code = error instanceof RequestError ? error.code : String(error);
       throw unreachableError(
         `Traefik API at ${this.shownUrl} is unreachable (${code})`,
-        'start Traefik (`bluegreen proxy up`) or point --traefik-api / BG_TRAEFIK_API at its API',
+        `start Traefik (\`bluegreen proxy up\`) or point ${named('traefikApi')} at its API`,
       );
     }
   }

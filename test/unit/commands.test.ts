@@ -13,6 +13,7 @@ import { stopOld } from '../../src/commands/stop-old.js';
 import { rollBack } from '../../src/commands/rollback.js';
 import { scaleLive } from '../../src/commands/scale.js';
 import { down } from '../../src/commands/down.js';
+import { parseFlow, runFlow } from '../../src/commands/flow.js';
 import { parseScale } from '../../src/plan/scale.js';
 import type { BgError } from '../../src/errors.js';
 import type { Context } from '../../src/core/context.js';
@@ -176,4 +177,14 @@ test('history records what each operation was about, from its result or its fail
     ['deploy', 'failed', 2, 'green', 'shop:2', 'green (release 2)'],
     ['deploy', 'ok', 1, 'blue', 'shop:1', '1 -> 2'],
   ]);
+});
+
+test("Docker Flow's steps: deploy, proxy, stop-old is a deploy; proxy with no candidate checks the live route; an unknown step is exit 2", async () => {
+  const { world, ctx } = setup();
+  const first = await run(ctx, 'deploy', () => runFlow(ctx, parseFlow(['deploy', 'proxy', 'stop-old'])));
+  assert.deepEqual(first.done, ['deploy: blue runs release 1 on its preview route', 'proxy: live is blue release 1', 'stop-old: nothing to stop']);
+  const check = await run(ctx, 'deploy', () => runFlow(ctx, parseFlow(['proxy'])));
+  assert.deepEqual(check.done, ['proxy: Traefik routes blue to 1 server']);
+  assert.deepEqual(world.summary('shop'), ['blue:live:1']);
+  assert.throws(() => parseFlow(['teleport']), (error: BgError) => error.exitCode === 2);
 });

@@ -2,7 +2,7 @@
 //   node --import tsx --test scripts/bench/bench.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { plainComposeFile, seed004ComposeFile, type ComposeDoc } from './compose-files.js';
+import { plainComposeFile, sleepDeployComposeFile, type ComposeDoc } from './compose-files.js';
 import { parseOptions } from './options.js';
 import { histogramPercentile, median, mergeHistograms, spread } from './stats.js';
 import { summarizeMethod, summaryLine } from './summarize.js';
@@ -50,7 +50,7 @@ test('a method summary adds up its windows and counts failures by status', () =>
 
 test('tables align their columns, rows named after the methods', () => {
   assert.equal(formatTable(['a', 'bb'], [['xyz', '1']]), 'a    bb\n---  --\nxyz   1');
-  const table = methodTable([summarizeMethod('bluegreen', [window({ method: 'bluegreen' })]), summarizeMethod('seed004', [window({ method: 'seed004' })])]);
+  const table = methodTable([summarizeMethod('bluegreen', [window({ method: 'bluegreen' })]), summarizeMethod('sleep5s', [window({ method: 'sleep5s' })])]);
   assert.match(table, /^bluegreen /m);
   assert.match(table, /^sleep-5s deploy.sh /m);
 });
@@ -89,7 +89,7 @@ test('plain compose: the sample as it is, with static Traefik labels on app', ()
 });
 
 test("the sleep-5s deploy.sh: app alone, no Docker healthcheck, Traefik's active health check and retry", () => {
-  const doc = seed004ComposeFile(sample, 'bench-seed', 'Host(`s`)');
+  const doc = sleepDeployComposeFile(sample, 'bench-seed', 'Host(`s`)');
   assert.deepEqual(Object.keys(doc.services), ['app']);
   const app = doc.services.app!;
   assert.equal(app.healthcheck, undefined);

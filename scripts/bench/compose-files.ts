@@ -54,7 +54,7 @@ export function plainComposeFile(sample: ComposeDoc, project: string, rule: stri
 }
 
 /**
- * Seed 004's docker-compose.yml with the sample as its app: one service on
+ * The article's docker-compose.yml with the sample as its app: one service on
  * Traefik's network only, no Docker healthcheck (the article's image had
  * none), and its Traefik v1 labels in v3 form, identical in the blue and
  * green projects so that Traefik merges both into one load balancer:
@@ -67,7 +67,7 @@ export function plainComposeFile(sample: ComposeDoc, project: string, rule: stri
  * The sample's store is left out (the article's app had no side service):
  * without SIDE_URL the app's /health answers 200 on its own.
  */
-export function seed004ComposeFile(sample: ComposeDoc, name: string, rule: string): ComposeDoc {
+export function sleepDeployComposeFile(sample: ComposeDoc, name: string, rule: string): ComposeDoc {
   const source = sample.services.app!;
   const environment = { ...source.environment };
   delete environment.SIDE_URL;

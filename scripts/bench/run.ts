@@ -15,7 +15,7 @@ import { machineFacts } from './machine-facts.js';
 import { BluegreenMethod } from './methods/bluegreen.js';
 import type { DeployMethod } from './methods/method.js';
 import { PlainComposeMethod } from './methods/plain-compose.js';
-import { Seed004Method } from './methods/seed-004.js';
+import { SleepDeployMethod } from './methods/sleep-5s.js';
 import { parseOptions } from './options.js';
 import { buildReport } from './report.js';
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   log(`${options.profile}: ${options.rounds} round(s), ${options.clients} clients, ${options.thinkMs} ms think time, START_DELAY=${options.startDelay}`);
   await ensureBuilt(log);
   const bg = new BluegreenMethod();
-  const methods: DeployMethod[] = [bg, new PlainComposeMethod(), new Seed004Method()];
+  const methods: DeployMethod[] = [bg, new PlainComposeMethod(), new SleepDeployMethod()];
   let createdNetwork = false;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>

@@ -1,10 +1,10 @@
 /** The three ways of shipping a new release that the benchmark compares. */
-export type MethodId = 'bluegreen' | 'compose' | 'seed004';
+export type MethodId = 'bluegreen' | 'compose' | 'sleep5s';
 
 export const METHOD_LABEL: Record<MethodId, string> = {
   bluegreen: 'bluegreen',
   compose: 'docker compose',
-  seed004: 'sleep-5s deploy.sh',
+  sleep5s: 'sleep-5s deploy.sh',
 };
 
 /** A latency histogram: [latency in microseconds, how many], sorted by latency. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed 004's deploy script ("How to do Zero Downtime Deployments of Docker
+# The deploy script of the article "How to do Zero Downtime Deployments of Docker
 # Containers", section "How to Setup 2 Containers Side By Side"), as the
 # article wrote it, so that the benchmark runs what its readers run. The
 # article's own summary of the steps:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The deploy script of the article "How to do Zero Downtime Deployments of Docker
-# Containers", section "How to Setup 2 Containers Side By Side"), as the
+# Containers", section "How to Setup 2 Containers Side By Side", as the
 # article wrote it, so that the benchmark runs what its readers run. The
 # article's own summary of the steps:
 #   1. "We run an if-statement that checks if any blue containers are

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.js';
 import { runCompose } from '../runtime/compose-process.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
@@ -9,7 +9,7 @@ import { Deadline, retryUntil } from '../waiting/retry.js';
 import { LABEL } from '../plan/names.js';
 
 /** traefik/docker-compose.yml, shipped with the package. */
-const TRAEFIK_COMPOSE = fileURLToPath(new URL('../../traefik/docker-compose.yml', import.meta.url));
+const TRAEFIK_COMPOSE = packageFile('traefik', 'docker-compose.yml');
 
 const projectName = () => process.env.BG_TRAEFIK_PROJECT || 'bluegreen-traefik';
 

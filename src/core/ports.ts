@@ -16,6 +16,7 @@ export type Engine = Pick<
   | 'runningLabels'
   | 'inspect'
   | 'stopAndRemove'
+  | 'removeNow'
   | 'pause'
   | 'unpause'
   | 'unpauseLater'

@@ -39,18 +39,12 @@ export async function launchColour(
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
   // The colour carries no live traffic (the guards make sure): what it runs
-  // is removed at once, not after its stop_grace_period (an app whose PID 1
-  // ignores SIGTERM would make every switch wait it out), and compose then
-  // creates the new containers from nothing, which is quicker than its own
-  // recreation (0.3 s against 0.48 s for one container, measured).
-  const project = colourProject(ctx.app, colour);
-  await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, async () => {
-    const replaced = await ctx.docker.containers({ 'com.docker.compose.project': project, 'com.docker.compose.service': release.target });
-    await Promise.all(replaced.map((c) => ctx.docker.removeNow(c.id)));
-    await ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 });
-  }, fields, 'start');
+  // is replaced at once, not after its stop_grace_period (an app whose PID 1
+  // ignores SIGTERM would make every switch wait it out).
+  await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, () =>
+    ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 }), fields, 'start');
   const labels: Record<string, string> = {
-    'com.docker.compose.project': project,
+    'com.docker.compose.project': colourProject(ctx.app, colour),
     'com.docker.compose.service': release.target,
     [LABEL.routing]: mode.kind,
     [LABEL.release]: String(release.number),

@@ -16,7 +16,6 @@ export type Engine = Pick<
   | 'runningLabels'
   | 'inspect'
   | 'stopAndRemove'
-  | 'removeNow'
   | 'pause'
   | 'unpause'
   | 'unpauseLater'

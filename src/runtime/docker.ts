@@ -124,15 +124,6 @@ export class DockerEngine {
     });
   }
 
-  /** Kills and removes at once (one call): for containers that carry no traffic. */
-  async removeNow(id: string): Promise<void> {
-    return engine(`remove container ${id.slice(0, 12)}`, async () => {
-      await this.docker.getContainer(id).remove({ force: true }).catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 404) throw error;
-      });
-    });
-  }
-
   /**
    * Resumes these containers after `ms` from a detached process, in case
    * this one is killed while they are paused; `stop` when they were resumed.

@@ -60,7 +60,6 @@ export class FakeWorld {
     runningLabels: async (labels) => this.of(labels).filter((c) => c.state === 'running').map((c) => c.labels),
     inspect: async (id) => ({ ...this.containers.get(id)! }),
     stopAndRemove: async (id) => void this.containers.delete(id),
-    removeNow: async (id) => void this.containers.delete(id),
     pause: async (id) => void (this.containers.get(id)!.state = 'paused'),
     unpause: async (id) => {
       const c = this.containers.get(id);

@@ -31,7 +31,7 @@ export type Engine = Pick<
   | 'removeNetwork'
 >;
 
-export type Compose = Pick<ComposeCli, 'build' | 'pull' | 'up' | 'stop' | 'down'>;
+export type Compose = Pick<ComposeCli, 'build' | 'pull' | 'up' | 'stop' | 'down' | 'serviceHashes'>;
 
 export type Traefik = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service' | 'metrics'>;
 

@@ -2,6 +2,7 @@ import type { ComposeConfig } from '../plan/compose-model.js';
 import { renderSideProject } from '../plan/side-project.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
+import type { ContainerView } from '../runtime/docker.js';
 
 /**
  * Starts the side targets once, for both colours, and waits for those with a
@@ -14,6 +15,30 @@ import { ensureResources } from './resources.js';
 export async function ensureSideTargets(ctx: Context, config: ComposeConfig): Promise<void> {
   if (ctx.options.sideTargets.length === 0) return;
   const spec = renderSideProject(config, ctx.app, ctx.options.sideTargets);
+  const names = ctx.options.sideTargets.join(', ');
   await ensureResources(ctx, spec);
-  await ctx.out.step(`side targets ${ctx.options.sideTargets.join(', ')}`, () => ctx.compose.up(spec, { wait: true, waitTimeoutSeconds: Math.ceil(ctx.options.timeoutMs / 1000), keepOrphans: true }));
+  // `compose up --wait` of side targets compose would leave as they are
+  // still costs ~0.6 s of every deploy: skipped when nothing would change.
+  if (await asComposeWouldLeaveThem(ctx, spec).catch(() => false)) {
+    ctx.out.info(`side targets ${names}: running, healthy, unchanged`);
+    return;
+  }
+  await ctx.out.step(`side targets ${names}`, () => ctx.compose.up(spec, { wait: true, waitTimeoutSeconds: Math.ceil(ctx.options.timeoutMs / 1000), keepOrphans: true }));
+}
+
+/**
+ * Whether every side target runs, healthy, as `compose up` would leave it:
+ * labelled with compose's own hash of its configuration as rendered now, and
+ * running the image its reference names here now (a tag pulled since).
+ */
+async function asComposeWouldLeaveThem(ctx: Context, spec: ComposeConfig): Promise<boolean> {
+  const [hashes, running] = await Promise.all([ctx.compose.serviceHashes(spec), ctx.docker.containers({ 'com.docker.compose.project': spec.name })]);
+  for (const [service, definition] of Object.entries(spec.services)) {
+    const containers = running.filter((c) => c.labels['com.docker.compose.service'] === service);
+    const imageId = definition.image ? await ctx.docker.imageId(definition.image) : undefined;
+    const asLeft = (c: ContainerView) =>
+      c.state === 'running' && (c.health === 'healthy' || c.health === 'none') && c.labels['com.docker.compose.config-hash'] === hashes[service] && (!imageId || c.imageId === imageId);
+    if (!hashes[service] || containers.length === 0 || !containers.every(asLeft)) return false;
+  }
+  return true;
 }

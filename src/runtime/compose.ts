@@ -83,6 +83,16 @@ export class ComposeCli {
     await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec), boundMs: BOUND_MS.up + (options.waitTimeoutSeconds ?? 0) * 1000 });
   }
 
+  /**
+   * Compose's own configuration hash of each service of a rendered project
+   * (what it labels containers with, and recreates them on when it changes).
+   */
+  async serviceHashes(spec: ComposeConfig): Promise<Record<string, string>> {
+    const run = await this.exec(['--project-name', spec.name, '-f', '-', 'config', '--hash', '*'], { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec), what: 'config --hash', boundMs: BOUND_MS.resolve });
+    if (run.code !== 0) throw new BgError(`docker compose config --hash of ${spec.name} failed: ${firstError(run)}`, ExitCode.failedReverted);
+    return Object.fromEntries(run.out.trim().split('\n').map((line) => line.trim().split(/\s+/) as [string, string]).filter((pair) => pair.length === 2));
+  }
+
   async stop(project: string, timeoutSeconds?: number): Promise<void> {
     const timeout = timeoutSeconds === undefined ? [] : ['--timeout', String(timeoutSeconds)];
     await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout], { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });

@@ -15,6 +15,8 @@ export interface ContainerView {
   labels: Record<string, string>;
   /** IP address per network name. */
   ips: Record<string, string>;
+  /** The image ID it runs. */
+  imageId: string;
   exitCode: number;
   startedAt: string;
   /** The last healthcheck run's output (what Docker keeps), if any. */
@@ -104,6 +106,7 @@ export class DockerEngine {
       health: (info.State.Health?.Status as HealthStatus | undefined) ?? 'none',
       labels: info.Config.Labels ?? {},
       ips,
+      imageId: info.Image,
       exitCode: info.State.ExitCode,
       startedAt: info.State.StartedAt,
       lastHealthOutput: healthLog.at(-1)?.Output?.trim(),

@@ -44,6 +44,7 @@ test('the side target runs once throughout a deploy, and both colours count on t
 
   const up = await app.run(['up'], { RELEASE: 'v2' });
   assert.equal(up.code, 0, show(up));
+  assert.match(up.stderr, /side targets store: running, healthy, unchanged/, 'compose up of the side project skipped: nothing would change');
   const fromLive = await visitStore();
   const fromCandidate = await visitStore('green');
   assert.deepEqual([fromLive.status, fromLive.release, fromLive.colour], [200, 'v1', 'blue']);

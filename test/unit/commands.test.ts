@@ -146,7 +146,7 @@ test('up refuses (exit 1, nothing launched) when Traefik shows the candidate col
   await deployed(ctx);
   // An impostor router named like green's live one, above blue's.
   world.containers.set('impostor0000', {
-    id: 'impostor0000', name: 'impostor', state: 'running', health: 'healthy', exitCode: 0, startedAt: '', ips: { traefik_webgateway: '10.9.9.9' },
+    id: 'impostor0000', name: 'impostor', state: 'running', health: 'healthy', exitCode: 0, startedAt: '', ips: { traefik_webgateway: '10.9.9.9' }, imageId: 'sha256:0',
     labels: { 'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)', 'traefik.http.routers.shop-green-live.priority': '100500', 'traefik.http.routers.shop-green-live.service': 'imp', 'traefik.http.services.imp.loadbalancer.server.port': '80' },
   });
   const error = await run(ctx, 'up', () => bringUp(ctx)).catch((e: BgError) => e);
@@ -187,4 +187,24 @@ test("Docker Flow's steps: deploy, proxy, stop-old is a deploy; proxy with no ca
   assert.deepEqual(check.done, ['proxy: Traefik routes blue to 1 server']);
   assert.deepEqual(world.summary('shop'), ['blue:live:1']);
   assert.throws(() => parseFlow(['teleport']), (error: BgError) => error.exitCode === 2);
+});
+
+test('side targets: compose up only when one would change (its configuration hash, its image) or is not running healthy', async () => {
+  const world = new FakeWorld();
+  const db = { env: 'a' };
+  const config = () => ({ ...sampleConfig(), services: { ...sampleConfig().services, db: { image: 'postgres:16', environment: { MODE: db.env } } } });
+  const made = fakeContext(world, config, { sideTargets: ['db'] });
+  cleanups.push(made.cleanup);
+  const sideUps = () => world.calls.filter((c) => c === 'up shop-side').length;
+  await deployed(made.ctx);
+  assert.equal(sideUps(), 1);
+  await deployed(made.ctx);
+  assert.equal(sideUps(), 1, 'unchanged: no compose up of the side project');
+  assert.match(made.output(), /side targets db: running, healthy, unchanged/);
+  db.env = 'b';
+  await deployed(made.ctx);
+  assert.equal(sideUps(), 2, 'its configuration changed');
+  world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => (c.health = 'unhealthy'));
+  await deployed(made.ctx);
+  assert.equal(sideUps(), 3, 'not healthy');
 });

@@ -16,11 +16,11 @@ export const sampleConfig = (image = 'shop:1'): ComposeConfig => ({
 });
 
 /** A Context over a fake world, with the real file store in a temporary directory. */
-export function fakeContext(world: FakeWorld, config: () => ComposeConfig = () => sampleConfig()) {
+export function fakeContext(world: FakeWorld, config: () => ComposeConfig = () => sampleConfig(), cli: { sideTargets?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bg-unit-'));
   let text = '';
   const stderr = new Writable({ write: (chunk, _encoding, done) => ((text += chunk), done()) }) as unknown as NodeJS.WriteStream;
-  const options = loadOptions({ cli: { project: 'shop', drain: '0s', timeout: '2s', stateDir: dir }, env: {}, cwd: dir });
+  const options = loadOptions({ cli: { project: 'shop', drain: '0s', timeout: '2s', stateDir: dir, ...cli }, env: {}, cwd: dir });
   const ctx: Context = {
     options,
     app: 'shop',

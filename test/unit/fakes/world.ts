@@ -11,8 +11,12 @@ import type { ContainerView, HealthStatus } from '../../../src/runtime/docker.js
 import type { RouterView, ServiceView } from '../../../src/runtime/traefik-api.js';
 import type { EntrypointAnswer } from '../../../src/runtime/entrypoint.js';
 import { BgError, ExitCode } from '../../../src/errors.js';
+import { createHash } from 'node:crypto';
 
 const NETWORK = 'traefik_webgateway';
+
+/** Stands in for compose's configuration hash: any change to the service changes it. */
+const configHash = (definition: unknown) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 
 /** What a test makes go wrong: by compose project. */
 export interface Faults {
@@ -43,6 +47,7 @@ export class FakeWorld {
       health,
       labels: { ...labels, 'com.docker.compose.project': project, 'com.docker.compose.service': service },
       ips: { [NETWORK]: `10.0.0.${this.nextId}` },
+      imageId: 'sha256:feedface',
       exitCode: 0,
       startedAt: new Date().toISOString(),
     };
@@ -85,7 +90,7 @@ export class FakeWorld {
       this.calls.push(`up ${spec.name}`);
       if (this.faults.upFails.delete(spec.name)) throw new BgError(`docker compose up of ${spec.name} failed: injected`, ExitCode.failedReverted);
       for (const [service, definition] of Object.entries(spec.services)) {
-        const labels = Object.fromEntries(Object.entries(definition.labels ?? {}).map(([k, v]) => [k, v.replaceAll('$$', '$')]));
+        const labels = { ...Object.fromEntries(Object.entries(definition.labels ?? {}).map(([k, v]) => [k, v.replaceAll('$$', '$')])), 'com.docker.compose.config-hash': configHash(definition) };
         const count = options.scale?.service === service ? options.scale.count : 1;
         const existing = this.of({ 'com.docker.compose.project': spec.name, 'com.docker.compose.service': service });
         const same = (c: ContainerView) => JSON.stringify({ ...c.labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined }) === JSON.stringify({ ...labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined });
@@ -96,6 +101,7 @@ export class FakeWorld {
         for (let i = kept.length; i < count; i++) this.create(spec.name, service, labels, i + 1);
       }
     },
+    serviceHashes: async (spec: ComposeConfig) => Object.fromEntries(Object.entries(spec.services).map(([name, definition]) => [name, configHash(definition)])),
     stop: async (project) => {
       this.calls.push(`stop ${project}`);
       for (const c of this.of({ 'com.docker.compose.project': project })) c.state = 'exited';

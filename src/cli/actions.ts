@@ -1,7 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import type { Options } from '../config/options.js';
 import { createContext, type Context } from '../core/context.js';
-import { about, runLocked } from '../core/operation.js';
+import { runLocked } from '../core/operation.js';
 import { Reporter } from '../output/reporter.js';
 import { previewHeaders } from '../plan/names.js';
 import { releaseProbe } from '../plan/probe.js';
@@ -56,7 +56,7 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
   const { stopAfterSwitch } = await import('../commands/deploy.js');
   const result = await runLocked(ctx, 'rollback', async () => {
     const rolled = await rollBack(ctx, { to });
-    if (rolled.from && !flags.keepOld) await about(rolled.about, () => stopAfterSwitch(ctx, rolled), { over: true });
+    if (rolled.from && !flags.keepOld) await stopAfterSwitch(ctx, rolled);
     return rolled;
   });
   ctx.out.result(`rolled back: ${result.colour} release ${result.release.number} is live (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {

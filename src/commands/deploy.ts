@@ -31,16 +31,20 @@ export async function deploy(ctx: Context, options: { keepOld: boolean }): Promi
     });
     throw error;
   }
-  // A failure in stop-old is recorded as the deploy of this release, not as the old colour's stop.
-  const stopped = options.keepOld ? undefined : await about(up.about, () => stopAfterSwitch(ctx, switched), { over: true });
+  const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, switched);
   return { up, switched, stopped, about: up.about };
 }
 
 /**
  * stop-old after a verified switch: the new release is live, so a failure
  * here is not "reverted" (1) nor "nothing changed" (4): it needs a person.
+ * History records it as about the release that went live, not the old colour.
  */
-export async function stopAfterSwitch(ctx: Context, switched: SwitchResult): Promise<StopOldResult> {
+export function stopAfterSwitch(ctx: Context, switched: SwitchResult): Promise<StopOldResult> {
+  return about(switched.about, () => stopOldOrNeedsPerson(ctx, switched), { over: true });
+}
+
+async function stopOldOrNeedsPerson(ctx: Context, switched: SwitchResult): Promise<StopOldResult> {
   try {
     return await stopOld(ctx, { remove: false });
   } catch (error) {

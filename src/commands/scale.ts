@@ -126,6 +126,6 @@ async function scaleDown(ctx: Context, move: { live: Colour; from: number; to: n
     .update((s) => ({ ...s, live: { colour, release: release.number, since: new Date().toISOString() }, candidate: undefined, generation }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
   const subject = { colour, release: release.number, image: release.image, detail: `${from} -> ${to} (moved from ${live} to ${colour})` };
-  await about(subject, () => stopAfterSwitch(ctx, { colour, release, generation, switchedAt: Date.now(), about: subject }), { over: true });
+  await stopAfterSwitch(ctx, { colour, release, generation, switchedAt: Date.now(), about: subject });
   return { colour, from, to, movedFrom: live, about: subject };
 }

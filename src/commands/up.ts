@@ -56,13 +56,14 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
   });
   const subject = { release: number, image, colour };
   return about(subject, async () => {
+    // After a build or pull that may take minutes, before anything is
+    // written or started: a refusal then changes nothing.
+    await assertNotServingLive(ctx, colour);
     warnings.forEach((w) => ctx.out.warn(w));
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
     await ensureSideTargets(ctx, config);
 
-    // Right before the launch, not before a build or pull that may take minutes.
-    await assertNotServingLive(ctx, colour);
     await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
       what: `removing the candidate ${colour}`,
       run: () => removeColour(ctx, colour),

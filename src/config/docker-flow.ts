@@ -23,7 +23,7 @@ const FLOW_STEPS = { env: 'FLOW', yml: 'flow' };
 export function fromFlowEnv(env: NodeJS.ProcessEnv): FlowLayer {
   const layer: Record<string, unknown> = {};
   for (const spec of flowSpecs) if (spec.flowEnv) layer[spec.key] = envValue(spec, env[spec.flowEnv]);
-  return { ...(layer as RawOptions), flow: envValue({ kind: 'list' } as OptionSpec, env[FLOW_STEPS.env]) as string[] | undefined, blueGreen: bool(env.FLOW_BLUE_GREEN) };
+  return { ...(layer as RawOptions), flow: envValue({ kind: 'list' }, env[FLOW_STEPS.env]) as string[] | undefined, blueGreen: bool(env.FLOW_BLUE_GREEN) };
 }
 
 // Docker Flow's proxy and host settings have no meaning behind Traefik: they

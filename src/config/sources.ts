@@ -7,10 +7,10 @@ import { OPTIONS, type OptionSpec, type RawOptions } from './registry.js';
 
 export type { RawOptions } from './registry.js';
 
-const isList = (spec: OptionSpec) => spec.kind === 'list' || spec.kind === 'paths';
+const isList = (spec: Pick<OptionSpec, 'kind'>) => spec.kind === 'list' || spec.kind === 'paths';
 
 /** A variable's text as the option's layer value: lists comma separated, '' as unset. */
-export function envValue(spec: OptionSpec, text: string | undefined): string | string[] | undefined {
+export function envValue(spec: Pick<OptionSpec, 'kind'>, text: string | undefined): string | string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   return isList(spec) ? text.split(',').map((item) => item.trim()).filter(Boolean) : text;
 }

@@ -35,7 +35,10 @@ async function asComposeWouldLeaveThem(ctx: Context, spec: ComposeConfig): Promi
   const [hashes, running] = await Promise.all([ctx.compose.serviceHashes(spec), ctx.docker.containers({ 'com.docker.compose.project': spec.name })]);
   for (const [service, definition] of Object.entries(spec.services)) {
     const containers = running.filter((c) => c.labels['com.docker.compose.service'] === service);
+    // A service named by its image must run the one that reference names here now
+    // (none here: compose up would pull it); one built by compose has no reference to follow.
     const imageId = definition.image ? await ctx.docker.imageId(definition.image) : undefined;
+    if (definition.image && !imageId) return false;
     const asLeft = (c: ContainerView) =>
       c.state === 'running' && (c.health === 'healthy' || c.health === 'none') && c.labels['com.docker.compose.config-hash'] === hashes[service] && (!imageId || c.imageId === imageId);
     if (!hashes[service] || containers.length === 0 || !containers.every(asLeft)) return false;

@@ -46,7 +46,7 @@ export class Cancellation {
         again ? ExitCode.needsPerson : ExitCode.failedReverted,
         again
           ? `${signal} again: stopped at once, half-way; the next bluegreen command reconciles what is left (check \`bluegreen status\`)`
-          : `${signal}: stopped before changing anything`,
+          : `${signal}: stopped (no operation on the app was under way)`,
       );
       return;
     }

@@ -45,12 +45,12 @@ export class Entrypoint {
     return this.base.protocol === 'https:';
   }
 
-  /** One request; rejects with the socket's error (its `code` says why). */
   /** Whether it answers at all, whatever its certificate (for a check with no host to verify it against). */
   reachable(probe: ProbeRequest, timeoutMs: number): Promise<EntrypointAnswer> {
     return new Entrypoint(this.url, { ...this.tls, insecure: true }).request(probe, {}, timeoutMs);
   }
 
+  /** One request; rejects with the socket's error (its `code` says why). */
   request(probe: ProbeRequest, extraHeaders: Record<string, string> = {}, timeoutMs = 5000): Promise<EntrypointAnswer> {
     const headers = { ...probe.headers, ...extraHeaders, ...(probe.host ? { host: probe.host } : {}) };
     const options: https.RequestOptions = {

@@ -1,5 +1,4 @@
 import { named } from '../config/registry.js';
-
 import { existsSync } from 'node:fs';
 import { appendFile, chmod, cp, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -207,4 +207,11 @@ test('side targets: compose up only when one would change (its configuration has
   world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => (c.health = 'unhealthy'));
   await deployed(made.ctx);
   assert.equal(sideUps(), 3, 'not healthy');
+  world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => (c.health = 'healthy'));
+  await deployed(made.ctx);
+  assert.equal(sideUps(), 3, 'healthy again and unchanged');
+  const imageId = world.engine.imageId;
+  world.engine.imageId = async (reference) => (reference === 'postgres:16' ? undefined : imageId(reference));
+  await deployed(made.ctx);
+  assert.equal(sideUps(), 4, 'its image is not here: compose up pulls it');
 });

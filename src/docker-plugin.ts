@@ -3,6 +3,8 @@
 // `bg` alone is never reached from a shell: `bg` is the job-control builtin.)
 // Docker asks a plugin for its metadata, then calls it with its own name
 // ("bg") as the first argument.
+import { fileURLToPath } from 'node:url';
+import { runBundle } from './boot/run-bundle.js';
 import { VERSION } from './version.js';
 
 if (process.argv[2] === 'docker-cli-plugin-metadata') {
@@ -16,5 +18,6 @@ if (process.argv[2] === 'docker-cli-plugin-metadata') {
   );
 } else {
   if (process.argv[2] === 'bg') process.argv.splice(2, 1);
-  await import('./cli.js');
+  // Built beside it (scripts/bundle.mjs): the CLI's bundle, as dist/cli.js runs it.
+  runBundle(fileURLToPath(new URL('./bluegreen.cjs', import.meta.url)));
 }

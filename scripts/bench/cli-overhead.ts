@@ -14,11 +14,11 @@ async function liveProject(app: string): Promise<string> {
   return projects[0]!;
 }
 
-/** Median wall time of `runs` runs of each command, alternating, after one run of each that is not counted. */
-async function alternate(a: Command, b: Command, runs: number): Promise<[number[], number[]]> {
-  const times: [number[], number[]] = [[], []];
+/** Wall times of `runs` runs of each command, in turn, after one run of each that is not counted. */
+async function inTurn(commands: Command[], runs: number): Promise<number[][]> {
+  const times: number[][] = commands.map(() => []);
   for (let i = -1; i < runs; i++) {
-    for (const [which, command] of [a, b].entries()) {
+    for (const [which, command] of commands.entries()) {
       const result = await runTimed(command, 60_000);
       if (result.code !== 0) throw new Error(`${command.args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
       if (i >= 0) times[which]!.push(Math.round(result.ms));
@@ -38,13 +38,16 @@ async function newHealthy(project: string, before: Set<string>, count: number, s
   return undefined;
 }
 
-/** `bluegreen status` against `docker compose ps`; `scale +N` against the time its N containers take to be healthy. */
+/** The commands timed against `docker compose ps`: a script's and a person's most frequent. */
+const CLI_COMMANDS = [['status'], ['--version'], ['history']];
+
+/** `bluegreen status`, --version and history against `docker compose ps`; `scale +N` against the time its N containers take to be healthy. */
 export async function measureCliOverhead(bg: BluegreenMethod, runs: number, scaleBy: number): Promise<CliOverhead> {
   const project = await liveProject(bg.app);
   const composePs: Command = { cmd: 'docker', args: ['compose', '-p', project, 'ps'] };
-  const [statusMs, psMs] = await alternate(bg.cli(['status']), composePs, runs);
-  const status = { runs, medianMs: median(statusMs)!, eachMs: statusMs };
-  const ps = { runs, medianMs: median(psMs)!, eachMs: psMs };
+  const [psMs, ...cliMs] = await inTurn([composePs, ...CLI_COMMANDS.map((args) => bg.cli(args))], runs);
+  const ps = { runs, medianMs: median(psMs!)!, eachMs: psMs! };
+  const cli = CLI_COMMANDS.map((args, i) => ({ command: `bluegreen ${args.join(' ')}`, runs, medianMs: median(cliMs[i]!)!, eachMs: cliMs[i]! }));
 
   const before = new Set((await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })).map((c) => c.Id));
   const startedAt = performance.now();
@@ -55,9 +58,8 @@ export async function measureCliOverhead(bg: BluegreenMethod, runs: number, scal
   const down = await runTimed(bg.cli(['scale', `-${scaleBy}`]), 180_000);
   return {
     project,
-    status,
+    cli: cli.map((c) => ({ ...c, ratio: c.medianMs / ps.medianMs })),
     composePs: ps,
-    ratio: status.medianMs / ps.medianMs,
     scaleUp: { by: scaleBy, exitCode: up.code, commandMs: Math.round(up.ms), healthyMs: healthyMs === undefined ? undefined : Math.round(healthyMs), ratio: healthyMs === undefined ? undefined : up.ms / healthyMs },
     scaleDown: { exitCode: down.code, commandMs: Math.round(down.ms) },
   };

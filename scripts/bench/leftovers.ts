@@ -5,7 +5,7 @@ const docker = new Docker();
 const BENCH_LABEL = Object.entries(BENCH_LABELS).map(([k, v]) => `${k}=${v}`);
 
 /** Names of the compose projects and of bluegreen's app that the benchmark runs. */
-export const BENCH_NAMES = ['bench-bg', 'bench-compose', 'bench-seed-'];
+export const BENCH_NAMES = ['bench-bg', 'bench-compose', 'bench-seed-', 'bench-rollout', 'bench-floor'];
 const ours = (name: string) => BENCH_NAMES.some((prefix) => name.replace(/^\//, '').startsWith(prefix));
 
 /**

@@ -51,7 +51,8 @@ export function summaryLine(methods: MethodSummary[], overhead?: CliOverhead): s
     return `${m.label}: ${m.failed} failed of ${m.requests} requests in ${deploys}`;
   });
   if (overhead) {
-    parts.push(`status ${fmtS(overhead.status.medianMs)} vs compose ps ${fmtS(overhead.composePs.medianMs)} (x${overhead.ratio.toFixed(1)})`);
+    const status = overhead.cli[0]!;
+    parts.push(`status ${fmtS(status.medianMs)} vs compose ps ${fmtS(overhead.composePs.medianMs)} (x${status.ratio.toFixed(2)})`);
     const { scaleUp } = overhead;
     const healthy = scaleUp.healthyMs === undefined ? 'never all healthy' : `healthy after ${fmtS(scaleUp.healthyMs)}`;
     parts.push(`scale +${scaleUp.by} ${fmtS(scaleUp.commandMs)} (${healthy})`);

@@ -42,7 +42,7 @@ export function overheadTable(o: CliOverhead): string {
   return formatTable(
     ['CLI overhead', 'bluegreen s', 'baseline s', 'ratio'],
     [
-      [`status vs docker compose -p ${o.project} ps (median of ${o.status.runs})`, s(o.status.medianMs), s(o.composePs.medianMs), `x${o.ratio.toFixed(2)}`],
+      ...o.cli.map((c) => [`${c.command} vs docker compose -p ${o.project} ps (median of ${c.runs})`, s(c.medianMs), s(o.composePs.medianMs), `x${c.ratio.toFixed(2)}`]),
       [`scale +${scaleUp.by} vs ${scaleUp.by} new containers healthy`, s(scaleUp.commandMs), s(scaleUp.healthyMs), scaleUp.ratio === undefined ? '-' : `x${scaleUp.ratio.toFixed(2)}`],
     ],
   );

@@ -1,11 +1,29 @@
-/** The three ways of shipping a new release that the benchmark compares. */
-export type MethodId = 'bluegreen' | 'compose' | 'sleep5s';
+/** The ways of shipping a new release that the benchmark compares. */
+export type MethodId = 'bluegreen' | 'compose' | 'sleep5s' | 'rollout';
 
 export const METHOD_LABEL: Record<MethodId, string> = {
   bluegreen: 'bluegreen',
   compose: 'docker compose',
   sleep5s: 'sleep-5s deploy.sh',
+  rollout: "docker-rollout's method",
 };
+
+/** How the app treats SIGTERM: the sample drains and exits; `deaf` is the same app with a PID 1 that ignores it. */
+export type AppProfile = 'drain' | 'deaf';
+
+export const PROFILE_LABEL: Record<AppProfile, string> = {
+  drain: 'sample app (drains on SIGTERM)',
+  deaf: 'PID 1 ignores SIGTERM',
+};
+
+/** Responses per time bucket: [bucket start in ms since the epoch, answered below 400, answered 400 or more]. */
+export type Timeline = [number, number, number][];
+
+/** A moment of a deploy, in ms from the command's start: its steps, the first new answer, its return. */
+export interface Mark {
+  t: number;
+  label: string;
+}
 
 /** A latency histogram: [latency in microseconds, how many], sorted by latency. */
 export type Histogram = [number, number][];
@@ -22,11 +40,15 @@ export interface LoadResult {
   statuses: Record<string, number>;
   durationMs: number;
   latency: Histogram;
+  /** Width of the timeline's buckets. */
+  bucketMs: number;
+  timeline: Timeline;
 }
 
 /** One timed deploy of one method under load. */
 export interface DeployWindow {
   method: MethodId;
+  profile: AppProfile;
   round: number;
   release: string;
   exitCode: number;
@@ -39,6 +61,11 @@ export interface DeployWindow {
   phases?: import('./phases.js').BluegreenPhases;
   /** The command's last output lines when it failed. */
   failure?: string;
+  /** Wall-clock ms (since the epoch) of the command's start: t = 0 of the marks and of the timeline's picture. */
+  startedAtWallMs: number;
+  marks: Mark[];
+  /** In the soak: which command this was. */
+  step?: 'deploy' | 'rollback';
 }
 
 export interface MethodSummary {
@@ -68,10 +95,9 @@ export interface Spread {
 
 export interface CliOverhead {
   project: string;
-  status: { runs: number; medianMs: number; eachMs: number[] };
+  /** Each bluegreen command timed, with its median / compose ps's median. */
+  cli: { command: string; runs: number; medianMs: number; eachMs: number[]; ratio: number }[];
   composePs: { runs: number; medianMs: number; eachMs: number[] };
-  /** status median / compose ps median. */
-  ratio: number;
   scaleUp: {
     by: number;
     exitCode: number;

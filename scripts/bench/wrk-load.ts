@@ -3,7 +3,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, BENCH_HTTP_PORT } from './bench-env.js';
 import { assertNotAborted, track } from './exec.js';
-import type { Histogram, LoadResult } from './types.js';
+import type { Histogram, LoadResult, Timeline } from './types.js';
+
+/** The picture's resolution: requests counted per tenth of a second. */
+export const TIMELINE_BUCKET_MS = 100;
 
 export interface LoadSpec {
   host: string;
@@ -23,7 +26,7 @@ export function startLoad(spec: LoadSpec): RunningLoad {
   assertNotAborted();
   const threads = Math.min(spec.clients, availableParallelism());
   const args = ['-t', String(threads), '-c', String(spec.clients), '-d', `${spec.maxSeconds}s`, '--timeout', '10s', '-s', join(BENCH_DIR, 'wrk-report.lua'), '-H', `Host: ${spec.host}`, `http://127.0.0.1:${BENCH_HTTP_PORT}/`];
-  const child = track(spawn('wrk', args, { env: { ...process.env, THINK_MS: String(spec.thinkMs) }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn('wrk', args, { env: { ...process.env, THINK_MS: String(spec.thinkMs), BUCKET_MS: String(TIMELINE_BUCKET_MS) }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));
@@ -45,6 +48,7 @@ export function parseWrkReport(output: string): LoadResult {
   if (!line) throw new Error(`wrk printed no report:\n${output.slice(-2000)}`);
   const raw = JSON.parse(line.slice('BENCH_JSON '.length)) as {
     responses: number; status: number; connect: number; read: number; write: number; timeout: number; duration_us: number; statuses: Record<string, number>; latency: Histogram;
+    bucket_ms: number; timeline: Timeline;
   };
   return {
     responses: raw.responses,
@@ -53,5 +57,7 @@ export function parseWrkReport(output: string): LoadResult {
     statuses: raw.statuses,
     durationMs: raw.duration_us / 1000,
     latency: raw.latency,
+    bucketMs: raw.bucket_ms,
+    timeline: [...raw.timeline].sort((a, b) => a[0] - b[0]),
   };
 }

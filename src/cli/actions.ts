@@ -78,15 +78,17 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
 }
 
 export async function statusCommand(options: Options): Promise<void> {
+  const statusModule = import('../commands/status.js');
   const ctx = await context(options, false);
-  const { readStatus, formatStatus } = await import('../commands/status.js');
+  const { readStatus, formatStatus } = await statusModule;
   const status = await readStatus(ctx);
   ctx.out.result(formatStatus(status), { command: 'status', ...status });
 }
 
 export async function historyCommand(options: Options): Promise<void> {
+  const historyModule = import('../commands/history.js');
   const ctx = await context(options, false);
-  const { formatHistory } = await import('../commands/history.js');
+  const { formatHistory } = await historyModule;
   const entries = await ctx.store.history();
   ctx.out.result(formatHistory(entries), { command: 'history', app: ctx.app, entries });
 }

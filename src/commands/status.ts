@@ -3,8 +3,8 @@ import { observeColours } from '../core/observe.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
 import { atDocker, COLOUR_HEADER, LABEL, PREVIEW_KEY_HEADER, liveRouter, previewRouter, serviceName } from '../plan/names.js';
 import { drift, liveColour, type ColourView } from '../plan/reality.js';
-import type { RouterView } from '../runtime/traefik-api.js';
-import { ownRoute, routerFacts } from '../core/routers.js';
+import type { RouterView, ServiceView } from '../runtime/traefik-api.js';
+import { ownRoute, routerFacts, runningColoursLabels } from '../core/routers.js';
 import { liveExcludesOf } from '../plan/labels.js';
 import { shadowedBy } from '../plan/shadowing.js';
 
@@ -30,28 +30,44 @@ export interface Status {
   shadowed: { name: string; rule: string; priority: number }[];
 }
 
-/** Each colour as Docker and Traefik show it, and where the store disagrees. */
+/**
+ * Each colour as Docker and Traefik show it, and where the store disagrees.
+ * Status is run often, and by scripts: Docker is asked once for both
+ * colours, Traefik once for its routers and once for its services, all at
+ * the same time (an engine that does not answer is exit 4 from the listing).
+ */
 export async function readStatus(ctx: Context): Promise<Status> {
-  await ctx.docker.ping();
-  const [colours, state] = await Promise.all([observeColours(ctx), ctx.store.read()]);
+  const traefik = settled(Promise.all([ctx.traefik.routers(), ctx.traefik.services()]));
+  // Asked now, for the check of shadowed routers at the end: the engine answers meanwhile.
+  const managed = runningColoursLabels(ctx);
+  managed.catch(() => undefined);
+  const [colours, state, listed] = await Promise.all([observeColours(ctx), ctx.store.read(), traefik]);
   const live = liveColour(colours);
-  const [statuses, shadowed] = await Promise.all([
-    Promise.all(COLOURS.map((colour) => colourStatus(ctx, colours[colour], live))),
-    live ? shadowedRouters(ctx, colours[live]) : [],
-  ]);
+  const statuses = COLOURS.map((colour) => colourStatus(colours[colour], live, traefikView(ctx, colour, listed)));
+  const shadowed = live && listed.ok ? await shadowedRouters(ctx, colours[live], { routers: listed.value[0], managed }) : [];
   return { app: ctx.app, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched). */
-async function shadowedRouters(ctx: Context, view: ColourView): Promise<Status['shadowed']> {
-  const release = view.release === undefined ? undefined : await ctx.store.loadRelease(view.release).catch(() => undefined);
+async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters<typeof routerFacts>[1]): Promise<Status['shadowed']> {
   const excludes = liveExcludesOf(view.containers);
-  if (!release || !excludes) return [];
-  const routers = await routerFacts(ctx).catch(() => []);
-  return shadowedBy(routers, ownRoute(ctx, release), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
+  if (!excludes || view.release === undefined) return [];
+  const release = await ctx.store.loadRelease(view.release).catch(() => undefined);
+  if (!release) return [];
+  const facts = await routerFacts(ctx, known).catch(() => []);
+  return shadowedBy(facts, ownRoute(ctx, release), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
 }
 
-async function colourStatus(ctx: Context, view: ColourView, live: Colour | undefined): Promise<ColourStatus> {
+type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: Error) => ({ ok: false as const, error }),
+  );
+}
+
+function colourStatus(view: ColourView, live: Colour | undefined, traefik: ColourStatus['traefik']): ColourStatus {
   const { colour } = view;
   const role: ColourStatus['role'] =
     view.containers.length === 0 ? 'absent' : view.running === 0 ? 'stopped' : colour === live ? 'live' : view.routing === 'live' ? 'shadowed' : 'preview';
@@ -62,27 +78,22 @@ async function colourStatus(ctx: Context, view: ColourView, live: Colour | undef
     image: view.containers[0]?.labels[LABEL.image],
     generation: view.generation,
     containers: view.containers.map(({ name, state, health }) => ({ name, state, health: state === 'running' ? health : '-' })),
-    traefik: await traefikView(ctx, colour),
+    traefik,
   };
 }
 
-async function traefikView(ctx: Context, colour: Colour): Promise<ColourStatus['traefik']> {
-  try {
-    const [liveR, previewR, service] = await Promise.all([
-      ctx.traefik.router(atDocker(liveRouter(ctx.app, colour))),
-      ctx.traefik.router(atDocker(previewRouter(ctx.app, colour))),
-      ctx.traefik.service(atDocker(serviceName(ctx.app, colour))),
-    ]);
-    const describe = (r: RouterView | undefined) => (r ? `${r.status} (priority ${r.priority})` : undefined);
-    return {
-      liveRouter: describe(liveR),
-      previewRouter: describe(previewR),
-      servers: service?.servers.length ?? 0,
-      serversUp: Object.values(service?.serverStatus ?? {}).filter((s) => s === 'UP').length,
-    };
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
+function traefikView(ctx: Context, colour: Colour, listed: Settled<[RouterView[], ServiceView[]]>): ColourStatus['traefik'] {
+  if (!listed.ok) return { error: listed.error.message };
+  const [routers, services] = listed.value;
+  const router = (name: string) => routers.find((r) => r.name === atDocker(name));
+  const describe = (r: RouterView | undefined) => (r ? `${r.status} (priority ${r.priority})` : undefined);
+  const service = services.find((s) => s.name === atDocker(serviceName(ctx.app, colour)));
+  return {
+    liveRouter: describe(router(liveRouter(ctx.app, colour))),
+    previewRouter: describe(router(previewRouter(ctx.app, colour))),
+    servers: service?.servers.length ?? 0,
+    serversUp: Object.values(service?.serverStatus ?? {}).filter((s) => s === 'UP').length,
+  };
 }
 
 export function formatStatus(status: Status): string {

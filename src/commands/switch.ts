@@ -40,11 +40,22 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
   const generation = nextGeneration(state, colours);
   await about(subject, async () => {
     await assertNotServingLive(ctx, colour);
-    await launchVerified(ctx, release, colour, { kind: 'live', generation }, view.running, {
-      what: `putting ${colour} back to preview only`,
-      run: () => revertToPreview(ctx, release, colour, view.running),
-      hint: 'check `bluegreen status`; the previous live colour still has its live router',
-    });
+    // Every container of the candidate runs its preview route: they are replaced once the live ones have started.
+    const ids = view.containers.flatMap((c) => (c.state === 'running' && c.id ? [c.id] : []));
+    const previews = ids.length === view.containers.length ? ids : [];
+    await launchVerified(
+      ctx,
+      release,
+      colour,
+      { kind: 'live', generation },
+      view.running,
+      {
+        what: `putting ${colour} back to preview only`,
+        run: () => revertToPreview(ctx, release, colour, view.running),
+        hint: 'check `bluegreen status`; the previous live colour still has its live router',
+      },
+      previews,
+    );
   });
   const switchedAt = Date.now();
   // Traffic has moved: a store that cannot record it now is reconciled by the next command.

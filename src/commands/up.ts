@@ -4,7 +4,7 @@ import { resolveImage } from '../core/image.js';
 import { launchVerified, removeColour } from '../core/launch.js';
 import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
-import { ensureSideTargets } from '../core/side-targets.js';
+import { ensureSideTargets, sideTargetsUnchanged } from '../core/side-targets.js';
 import { chooseTarget } from '../core/target.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
@@ -29,6 +29,8 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
   const { colours, state } = await preflight(ctx);
   const config = await ctx.userConfig();
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
+  // Asked now, answered while the image is resolved and the guard runs.
+  const sidesUnchanged = sideTargetsUnchanged(ctx, config);
   const live = liveColour(colours);
   const colour = candidateColour(live);
   const liveCount = live ? colours[live].running : 0;
@@ -62,7 +64,7 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     warnings.forEach((w) => ctx.out.warn(w));
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
-    await ensureSideTargets(ctx, config);
+    await ensureSideTargets(ctx, config, sidesUnchanged);
 
     await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
       what: `removing the candidate ${colour}`,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { usageError } from '../errors.js';
 import { OPTIONS, type OptionSpec } from './registry.js';
 import { envValue, readYamlDocument, stringList, ymlType, ymlValue, type RawOptions } from './sources.js';
@@ -28,14 +28,13 @@ export function fromFlowEnv(env: NodeJS.ProcessEnv): FlowLayer {
 
 // Docker Flow's proxy and host settings have no meaning behind Traefik: they
 // are accepted and ignored (loose), so an existing file does not break.
-const dockerFlowSchema = z
-  .object({
+const dockerFlowSchema = z.partial(
+  z.looseObject({
     ...Object.fromEntries(flowSpecs.filter((spec) => spec.flowYml).map((spec) => [spec.flowYml!, ymlType(spec)])),
     [FLOW_STEPS.yml]: stringList,
     blue_green: z.boolean(),
-  })
-  .partial()
-  .loose();
+  }),
+);
 
 export const DOCKER_FLOW_FILE = 'docker-flow.yml';
 

@@ -39,23 +39,23 @@ export interface ContextNeeds {
 export async function createContext(options: Options, commandLine: string, needs: ContextNeeds): Promise<Context> {
   const compose = new ComposeCli();
   const out = new Reporter(options.json);
-  let resolved: ComposeConfig | undefined;
-  let resolveError: unknown;
-  // `docker compose config` runs while the adapters' modules load (a third
-  // of the CLI's start-up is loading dockerode and got).
-  const resolving = compose.resolve(options.files, options.cwd, options.project).then(
-    (config) => void (resolved = config),
-    (error: unknown) => void (resolveError = error),
-  );
+  // The user's compose files are resolved (`docker compose config`, ~60 ms
+  // of a CPU) at once when the command needs them or the app's name is in
+  // them, while the adapters' modules load; otherwise only if asked for.
+  const resolveNow = needs.composeFiles || !options.project;
+  let resolution: Promise<ComposeConfig> | undefined;
+  const resolveFiles = () => (resolution ??= compose.resolve(options.files, options.cwd, options.project));
+  const resolving = resolveNow ? settled(resolveFiles()) : Promise.resolve(undefined);
+  // Every module the context needs is asked for at once: loaded one after
+  // another, the loader's round trips added up (a tenth of `status`).
   const adapters = Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-api.js')]);
+  const fileStore = options.state === 'file' ? later(import('../runtime/file-store.js')) : undefined;
   const docker = adapters.then(([{ DockerEngine }]) => new DockerEngine());
   // The file store is kept per engine: its ID is asked for meanwhile too.
   const engineId = options.state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
-  const [[, { TraefikApi }]] = await Promise.all([adapters, resolving]);
-  if (!resolved && (needs.composeFiles || !options.project)) {
-    throw resolveError ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
-  }
-  const app = options.project ?? resolved!.name;
+  const [[, { TraefikApi }], resolvedNow] = await Promise.all([adapters, resolving]);
+  if (resolveNow && !resolvedNow?.ok) throw resolvedNow?.error ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
+  const app = options.project ?? (resolvedNow as { config: ComposeConfig }).config.name;
   const composeDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
   const by = userAtHost();
   return {
@@ -65,23 +65,26 @@ export async function createContext(options: Options, commandLine: string, needs
     compose,
     traefik: new TraefikApi(options.traefikApi, options.traefikMetrics),
     entrypoint: entrypointOf(options),
-    store: await createStore(options, app, { composeDir, engineId, out }),
+    store: await createStore(options, app, { composeDir, engineId, fileStore, out }),
     out,
     by,
     commandLine,
-    userConfig: async () => {
-      if (resolved) return resolved;
-      throw resolveError;
-    },
+    userConfig: resolveFiles,
   };
 }
 
-async function createStore(options: Options, app: string, at: { composeDir: string; engineId?: () => Promise<string>; out: Reporter }): Promise<StateStore> {
+type FileStoreModule = typeof import('../runtime/file-store.js');
+
+async function createStore(
+  options: Options,
+  app: string,
+  at: { composeDir: string; engineId?: () => Promise<string>; fileStore?: () => Promise<FileStoreModule>; out: Reporter },
+): Promise<StateStore> {
   if (options.state === 'consul') {
     const [{ ConsulStore }, { ConsulClient }] = await Promise.all([import('../runtime/consul-store.js'), import('../runtime/consul.js')]);
     return new ConsulStore(new ConsulClient({ address: options.consulAddress, token: options.consulToken }), app);
   }
-  const { FileStore } = await import('../runtime/file-store.js');
+  const { FileStore } = await at.fileStore!();
   const store = new FileStore(options.stateDir ?? defaultStateRoot(await at.engineId!()), app);
   const legacy = checkoutStateDir(at.composeDir, app);
   if (legacy !== store.location) {
@@ -90,6 +93,14 @@ async function createStore(options: Options, app: string, at: { composeDir: stri
     if (taken === 'ignored') at.out.warn(`${legacy} is left from an older bluegreen and ignored: ${app}'s state is in ${store.location}; remove it`);
   }
   return store;
+}
+
+/** Its outcome, as a value: awaited beside others without an unhandled rejection. */
+function settled<T>(promise: Promise<T>): Promise<{ ok: true; config: T } | { ok: false; error: unknown }> {
+  return promise.then(
+    (config) => ({ ok: true as const, config }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 /** A promise settled now but awaited later (or never) without an unhandled rejection. */

@@ -15,6 +15,8 @@ import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
+import type { ComposeConfig } from '../plan/compose-model.js';
+import { mayOverlap } from '../plan/overlap.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -32,6 +34,7 @@ export async function launchColour(
   mode: RoutingMode,
   count: number,
   deadline: Deadline,
+  replacing: string[] = [],
 ): Promise<ContainerView[]> {
   const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release), appPreviewKey(ctx)]);
   if (excluded.length) ctx.out.info(`  leaving alone ${excluded.length} router${excluded.length > 1 ? 's' : ''} that Traefik prefers over ${ctx.app}'s own: ${excluded.map((r) => r.name).join(', ')}`);
@@ -41,8 +44,7 @@ export async function launchColour(
   // The colour carries no live traffic (the guards make sure): what it runs
   // is replaced at once, not after its stop_grace_period (an app whose PID 1
   // ignores SIGTERM would make every switch wait it out).
-  await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, () =>
-    ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 }), fields, 'start');
+  await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => start(ctx, spec, release, count, replacing), fields, 'start');
   const labels: Record<string, string> = {
     'com.docker.compose.project': colourProject(ctx.app, colour),
     'com.docker.compose.service': release.target,
@@ -51,6 +53,24 @@ export async function launchColour(
   };
   if (mode.kind === 'live') labels[LABEL.generation] = String(mode.generation);
   return ctx.out.step('wait until healthy', () => waitHealthy(ctx.docker, { labels, count, deadline, what: `${colour} (release ${release.number})` }), fields, 'healthy');
+}
+
+/**
+ * Starts `count` containers of the spec. The preview containers a switch
+ * replaces (`replacing`, by ID) are, when the target's healthcheck leaves time
+ * for it (plan/overlap.ts), removed after the live ones have started rather
+ * than before they are created: the engine's stop and removal (~0.2 s) is
+ * then off the way to the first live answer. Either way they are gone before
+ * a live container can be healthy, so Traefik never routes live traffic to
+ * them.
+ */
+async function start(ctx: Context, spec: ComposeConfig, release: Release, count: number, replacing: string[]): Promise<void> {
+  if (replacing.length === 0 || !mayOverlap(release.service)) {
+    await ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 });
+    return;
+  }
+  await ctx.compose.up(spec, { scale: { service: release.target, count: count + replacing.length }, noRecreate: true });
+  await Promise.all(replacing.map((id) => ctx.docker.stopAndRemove(id, 0)));
 }
 
 /** Verifies the route in Traefik's API, then end to end through the entrypoint. */
@@ -114,11 +134,11 @@ export interface Undo {
  * (health, Traefik, end to end) within one --timeout. On failure it undoes
  * and fails with exit 1; an undo that fails too is exit 5, needs a person.
  */
-export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo): Promise<void> {
+export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo, replacing: string[] = []): Promise<void> {
   const deadline = Deadline.after(ctx.options.timeoutMs);
   await assertCertificateVerifies(ctx, release);
   try {
-    const containers = await launchColour(ctx, release, colour, mode, count, deadline);
+    const containers = await launchColour(ctx, release, colour, mode, count, deadline, replacing);
     await verifyRoute(ctx, release, colour, mode, containers, deadline);
   } catch (error) {
     if (error instanceof LockLostError) throw error;

@@ -6,13 +6,8 @@ import type { Context } from './context.js';
 
 /** Both colours of the app as Docker shows them now. */
 export async function observeColours(ctx: Context): Promise<Colours> {
-  const views = await Promise.all(
-    COLOURS.map(async (colour) => {
-      const containers = await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour });
-      return summarise(colour, containers);
-    }),
-  );
-  return { blue: views[0]!, green: views[1]! };
+  // One listing of both colours ('' matches any colour): one engine round trip fewer.
+  return coloursOf(await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: '' }));
 }
 
 /** Both colours from a listing of the app's containers (side targets carry no colour). */

@@ -33,6 +33,6 @@ export type Engine = Pick<
 
 export type Compose = Pick<ComposeCli, 'build' | 'pull' | 'up' | 'stop' | 'down' | 'serviceHashes'>;
 
-export type Traefik = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service' | 'metrics'>;
+export type Traefik = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service' | 'services' | 'metrics'>;
 
 export type TraefikEntrypoint = Pick<Entrypoint, 'url' | 'secure' | 'request' | 'reachable'>;

@@ -5,6 +5,7 @@ import { liveRule } from '../plan/rule.js';
 import { defaultPriority, exclusionsFor, type Exclusions, type OwnRoute, type RouterFact } from '../plan/shadowing.js';
 import { COLOURS, isColour } from '../plan/colour.js';
 import type { Context } from './context.js';
+import type { RouterView } from '../runtime/traefik-api.js';
 
 /** The target's own route, as plan/shadowing.ts compares the team's routers with it. */
 export function ownRoute(ctx: Context, release: Release): OwnRoute {
@@ -22,9 +23,10 @@ export function ownRoute(ctx: Context, release: Release): OwnRoute {
  * bluegreen: another bluegreen app's live router counts with its own rule's
  * priority (from its containers' labels), and preview routers (reached only
  * with the colour header) and check routers (with the preview key) are left out.
+ * `known`: what the caller has asked for already.
  */
-export async function routerFacts(ctx: Context): Promise<RouterFact[]> {
-  const [routers, managed] = await Promise.all([ctx.traefik.routers(), ctx.docker.runningLabels({ [LABEL.managed]: 'true', [LABEL.colour]: '' })]);
+export async function routerFacts(ctx: Context, known: { routers?: RouterView[]; managed?: Promise<Record<string, string>[]> } = {}): Promise<RouterFact[]> {
+  const [routers, managed] = await Promise.all([known.routers ?? ctx.traefik.routers(), known.managed ?? runningColoursLabels(ctx)]);
   const bluegreen = new Map<string, number | 'preview'>();
   for (const labels of managed) {
     const app = labels[LABEL.app];
@@ -42,6 +44,9 @@ export async function routerFacts(ctx: Context): Promise<RouterFact[]> {
     return [{ name: router.name, rule: router.rule, priority, entryPoints: router.entryPoints, status: router.status, ruleSyntax: router.ruleSyntax }];
   });
 }
+
+/** The labels of every running colour of every bluegreen app on the engine. */
+export const runningColoursLabels = (ctx: Context) => ctx.docker.runningLabels({ [LABEL.managed]: 'true', [LABEL.colour]: '' });
 
 /** The team's routers a colour of this release must leave alone, read from Traefik now. */
 export async function currentExclusions(ctx: Context, release: Release): Promise<Exclusions> {

@@ -5,7 +5,7 @@ import type { AppState } from './state.js';
 /** One colour as Docker shows it: its target containers and their labels. */
 export interface ColourView {
   colour: Colour;
-  containers: { name: string; state: string; health: string; labels: Record<string, string> }[];
+  containers: { id?: string; name: string; state: string; health: string; labels: Record<string, string> }[];
   running: number;
   /** Containers Traefik can route now. */
   routable: number;

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { BgError, ExitCode, unreachableError } from '../errors.js';
+import { engineIdThroughSocket } from './engine-id-cache.js';
+import { EngineReads } from './engine-reads.js';
 
 export type HealthStatus = 'healthy' | 'starting' | 'unhealthy' | 'none';
 
@@ -65,35 +67,51 @@ export class DockerEngine {
   // Every engine call has a bound: a request the engine leaves silent this
   // long is dropped (and reported as the engine not answering), so that no
   // command holds the app's lock forever on a hung engine.
-  private readonly docker = new Docker({ timeout: ENGINE_CALL_BOUND_MS });
+  private dockerode?: Promise<Docker>;
+  // Reads go to the engine's API directly (runtime/engine-reads.ts) where
+  // they can: dockerode is loaded only by a command that changes something.
+  private readonly reads = EngineReads.forEnv(process.env, ENGINE_CALL_BOUND_MS);
+
+  private get docker(): Promise<Docker> {
+    return (this.dockerode ??= import('dockerode').then(({ default: Dockerode }) => new Dockerode({ timeout: ENGINE_CALL_BOUND_MS })));
+  }
+
+  /** A read: over the API directly, or through dockerode where the engine needs TLS or ssh. */
+  private async read<T>(path: string, viaDockerode: (docker: Docker) => Promise<T>): Promise<T> {
+    return this.reads ? this.reads.json<T>(path) : viaDockerode(await this.docker);
+  }
 
   /** Fails with exit 4 naming the engine when it does not answer. */
   async ping(): Promise<void> {
-    await this.docker.ping().catch(engineGone);
+    await (this.reads ? this.reads.text('/_ping') : this.docker.then((docker) => docker.ping())).catch(engineGone);
   }
 
   /** The engine's own ID (stable across restarts): what the file store is kept per. */
   async engineId(): Promise<string> {
-    return ((await this.docker.info().catch(engineGone)) as { ID: string }).ID;
+    const ask = async () => (await this.read<{ ID: string }>('/info', (docker) => docker.info()).catch(engineGone)).ID;
+    return this.reads?.socketPath ? engineIdThroughSocket(this.reads.socketPath, ask) : ask();
   }
 
   /** Containers carrying all of the given labels (running and stopped). */
   async containers(labels: Record<string, string>): Promise<ContainerView[]> {
-    const filters = labelFilters(labels);
-    const found = await engine('list containers', () => this.docker.listContainers({ all: true, filters }));
+    const found = await this.list(labels, true);
     const views = await Promise.all(found.map((c) => this.inspect(c.Id).catch(() => undefined)));
     return views.filter((v): v is ContainerView => v !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The labels of the running containers carrying the given labels: one call, no inspection. */
   async runningLabels(labels: Record<string, string>): Promise<Record<string, string>[]> {
+    return (await this.list(labels, false)).map((c) => c.Labels ?? {});
+  }
+
+  private list(labels: Record<string, string>, all: boolean): Promise<Docker.ContainerInfo[]> {
     const filters = labelFilters(labels);
-    const found = await engine('list containers', () => this.docker.listContainers({ filters }));
-    return found.map((c) => c.Labels ?? {});
+    const query = `all=${all ? 1 : 0}&filters=${encodeURIComponent(JSON.stringify(filters))}`;
+    return engine('list containers', () => this.read(`/containers/json?${query}`, (docker) => docker.listContainers({ all, filters })));
   }
 
   async inspect(id: string): Promise<ContainerView> {
-    const info = await this.docker.getContainer(id).inspect();
+    const info = await this.read<Docker.ContainerInspectInfo>(`/containers/${encodeURIComponent(id)}/json`, (docker) => docker.getContainer(id).inspect());
     const healthLog = info.State.Health?.Log ?? [];
     const ips: Record<string, string> = {};
     for (const [network, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
@@ -117,7 +135,8 @@ export class DockerEngine {
   async stopAndRemove(id: string, graceSeconds: number): Promise<void> {
     return engine(`stop container ${id.slice(0, 12)}`, async () => {
       // A stop answers only after the grace period: its own, longer bound.
-      const container = new Docker({ timeout: graceSeconds * 1000 + ENGINE_CALL_BOUND_MS }).getContainer(id);
+      const { default: Dockerode } = await import('dockerode');
+      const container = new Dockerode({ timeout: graceSeconds * 1000 + ENGINE_CALL_BOUND_MS }).getContainer(id);
       await container.stop({ t: graceSeconds }).catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 304 && error.statusCode !== 404) throw error; // 304: already stopped
       });
@@ -142,13 +161,13 @@ export class DockerEngine {
 
   async pause(id: string): Promise<void> {
     return engine(`pause container ${id.slice(0, 12)}`, async () => {
-      await this.docker.getContainer(id).pause();
+      await (await this.docker).getContainer(id).pause();
     });
   }
 
   async unpause(id: string): Promise<void> {
     return engine(`resume container ${id.slice(0, 12)}`, async () => {
-      await this.docker.getContainer(id).unpause().catch((error: { statusCode?: number }) => {
+      await (await this.docker).getContainer(id).unpause().catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
       });
     });
@@ -162,7 +181,7 @@ export class DockerEngine {
    */
   async triggerProviderRefresh(image: string, command: string[], labels: Record<string, string>): Promise<void> {
     return engine('run a container that makes Traefik relist', async () => {
-      const container = await this.docker.createContainer({
+      const container = await (await this.docker).createContainer({
         Image: image,
         Entrypoint: command.slice(0, 1),
         Cmd: command.slice(1),
@@ -182,7 +201,7 @@ export class DockerEngine {
 
   /** The last lines a container wrote (stdout and stderr), for failure reports. */
   async logTail(id: string, lines = 30): Promise<string> {
-    const buffer = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    const buffer = (await (await this.docker).getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
     return demultiplex(buffer);
   }
 
@@ -194,7 +213,7 @@ export class DockerEngine {
   /** The image a reference names here, and when the tag last came to point at it (pulled, built, tagged). */
   async localImage(reference: string): Promise<{ id?: string; lastTaggedAt?: Date }> {
     try {
-      const info = await this.docker.getImage(reference).inspect();
+      const info = await this.imageInfo(reference);
       const tagged = (info as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime;
       const at = tagged ? new Date(tagged) : undefined;
       // Docker writes the zero time for images it never tagged itself.
@@ -206,22 +225,26 @@ export class DockerEngine {
 
   async imageHasHealthcheck(reference: string): Promise<boolean> {
     return engine(`inspect image ${reference}`, async () => {
-      const info = await this.docker.getImage(reference).inspect();
+      const info = await this.imageInfo(reference);
       const test = info.Config?.Healthcheck?.Test;
       return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
     });
   }
 
+  private imageInfo(reference: string): Promise<Docker.ImageInspectInfo> {
+    return this.read(`/images/${encodeURI(reference)}/json`, (docker) => docker.getImage(reference).inspect());
+  }
+
   async networkExists(name: string): Promise<boolean> {
-    return this.docker.getNetwork(name).inspect().then(() => true, () => false);
+    return this.read(`/networks/${encodeURIComponent(name)}`, (docker) => docker.getNetwork(name).inspect()).then(() => true, () => false);
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
     return engine(`create network ${name}`, async () => {
       try {
-        await this.docker.getNetwork(name).inspect();
+        await (await this.docker).getNetwork(name).inspect();
       } catch {
-        await this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }).catch((error) => {
+        await (await this.docker).createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }).catch((error) => {
           if (!/already exists/.test(String(error))) throw error;
         });
       }
@@ -231,9 +254,9 @@ export class DockerEngine {
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
     return engine(`create volume ${name}`, async () => {
       try {
-        await this.docker.getVolume(name).inspect();
+        await (await this.docker).getVolume(name).inspect();
       } catch {
-        await this.docker.createVolume({ Name: name, Labels: labels });
+        await (await this.docker).createVolume({ Name: name, Labels: labels });
       }
     });
   }
@@ -241,7 +264,7 @@ export class DockerEngine {
   /** Removes a volume bluegreen created for this app (labelled so); never a user's external one. */
   async removeVolume(name: string, app: string): Promise<boolean> {
     try {
-      const volume = this.docker.getVolume(name);
+      const volume = (await this.docker).getVolume(name);
       if ((await volume.inspect()).Labels?.['io.bluegreen.app'] !== app) return false;
       await volume.remove();
       return true;
@@ -253,7 +276,7 @@ export class DockerEngine {
 
   /** Removes a network bluegreen created for this app (labelled so), when nothing uses it. */
   async removeNetwork(name: string, app: string): Promise<void> {
-    const network = this.docker.getNetwork(name);
+    const network = (await this.docker).getNetwork(name);
     const labels = await network.inspect().then((info: { Labels?: Record<string, string> }) => info.Labels ?? {}, () => ({}) as Record<string, string>);
     if (labels['io.bluegreen.app'] === app) await network.remove().catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { named } from '../config/registry.js';
-import got, { type Got, RequestError } from 'got';
+import { httpGet, type HttpAnswer } from './http-get.js';
 import { unreachableError } from '../errors.js';
 
 export interface RouterView {
@@ -33,16 +33,16 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** How long one question to Traefik may go unanswered. */
+const REQUEST_BOUND_MS = 3000;
+
 /** Traefik's API, read only: what Traefik actually routes right now. */
 export class TraefikApi {
-  private readonly http: Got;
   /** The API's address as messages show it (no password). */
   readonly shownUrl: string;
 
   constructor(readonly baseUrl: string, private readonly metricsUrl = `${baseUrl}/metrics`) {
     this.shownUrl = displayUrl(baseUrl);
-    // Basic auth given in the URL (http://user:pass@host:port) is sent by got.
-    this.http = got.extend({ timeout: { request: 3000 }, retry: { limit: 0 }, throwHttpErrors: false });
   }
 
   /** Fails with exit 4 and the address when the API does not answer. */
@@ -57,30 +57,38 @@ export class TraefikApi {
     return raw ? routerView(raw) : undefined;
   }
 
-  /** Every HTTP router Traefik has, of every provider (the API pages them). */
+  /** Every HTTP router Traefik has, of every provider. */
   async routers(): Promise<RouterView[]> {
-    const all: RouterView[] = [];
+    return (await this.everyPage('api/http/routers')).map(routerView);
+  }
+
+  async service(name: string): Promise<ServiceView | undefined> {
+    const raw = await this.getJson<Record<string, any>>(`api/http/services/${encodeURIComponent(name)}`);
+    return raw ? serviceView(raw) : undefined;
+  }
+
+  /** Every HTTP service Traefik has, of every provider. */
+  async services(): Promise<ServiceView[]> {
+    return (await this.everyPage('api/http/services')).map(serviceView);
+  }
+
+  /** A listing the API pages (500 a page, the next one named in X-Next-Page). */
+  private async everyPage(path: string): Promise<Record<string, any>[]> {
+    const all: Record<string, any>[] = [];
     for (let page = 1; page < 1000; page++) {
-      const response = await this.request(`api/http/routers?per_page=500&page=${page}`);
-      if (response.statusCode !== 200) throw this.answered(response.statusCode, 'api/http/routers');
-      all.push(...(JSON.parse(response.body) as Record<string, any>[]).map(routerView));
+      const response = await this.request(`${path}?per_page=500&page=${page}`);
+      if (response.statusCode !== 200) throw this.answered(response.statusCode, path);
+      all.push(...(JSON.parse(response.body) as Record<string, any>[]));
       const next = Number(response.headers['x-next-page'] ?? 1);
       if (!(next > page)) break;
     }
     return all;
   }
 
-  async service(name: string): Promise<ServiceView | undefined> {
-    const raw = await this.getJson<Record<string, any>>(`api/http/services/${encodeURIComponent(name)}`);
-    if (!raw) return undefined;
-    const servers: { url: string }[] = raw.loadBalancer?.servers ?? [];
-    return { name: raw.name, servers: servers.map((s) => s.url), serverStatus: raw.serverStatus ?? {} };
-  }
-
   /** Prometheus text from the metrics endpoint, or undefined where it does not answer (off, or elsewhere). */
   async metrics(): Promise<string | undefined> {
     try {
-      const response = await this.http.get(this.metricsUrl);
+      const response = await httpGet(this.metricsUrl, { timeoutMs: REQUEST_BOUND_MS });
       return response.statusCode === 200 ? response.body : undefined;
     } catch {
       return undefined;
@@ -99,11 +107,12 @@ export class TraefikApi {
     return unreachableError(`Traefik API ${this.shownUrl}/${path} answered ${status}`, hint);
   }
 
-  private async request(path: string) {
+  private async request(path: string): Promise<HttpAnswer> {
     try {
-      return await this.http.get(`${this.baseUrl}/${path}`);
+      // Basic auth given in the URL (http://user:pass@host:port) is sent.
+      return await httpGet(`${this.baseUrl}/${path}`, { timeoutMs: REQUEST_BOUND_MS });
     } catch (error) {
-      const code = error instanceof RequestError ? error.code : String(error);
+      const code = (error as { code?: string }).code ?? String(error);
       throw unreachableError(
         `Traefik API at ${this.shownUrl} is unreachable (${code})`,
         `start Traefik (\`bluegreen proxy up\`) or point ${named('traefikApi')} at its API`,
@@ -124,4 +133,9 @@ function routerView(raw: Record<string, any>): RouterView {
     error: raw.error ?? [],
     ...(raw.ruleSyntax ? { ruleSyntax: String(raw.ruleSyntax) } : {}),
   };
+}
+
+function serviceView(raw: Record<string, any>): ServiceView {
+  const servers: { url: string }[] = raw.loadBalancer?.servers ?? [];
+  return { name: raw.name, servers: servers.map((s) => s.url), serverStatus: raw.serverStatus ?? {} };
 }

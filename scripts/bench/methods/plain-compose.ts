@@ -22,7 +22,7 @@ export class PlainComposeMethod implements DeployMethod {
   }
 
   async tearDown(): Promise<void> {
-    await runTimed({ ...this.compose(['down', '--volumes', '--remove-orphans']), cleanup: true }, 120_000);
+    await runTimed({ ...this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '0']), cleanup: true }, 120_000);
     this.dir.remove();
   }
 }

@@ -23,7 +23,7 @@ export class SleepDeployMethod implements DeployMethod {
 
   async tearDown(): Promise<void> {
     for (const colour of ['blue', 'green']) {
-      await runTimed({ cmd: 'docker', args: ['compose', '-p', `${this.prefix}${colour}`, 'down', '--volumes', '--remove-orphans'], cwd: this.dir.path, cleanup: true }, 120_000);
+      await runTimed({ cmd: 'docker', args: ['compose', '-p', `${this.prefix}${colour}`, 'down', '--volumes', '--remove-orphans', '--timeout', '0'], cwd: this.dir.path, cleanup: true }, 120_000);
     }
     this.dir.remove();
   }

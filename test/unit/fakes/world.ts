@@ -151,6 +151,10 @@ export class FakeWorld {
     router: async (name) => this.routerViews().find((r) => r.name === name),
     routers: async () => this.routerViews(),
     service: async (name) => this.serviceView(name),
+    services: async () => {
+      const names = new Set([...this.containers.values()].flatMap((c) => Object.keys(c.labels).flatMap((key) => /^traefik\.http\.services\.([^.]+)\./.exec(key)?.[1] ?? [])));
+      return [...names].flatMap((name) => this.serviceView(`${name}@docker`) ?? []);
+    },
     metrics: async () => undefined,
   };
 

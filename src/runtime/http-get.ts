@@ -1,0 +1,44 @@
+import http from 'node:http';
+
+/** An answer of any status, its body read whole. */
+export interface HttpAnswer {
+  statusCode: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpGetOptions {
+  /** The request fails with code ETIMEDOUT when no answer has come after this long. */
+  timeoutMs: number;
+  /** A Unix socket to send the request over (the Docker engine's); the URL then gives only the path. */
+  socketPath?: string;
+}
+
+/**
+ * One GET with node's own client. The read-only queries that every command
+ * makes (Docker's containers, Traefik's routers) use it rather than
+ * dockerode or got, whose loading was most of `bluegreen status`'s time
+ * (measured: status 0.30 s, of which ~0.13 s loading the two). Basic auth
+ * written in the URL (http://user:pass@host) is sent.
+ */
+export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpAnswer> {
+  const target = new URL(url);
+  // https is loaded only for an https URL: most runs never need it.
+  const client = target.protocol === 'https:' ? await import('node:https') : http;
+  const auth = target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined;
+  return new Promise((resolve, reject) => {
+    const request = client.get(
+      options.socketPath
+        ? { socketPath: options.socketPath, path: `${target.pathname}${target.search}` }
+        : { hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, path: `${target.pathname}${target.search}`, auth },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.setTimeout(options.timeoutMs, () => request.destroy(Object.assign(new Error(`no answer in ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    request.on('error', reject);
+  });
+}

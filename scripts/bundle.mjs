@@ -10,7 +10,8 @@
 // split ES modules, 0.17 s once status stopped loading dockerode and got,
 // 0.14 s as this one file with a code cache (see the README's benchmark).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
@@ -52,3 +53,8 @@ await build({
   entryPoints: { cli: 'src/boot/cli.ts', 'docker-plugin': 'src/docker-plugin.ts' },
   format: 'esm',
 });
+
+// What the code cache is kept by (src/boot/run-bundle.ts): the bundle's
+// content, not its size and time (npm installs every file with one time).
+const bundle = readFileSync(new URL('../dist/bluegreen.cjs', import.meta.url));
+writeFileSync(new URL('../dist/bluegreen.cjs.sha256', import.meta.url), `${createHash('sha256').update(bundle).digest('hex')}\n`);

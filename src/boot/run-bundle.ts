@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,12 +29,17 @@ export function runBundle(file: string): void {
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
 }
 
-/** One cache per Node version and build of the bundle (its size and time): V8 checks little more than the length. */
+/**
+ * One cache per Node version and bundle content (its SHA-256, written beside
+ * it at build time): V8 itself checks little more than the source's length.
+ * No digest beside the bundle, no cache.
+ */
 function cacheFileOf(file: string): string | undefined {
   try {
-    const { size, mtimeMs } = statSync(file);
+    const digest = readFileSync(`${file}.sha256`, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(digest)) return undefined;
     const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    return join(root, 'bluegreen', `${process.version}-${size}-${Math.round(mtimeMs)}.v8cache`);
+    return join(root, 'bluegreen', `${process.version}-${digest}.v8cache`);
   } catch {
     return undefined;
   }

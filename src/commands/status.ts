@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.js';
 import { observeColours } from '../core/observe.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
-import { atDocker, COLOUR_HEADER, LABEL, PREVIEW_KEY_HEADER, liveRouter, previewRouter, serviceName } from '../plan/names.js';
+import { atDocker, COLOUR_HEADER, LABEL, PREVIEW_KEY_HEADER, liveRouter, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
 import { drift, liveColour, type ColourView } from '../plan/reality.js';
 import type { RouterView, ServiceView } from '../runtime/traefik-api.js';
 import { ownRoute, routerFacts, runningColoursLabels } from '../core/routers.js';
@@ -87,7 +87,8 @@ function traefikView(ctx: Context, colour: Colour, listed: Settled<[RouterView[]
   const [routers, services] = listed.value;
   const router = (name: string) => routers.find((r) => r.name === atDocker(name));
   const describe = (r: RouterView | undefined) => (r ? `${r.status} (priority ${r.priority})` : undefined);
-  const service = services.find((s) => s.name === atDocker(serviceName(ctx.app, colour)));
+  // The live service where the colour has one, else the preview service.
+  const service = [serviceName, previewServiceName].map((name) => services.find((s) => s.name === atDocker(name(ctx.app, colour)))).find(Boolean);
   return {
     liveRouter: describe(router(liveRouter(ctx.app, colour))),
     previewRouter: describe(router(previewRouter(ctx.app, colour))),

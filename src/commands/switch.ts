@@ -6,7 +6,9 @@ import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { liveColour, nextGeneration } from '../plan/reality.js';
+import { liveColour, nextGeneration, type ColourView } from '../plan/reality.js';
+import { LABEL } from '../plan/names.js';
+import { servesPreviewOnly } from '../plan/labels.js';
 import type { Release } from '../plan/release.js';
 import type { HistorySubject } from '../plan/state.js';
 import { Deadline } from '../waiting/retry.js';
@@ -40,18 +42,18 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
   const generation = nextGeneration(state, colours);
   await about(subject, async () => {
     await assertNotServingLive(ctx, colour);
-    // Every container of the candidate runs its preview route: they are replaced once the live ones have started.
-    const ids = view.containers.flatMap((c) => (c.state === 'running' && c.id ? [c.id] : []));
-    const previews = ids.length === view.containers.length ? ids : [];
+    const previews = replaceableAfterStart(ctx, colour, view.containers);
+    // A switch interrupted after its live containers started leaves them beside the previews: as many as the previews.
+    const count = view.containers.filter((c) => c.state === 'running' && c.labels[LABEL.routing] === 'preview').length || view.running;
     await launchVerified(
       ctx,
       release,
       colour,
       { kind: 'live', generation },
-      view.running,
+      count,
       {
         what: `putting ${colour} back to preview only`,
-        run: () => revertToPreview(ctx, release, colour, view.running),
+        run: () => revertToPreview(ctx, release, colour, count),
         hint: 'check `bluegreen status`; the previous live colour still has its live router',
       },
       previews,
@@ -69,6 +71,20 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
     }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
   return { colour, release, generation, switchedAt, about: subject };
+}
+
+/**
+ * The candidate's containers, when all of them run their preview route and
+ * the preview service only (as bluegreen has launched them since it split the
+ * preview service off): those the live containers can start beside and
+ * replace after. Otherwise none, and compose recreates them: a preview
+ * container of an older launch serves the live service too, a stopped one
+ * compose would start again, and a live one left by an interrupted switch may
+ * be of another generation.
+ */
+function replaceableAfterStart(ctx: Context, colour: Colour, containers: ColourView['containers']): string[] {
+  const ids = containers.flatMap((c) => (c.state === 'running' && c.id && c.labels[LABEL.routing] === 'preview' && servesPreviewOnly(ctx.app, colour, c.labels) ? [c.id] : []));
+  return ids.length === containers.length ? ids : [];
 }
 
 /** The candidate out of Traefik, then back to its preview route only: the old live router never left. */

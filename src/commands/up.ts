@@ -29,14 +29,15 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
   const { colours, state } = await preflight(ctx);
   const config = await ctx.userConfig();
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
-  // Asked now, answered while the image is resolved and the guard runs.
-  const sidesUnchanged = sideTargetsUnchanged(ctx, config);
   const live = liveColour(colours);
   const colour = candidateColour(live);
   const liveCount = live ? colours[live].running : 0;
   const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || 1;
 
   const { image, imageId } = await resolveImage(ctx, config, target);
+  // Asked once the target's image is pulled or built (a side target may run
+  // the same one), answered while the guard runs and the release is written.
+  const sidesUnchanged = sideTargetsUnchanged(ctx, config);
   const number = state.lastRelease + 1;
   const imageHasHealthcheck = await ctx.docker.imageHasHealthcheck(imageId);
   const { release, warnings } = freezeRelease({

@@ -1,7 +1,7 @@
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
 import { previewKeyOf, type RoutingMode } from '../plan/labels.js';
-import { atDocker, colourProject, LABEL, liveRouter, PREVIEW_KEY_HEADER, previewHeaders, previewRouter, serviceName } from '../plan/names.js';
+import { atDocker, colourProject, LABEL, liveRouter, PREVIEW_KEY_HEADER, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
 import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
@@ -16,7 +16,6 @@ import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
-import { mayOverlap } from '../plan/overlap.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -57,15 +56,14 @@ export async function launchColour(
 
 /**
  * Starts `count` containers of the spec. The preview containers a switch
- * replaces (`replacing`, by ID) are, when the target's healthcheck leaves time
- * for it (plan/overlap.ts), removed after the live ones have started rather
- * than before they are created: the engine's stop and removal (~0.2 s) is
- * then off the way to the first live answer. Either way they are gone before
- * a live container can be healthy, so Traefik never routes live traffic to
- * them.
+ * replaces (`replacing`, by ID) are removed after the live ones have
+ * started rather than before they are created: the engine's stop and removal
+ * (~0.2 s) is then off the way to the first live answer. Preview containers
+ * serve the preview service only (plan/labels.ts), so Traefik never sends
+ * them live traffic, however long they outlive the switch's start.
  */
 async function start(ctx: Context, spec: ComposeConfig, release: Release, count: number, replacing: string[]): Promise<void> {
-  if (replacing.length === 0 || !mayOverlap(release.service)) {
+  if (replacing.length === 0) {
     await ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 });
     return;
   }
@@ -87,7 +85,7 @@ export async function verifyRoute(
   const priority = mode.kind === 'preview' ? PREVIEW_PRIORITY : livePriority(mode.generation);
   const servers = containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
   await ctx.out.step(`Traefik routes ${atDocker(router)}`, () =>
-    waitRouted(ctx.traefik, { router, priority, service: serviceName(ctx.app, colour), servers, deadline }), fields, 'traefik');
+    waitRouted(ctx.traefik, { router, priority, service: (mode.kind === 'preview' ? previewServiceName : serviceName)(ctx.app, colour), servers, deadline }), fields, 'traefik');
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);
   await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`, () =>

@@ -1,4 +1,7 @@
 import { LABEL } from '../plan/names.js';
+import { isColour } from '../plan/colour.js';
+import { servesPreviewOnly } from '../plan/labels.js';
+import type { ContainerView } from '../runtime/docker.js';
 import { drift, reconciledState } from '../plan/reality.js';
 import type { Context } from './context.js';
 import { coloursOf, observeColours } from './observe.js';
@@ -23,12 +26,31 @@ export async function reconcile(ctx: Context): Promise<Observed> {
   // one to pass before anything counts on it (bounded; a replica that stays
   // unhealthy is then what the command's own waits report).
   if (paused.length) await waitResumedHealthy(ctx, paused.map((c) => c.id));
-  const colours = paused.length ? await observeColours(ctx) : coloursOf(all);
+  const leftovers = previewsOfLiveColours(ctx, all);
+  for (const container of leftovers) {
+    await ctx.docker.stopAndRemove(container.id, 0);
+    ctx.out.warn(`removed ${container.name}, a preview container left beside live ones by an interrupted switch`);
+  }
+  const colours = paused.length || leftovers.length ? await observeColours(ctx) : coloursOf(all);
   const found = drift(stored, colours);
   if (found.length === 0) return { colours, state: stored };
   ctx.out.warn(`the store disagreed with Docker (${found.join('; ')}): reconciled from the containers`);
   const state = await ctx.store.update((current) => reconciledState(current, colours, new Date().toISOString()));
   return { colours, state };
+}
+
+/**
+ * Preview containers of a colour whose live containers Traefik routes (a
+ * switch interrupted between starting the live containers and removing the
+ * previews). Only those that serve the preview service alone: they carry no
+ * live traffic, so they go at once.
+ */
+function previewsOfLiveColours(ctx: Context, all: ContainerView[]): ContainerView[] {
+  const colours = coloursOf(all);
+  return all.filter((c) => {
+    const colour = c.labels[LABEL.colour];
+    return isColour(colour) && colours[colour].routing === 'live' && colours[colour].routable > 0 && c.labels[LABEL.routing] === 'preview' && servesPreviewOnly(ctx.app, colour, c.labels);
+  });
 }
 
 /** Both colours and the store, as a command starts from them. */

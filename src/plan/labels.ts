@@ -7,6 +7,7 @@ import {
   liveRouter,
   previewRouter,
   retryMiddleware,
+  previewServiceName,
   serviceName,
 } from './names.js';
 import { checkPriority, livePriority, PREVIEW_PRIORITY } from './priority.js';
@@ -43,29 +44,35 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   const exclude = mode.exclude ?? [];
   const rule = excludingRule(liveRule(routing.rule, routing.servicePaths), exclude);
 
-  const router = (name: string, routerRule: string, priority: number, middlewares = withHeader): Record<string, string> => {
+  const router = (name: string, routerRule: string, priority: number, middlewares = withHeader, target = service): Record<string, string> => {
     const prefix = `traefik.http.routers.${name}`;
     const labels: Record<string, string> = {
       [`${prefix}.rule`]: routerRule,
       [`${prefix}.priority`]: String(priority),
       [`${prefix}.entrypoints`]: routing.entrypoints.join(','),
-      [`${prefix}.service`]: service,
+      [`${prefix}.service`]: target,
       [`${prefix}.middlewares`]: middlewares,
     };
     for (const [prop, value] of Object.entries(routing.routerExtras)) labels[`${prefix}.${prop}`] = value;
     return labels;
   };
 
+  // Every container serves the preview service; only live ones the live service.
+  const serviceLabels = (name: string): Record<string, string> => ({
+    [`traefik.http.services.${name}.loadbalancer.server.port`]: String(routing.port),
+    ...Object.fromEntries(Object.entries(routing.serviceExtras).map(([prop, value]) => [`traefik.http.services.${name}.loadbalancer.${prop}`, value])),
+  });
+  const previewService = previewServiceName(app, colour);
   const labels: Record<string, string> = {
     'traefik.enable': 'true',
     'traefik.docker.network': network,
-    [`traefik.http.services.${service}.loadbalancer.server.port`]: String(routing.port),
+    ...serviceLabels(previewService),
     [`traefik.http.middlewares.${colourHeaderMiddleware(app, colour)}.headers.customresponseheaders.${COLOUR_HEADER}`]: colour,
     // A safety net for a connection refused while a replica goes away:
     // retried only when no byte of the request reached the server.
     [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.attempts`]: '3',
     [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.initialinterval`]: '50ms',
-    ...router(previewRouter(app, colour), previewRule(rule, colour, mode.previewKey), PREVIEW_PRIORITY),
+    ...router(previewRouter(app, colour), previewRule(rule, colour, mode.previewKey), PREVIEW_PRIORITY, withHeader, previewService),
     [LABEL.managed]: 'true',
     [LABEL.app]: app,
     [LABEL.colour]: colour,
@@ -80,11 +87,8 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   for (const [name, settings] of Object.entries(ownMiddlewares)) {
     for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${ownName(name)}.${prop}`] = value;
   }
-  for (const [prop, value] of Object.entries(routing.serviceExtras)) {
-    labels[`traefik.http.services.${service}.loadbalancer.${prop}`] = value;
-  }
   if (mode.kind === 'live') {
-    Object.assign(labels, router(liveRouter(app, colour), rule, livePriority(mode.generation), liveMiddlewares));
+    Object.assign(labels, serviceLabels(service), router(liveRouter(app, colour), rule, livePriority(mode.generation), liveMiddlewares));
     // Without the colour on live answers, the live check asks this mirror of the live router (plan/priority.ts).
     if (routing.colourHeader === 'preview' && mode.previewKey) {
       Object.assign(labels, router(checkRouter(app, colour), checkRule(rule, mode.previewKey), checkPriority(mode.generation)));
@@ -121,3 +125,7 @@ export function liveExcludesOf(containers: { state: string; labels: Record<strin
 export function previewKeyOf(containers: { labels: Record<string, string> }[]): string | undefined {
   return containers.map((c) => c.labels[LABEL.previewKey]).find(Boolean);
 }
+
+/** Whether a container serves only its colour's preview service (launched since the preview service was split off), not the live one. */
+export const servesPreviewOnly = (app: string, colour: Colour, labels: Record<string, string>) =>
+  !(`traefik.http.services.${serviceName(app, colour)}.loadbalancer.server.port` in labels);

@@ -8,6 +8,8 @@ import type { Colour } from './colour.js';
 export const colourProject = (app: string, colour: Colour) => `${app}-${colour}`;
 export const sideProject = (app: string) => `${app}-side`;
 export const serviceName = (app: string, colour: Colour) => `${app}-${colour}`;
+/** The preview router's service: only the live containers serve the live one (serviceName), so a switch can start them beside the preview ones. */
+export const previewServiceName = (app: string, colour: Colour) => `${app}-${colour}-preview`;
 export const liveRouter = (app: string, colour: Colour) => `${app}-${colour}-live`;
 export const previewRouter = (app: string, colour: Colour) => `${app}-${colour}-preview`;
 export const colourHeaderMiddleware = (app: string, colour: Colour) => `${app}-${colour}-header`;

@@ -16,11 +16,13 @@ export class EngineReads {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Undefined where DOCKER_HOST needs TLS or ssh (dockerode handles those). */
+  /** Undefined where DOCKER_HOST needs TLS or ssh (dockerode handles those, as before). */
   static forEnv(env: NodeJS.ProcessEnv, timeoutMs: number): EngineReads | undefined {
     const host = env.DOCKER_HOST || 'unix:///var/run/docker.sock';
     if (host.startsWith('unix://')) return new EngineReads('http://engine', host.slice('unix://'.length), timeoutMs);
-    if (host.startsWith('tcp://') && !env.DOCKER_TLS_VERIFY && !env.DOCKER_CERT_PATH) return new EngineReads(`http://${host.slice('tcp://'.length)}`, undefined, timeoutMs);
+    // dockerode speaks TLS to a tcp:// engine with the TLS variables set, or on 2376 (Docker's TLS port).
+    const tls = env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH || /:2376\/?$/.test(host);
+    if (host.startsWith('tcp://') && !tls) return new EngineReads(`http://${host.slice('tcp://'.length)}`, undefined, timeoutMs);
     return undefined;
   }
 

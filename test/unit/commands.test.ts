@@ -215,3 +215,20 @@ test('side targets: compose up only when one would change (its configuration has
   await deployed(made.ctx);
   assert.equal(sideUps(), 4, 'its image is not here: compose up pulls it');
 });
+
+test('a switch starts the live containers beside the previews and removes those; previews left by an interrupted one are removed by the next command', async () => {
+  const { world, ctx, output } = setup();
+  await run(ctx, 'up', () => bringUp(ctx));
+  const preview = [...world.containers.values()].find((c) => c.labels['io.bluegreen.routing'] === 'preview')!;
+  assert.equal('traefik.http.services.shop-blue.loadbalancer.server.port' in preview.labels, false, 'a preview container serves the preview service only');
+  await run(ctx, 'deploy', () => switchLive(ctx));
+  assert.equal(world.containers.has(preview.id), false, 'the preview container is gone');
+  assert.deepEqual(world.summary('shop'), ['blue:live:1']);
+  // As if the switch had been killed before it removed the preview container.
+  world.containers.set(preview.id, { ...preview });
+  assert.deepEqual(world.answer({}).headers['x-bluegreen-color'], 'blue');
+  await run(ctx, 'deploy', () => scaleLive(ctx, parseScale('+1')));
+  assert.equal(world.containers.has(preview.id), false);
+  assert.match(output(), /removed shop-blue-app-1, a preview container left beside live ones by an interrupted switch/);
+  assert.deepEqual(world.summary('shop'), ['blue:live:2']);
+});

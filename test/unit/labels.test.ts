@@ -7,14 +7,15 @@ import { sampleRelease } from './release-fixture.js';
 const previewBlue = {
   'traefik.enable': 'true',
   'traefik.docker.network': 'traefik_webgateway',
-  'traefik.http.services.shop-blue.loadbalancer.server.port': '8080',
+  // The preview service only: a switch starts live containers beside preview ones, which must never serve live traffic.
+  'traefik.http.services.shop-blue-preview.loadbalancer.server.port': '8080',
   'traefik.http.middlewares.shop-blue-header.headers.customresponseheaders.X-Bluegreen-Color': 'blue',
   'traefik.http.middlewares.shop-blue-retry.retry.attempts': '3',
   'traefik.http.middlewares.shop-blue-retry.retry.initialinterval': '50ms',
   'traefik.http.routers.shop-blue-preview.rule': '(Host(`shop.localhost`)) && Header(`X-Bluegreen-Color`, `blue`)',
   'traefik.http.routers.shop-blue-preview.priority': '1000000000',
   'traefik.http.routers.shop-blue-preview.entrypoints': 'web',
-  'traefik.http.routers.shop-blue-preview.service': 'shop-blue',
+  'traefik.http.routers.shop-blue-preview.service': 'shop-blue-preview',
   'traefik.http.routers.shop-blue-preview.middlewares': 'shop-blue-retry@docker,shop-blue-header@docker',
   'io.bluegreen.managed': 'true',
   'io.bluegreen.app': 'shop',
@@ -46,6 +47,7 @@ test('live mode: the preview router plus the live router at the generation’s p
     ...previewBlue,
     'io.bluegreen.routing': 'live',
     'io.bluegreen.generation': '4',
+    'traefik.http.services.shop-blue.loadbalancer.server.port': '8080',
     'traefik.http.routers.shop-blue-live.rule': 'Host(`shop.localhost`)',
     'traefik.http.routers.shop-blue-live.priority': '100004',
     'traefik.http.routers.shop-blue-live.entrypoints': 'web',
@@ -59,6 +61,7 @@ test('green: every name carries the colour, so the two colours never share a Tra
   assert.deepEqual(green, {
     'traefik.enable': 'true',
     'traefik.docker.network': 'edge_net',
+    'traefik.http.services.shop-green-preview.loadbalancer.server.port': '8080',
     'traefik.http.services.shop-green.loadbalancer.server.port': '8080',
     'traefik.http.middlewares.shop-green-header.headers.customresponseheaders.X-Bluegreen-Color': 'green',
     'traefik.http.middlewares.shop-green-retry.retry.attempts': '3',
@@ -66,7 +69,7 @@ test('green: every name carries the colour, so the two colours never share a Tra
     'traefik.http.routers.shop-green-preview.rule': '(Host(`shop.localhost`)) && Header(`X-Bluegreen-Color`, `green`)',
     'traefik.http.routers.shop-green-preview.priority': '1000000000',
     'traefik.http.routers.shop-green-preview.entrypoints': 'web',
-    'traefik.http.routers.shop-green-preview.service': 'shop-green',
+    'traefik.http.routers.shop-green-preview.service': 'shop-green-preview',
     'traefik.http.routers.shop-green-preview.middlewares': 'shop-green-retry@docker,shop-green-header@docker',
     'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)',
     'traefik.http.routers.shop-green-live.priority': '100001',
@@ -109,7 +112,7 @@ test('adopted routing: service paths, entrypoints, user middlewares after ours, 
     'traefik.http.routers.shop-green-preview.rule': '((Host(`shop.example.com`)) && (PathPrefix(`/api`))) && Header(`X-Bluegreen-Color`, `green`)',
     'traefik.http.routers.shop-green-preview.priority': '1000000000',
     'traefik.http.routers.shop-green-preview.entrypoints': 'websecure,web',
-    'traefik.http.routers.shop-green-preview.service': 'shop-green',
+    'traefik.http.routers.shop-green-preview.service': 'shop-green-preview',
     'traefik.http.routers.shop-green-preview.middlewares': ours,
     'traefik.http.routers.shop-green-preview.tls': 'true',
     'traefik.http.routers.shop-green-preview.tls.certresolver': 'le',
@@ -125,6 +128,9 @@ test('adopted routing: service paths, entrypoints, user middlewares after ours, 
   assert.deepEqual(routers, expectedRouters);
   assert.equal(labels['traefik.http.services.shop-green.loadbalancer.server.port'], '3000');
   assert.equal(labels['traefik.http.services.shop-green.loadbalancer.sticky.cookie.name'], 'shop_session');
+  assert.equal(labels['traefik.http.services.shop-green-preview.loadbalancer.sticky.cookie.name'], 'shop_session');
+  const preview = colourLabels(release, 'green', { kind: 'preview' }, 'traefik_webgateway');
+  assert.equal(Object.keys(preview).some((key) => key.startsWith('traefik.http.services.shop-green.')), false, 'a preview container serves no live service');
 });
 
 test('generation 0 is live at the base priority', () => {

@@ -38,6 +38,16 @@ test('httpGet sends basic auth written in the URL, and reads any status with its
   assert.equal((await httpGet(`${base}/x`, { timeoutMs: 2000 })).statusCode, 401);
 });
 
+test('httpGet follows a redirect (an API moved behind another address), a few times at most', async () => {
+  const base = await serve((request, response) => {
+    if (request.url === '/api/version') return void response.writeHead(301, { location: '/moved/version' }).end();
+    if (request.url === '/loop') return void response.writeHead(302, { location: '/loop' }).end();
+    response.end(`at ${request.url}`);
+  });
+  assert.equal((await httpGet(`${base}/api/version`, { timeoutMs: 2000 })).body, 'at /moved/version');
+  assert.equal((await httpGet(`${base}/loop`, { timeoutMs: 2000 })).statusCode, 302);
+});
+
 test('httpGet gives up after its bound with ETIMEDOUT, and passes on a refused connection', async () => {
   const base = await serve(() => undefined); // never answers
   await assert.rejects(httpGet(`${base}/slow`, { timeoutMs: 150 }), (error: { code?: string }) => error.code === 'ETIMEDOUT');
@@ -59,6 +69,7 @@ test('the engine is read over its Unix socket; an error answer carries its statu
 test('an engine behind TLS or ssh is left to dockerode', () => {
   assert.equal(EngineReads.forEnv({ DOCKER_HOST: 'ssh://me@host' }, 1000), undefined);
   assert.equal(EngineReads.forEnv({ DOCKER_HOST: 'tcp://host:2376', DOCKER_TLS_VERIFY: '1' }, 1000), undefined);
+  assert.equal(EngineReads.forEnv({ DOCKER_HOST: 'tcp://host:2376' }, 1000), undefined, "Docker's TLS port, as dockerode sees it");
   assert.ok(EngineReads.forEnv({ DOCKER_HOST: 'tcp://host:2375' }, 1000));
   assert.equal(EngineReads.forEnv({}, 1000)?.socketPath, '/var/run/docker.sock');
 });

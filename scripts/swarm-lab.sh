@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# A Docker Swarm of three nodes on this one machine (issue 11's lab): each
+# node is its own dockerd (own data-root, exec-root, pidfile, socket and
+# managed containerd) in its own network namespace, the namespaces joined by
+# a bridge. Traefik's ports on the manager are forwarded to 127.0.0.1, so that
+# tests send traffic to loopback only.
+#   scripts/swarm-lab.sh up           build it (idempotent); prints export lines
+#   scripts/swarm-lab.sh env          the export lines again
+#   scripts/swarm-lab.sh push IMAGE   load an image of the host's engine on every node; prints its name last
+#   scripts/swarm-lab.sh down         remove everything `up` made
+# Needs root (network namespaces), dockerd 25+ and Node (the port forwarder).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+NODES=(1 2 3)
+LAB="${BG_SWARM_LAB:-/var/lib/bluegreen-swarm-lab}"   # data roots: not under /tmp (overlayfs)
+BRIDGE=bgswarm0
+SUBNET=10.231.0
+HTTP_PORT="${BG_SWARM_HTTP_PORT:-18280}"
+API_PORT="${BG_SWARM_API_PORT:-18281}"
+
+netns() { echo "bgswarm-$1"; }
+node_ip() { echo "$SUBNET.$((10 + $1))"; }
+node_sock() { echo "$LAB/$1/docker.sock"; }
+node_docker() { local n="$1"; shift; docker -H "unix://$(node_sock "$n")" "$@"; }
+node_up() { node_docker "$1" info --format '{{.ID}}' >/dev/null 2>&1; }
+
+# The host's engine sets iptables' FORWARD policy to DROP, and bridged
+# packets pass through it: the lab's bridge forwards its own traffic.
+FORWARD_RULE=(FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT)
+
+network_up() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 || {
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$SUBNET.1/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+  }
+  iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
+  local n
+  for n in "${NODES[@]}"; do
+    local ns; ns=$(netns "$n")
+    ip netns list | grep -qw "$ns" || ip netns add "$ns"
+    if ! ip link show "bgsw-h$n" >/dev/null 2>&1; then
+      ip link add "bgsw-h$n" type veth peer name eth0 netns "$ns"
+      ip link set "bgsw-h$n" master "$BRIDGE" up
+      ip netns exec "$ns" ip addr add "$(node_ip "$n")/24" dev eth0
+      ip netns exec "$ns" ip link set eth0 up
+      ip netns exec "$ns" ip link set lo up
+      ip netns exec "$ns" ip route add default via "$SUBNET.1"
+    fi
+  done
+}
+
+dockerd_up() {
+  local n="$1" dir="$LAB/$1"
+  node_up "$n" && return 0
+  mkdir -p "$dir/data" "$dir/exec"
+  # The node's own bridge subnets, apart from the host's engine and each other.
+  # nsenter, not `ip netns exec`: that one mounts a /sys of its own, without
+  # the cgroup hierarchy dockerd needs.
+  # Its own hostname too (a UTS namespace): swarm names nodes by it.
+  setsid nsenter --net="/var/run/netns/$(netns "$n")" unshare --uts sh -c 'hostname "$0" && exec dockerd "$@"' "$(netns "$n")" \
+    --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
+    -H "unix://$(node_sock "$n")" --bip "172.31.$n.1/24" \
+    --default-address-pool "base=10.$((40 + n)).0.0/16,size=24" \
+    >"$dir/dockerd.log" 2>&1 </dev/null &
+  wait_until 60 "node $n's dockerd" node_up "$n" || { tail -20 "$dir/dockerd.log" >&2; die "node $n's dockerd did not answer (log: $dir/dockerd.log)"; }
+}
+
+swarm_up() {
+  local state; state=$(node_docker 1 info --format '{{.Swarm.LocalNodeState}}')
+  # Overlay subnets from a pool of their own, apart from the nodes' network.
+  [[ $state == active ]] || node_docker 1 swarm init --advertise-addr "$(node_ip 1)" --listen-addr "$(node_ip 1):2377" --default-addr-pool 10.232.0.0/16 >/dev/null
+  local token; token=$(node_docker 1 swarm join-token -q worker)
+  local n
+  for n in "${NODES[@]:1}"; do
+    # pending: a join that timed out goes on by itself.
+    [[ $(node_docker "$n" info --format '{{.Swarm.LocalNodeState}}') =~ ^(active|pending)$ ]] ||
+      node_docker "$n" swarm join --token "$token" --advertise-addr "$(node_ip "$n")" --listen-addr "$(node_ip "$n"):2377" "$(node_ip 1):2377" >/dev/null
+  done
+  wait_until 60 "three ready nodes" bash -c "[[ \$(docker -H unix://$(node_sock 1) node ls --format '{{.Status}}' | grep -c Ready) -ge ${#NODES[@]} ]]"
+}
+
+forward_up() {
+  local pidfile="$LAB/forward.pid"
+  pid_alive "$pidfile" && return 0
+  setsid node "$BG_ROOT/scripts/lib/tcp-forward.mjs" "127.0.0.1:$HTTP_PORT=$(node_ip 1):80" "127.0.0.1:$API_PORT=$(node_ip 1):8080" \
+    >"$LAB/forward.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+}
+
+print_env() {
+  say "export DOCKER_HOST=unix://$(node_sock 1)"
+  say "export BG_TRAEFIK_URL=http://127.0.0.1:$HTTP_PORT"
+  say "export BG_TRAEFIK_API=http://127.0.0.1:$API_PORT"
+}
+
+up() {
+  [[ $(id -u) == 0 ]] || die "the lab needs root (network namespaces)"
+  local started; started=$(now_ms)
+  mkdir -p "$LAB"
+  network_up
+  local n
+  for n in "${NODES[@]}"; do dockerd_up "$n"; done
+  swarm_up
+  forward_up
+  say "swarm lab up in $(( ($(now_ms) - started) / 1000 ))s: ${#NODES[@]} nodes ($(node_docker 1 node ls --format '{{.Hostname}}:{{.ManagerStatus}}' | tr '\n' ' '))" >&2
+  print_env
+}
+
+push() {
+  local image="${1:?usage: swarm-lab.sh push IMAGE}" n
+  # From the host's engine, even with the lab's manager exported as DOCKER_HOST.
+  local host="${DOCKER_HOST:-}"
+  [[ $host == "unix://$LAB/"* ]] && host=""
+  for n in "${NODES[@]}"; do DOCKER_HOST="$host" docker save "$image" | node_docker "$n" load >/dev/null; done
+  say "$image"
+}
+
+down() {
+  local n
+  [[ -f $LAB/forward.pid ]] && { kill "$(cat "$LAB/forward.pid")" 2>/dev/null || true; rm -f "$LAB/forward.pid"; }
+  for n in "${NODES[@]}"; do
+    local pidfile="$LAB/$n/dockerd.pid"
+    if pid_alive "$pidfile"; then
+      node_docker "$n" swarm leave --force >/dev/null 2>&1 || true
+      local pid; pid=$(cat "$pidfile")
+      kill "$pid"
+      wait_until 60 "node $n's dockerd to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid"
+    fi
+    ip link del "bgsw-h$n" 2>/dev/null || true
+    ip netns del "$(netns "$n")" 2>/dev/null || true
+  done
+  ip link del "$BRIDGE" 2>/dev/null || true
+  iptables -D "${FORWARD_RULE[@]}" 2>/dev/null || true
+  rm -rf "$LAB"
+  say "swarm lab removed"
+}
+
+case "${1:-}" in
+  up) up ;;
+  env) print_env ;;
+  push) push "${2:-}" ;;
+  down) down ;;
+  *) die "usage: swarm-lab.sh up|env|push IMAGE|down" ;;
+esac

@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { readCached, userCachePath, writeCached } from '../runtime/user-cache.js';
 
 /**
  * Runs the CLI's bundle (dist/bluegreen.cjs, one CommonJS file) with a V8
@@ -20,7 +20,7 @@ export function runBundle(file: string): void {
   // The bundle keeps the entry's `#!` line: a syntax error once wrapped.
   const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
   const cache = cacheFileOf(file);
-  const cachedData = cache ? readIfThere(cache) : undefined;
+  const cachedData = cache ? readCached(cache) : undefined;
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (cache && (!cachedData || script.cachedDataRejected)) process.once('exit', () => save(cache, script));
   const module = new Module(file);
@@ -35,38 +35,20 @@ export function runBundle(file: string): void {
  * No digest beside the bundle, no cache.
  */
 function cacheFileOf(file: string): string | undefined {
-  try {
-    const digest = readFileSync(`${file}.sha256`, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(digest)) return undefined;
-    const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    return join(root, 'bluegreen', `${process.version}-${digest}.v8cache`);
-  } catch {
-    return undefined;
-  }
+  const digest = readCached(`${file}.sha256`)?.toString('utf8').trim();
+  return digest && /^[0-9a-f]{64}$/.test(digest) ? userCachePath(`${process.version}-${digest}.v8cache`) : undefined;
 }
 
-function readIfThere(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Written whole (a temporary file renamed over it), after the run: with every function the command compiled. */
+/** Written after the run, with every function the command compiled; caches of earlier builds for this Node version go. */
 function save(path: string, script: vm.Script): void {
+  if (!writeCached(path, script.createCachedData())) return;
+  const dir = dirname(path);
+  const prefix = `${process.version}-`;
   try {
-    const dir = dirname(path);
-    mkdirSync(dir, { recursive: true });
-    const temporary = `${path}.${process.pid}`;
-    writeFileSync(temporary, script.createCachedData());
-    renameSync(temporary, path);
-    // Caches of earlier builds for this Node version are of no more use.
-    const prefix = `${process.version}-`;
     for (const name of readdirSync(dir)) {
       if (name.startsWith(prefix) && name.endsWith('.v8cache') && join(dir, name) !== path) rmSync(join(dir, name), { force: true });
     }
   } catch {
-    // No cache, only a slower start next time.
+    // Old caches stay: disk, not correctness.
   }
 }

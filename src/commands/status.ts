@@ -7,6 +7,7 @@ import type { RouterView, ServiceView } from '../runtime/traefik-api.js';
 import { ownRoute, routerFacts, runningColoursLabels } from '../core/routers.js';
 import { liveExcludesOf } from '../plan/labels.js';
 import { shadowedBy } from '../plan/shadowing.js';
+import { settled, type Settled } from '../core/settled.js';
 
 export interface ColourStatus {
   colour: Colour;
@@ -56,15 +57,6 @@ async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters
   if (!release) return [];
   const facts = await routerFacts(ctx, known).catch(() => []);
   return shadowedBy(facts, ownRoute(ctx, release), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
-}
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
-
-function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: Error) => ({ ok: false as const, error }),
-  );
 }
 
 function colourStatus(view: ColourView, live: Colour | undefined, traefik: ColourStatus['traefik']): ColourStatus {

@@ -9,6 +9,7 @@ import type { StateStore } from '../runtime/store.js';
 import type { Compose, Engine, Traefik, TraefikEntrypoint } from './ports.js';
 import { Entrypoint } from '../runtime/entrypoint.js';
 import { checkoutStateDir, defaultStateRoot } from '../runtime/state-dir.js';
+import { settled } from './settled.js';
 
 export const entrypointOf = (options: Options) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem });
 
@@ -55,7 +56,7 @@ export async function createContext(options: Options, commandLine: string, needs
   const engineId = options.state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
   const [[, { TraefikApi }], resolvedNow] = await Promise.all([adapters, resolving]);
   if (resolveNow && !resolvedNow?.ok) throw resolvedNow?.error ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
-  const app = options.project ?? (resolvedNow as { config: ComposeConfig }).config.name;
+  const app = options.project ?? (resolvedNow as { value: ComposeConfig }).value.name;
   const composeDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
   const by = userAtHost();
   return {
@@ -93,14 +94,6 @@ async function createStore(
     if (taken === 'ignored') at.out.warn(`${legacy} is left from an older bluegreen and ignored: ${app}'s state is in ${store.location}; remove it`);
   }
   return store;
-}
-
-/** Its outcome, as a value: awaited beside others without an unhandled rejection. */
-function settled<T>(promise: Promise<T>): Promise<{ ok: true; config: T } | { ok: false; error: unknown }> {
-  return promise.then(
-    (config) => ({ ok: true as const, config }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
 }
 
 /** A promise settled now but awaited later (or never) without an unhandled rejection. */

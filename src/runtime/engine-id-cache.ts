@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { readCached, userCachePath, writeCached } from './user-cache.js';
 
 /**
  * The engine's ID as last asked through this Unix socket, while the socket is
@@ -15,37 +14,20 @@ export async function engineIdThroughSocket(socketPath: string, ask: () => Promi
   const cached = file && readId(file);
   if (cached) return cached;
   const id = await ask();
-  if (file) save(file, id);
+  if (file) writeCached(file, `${id}\n`);
   return id;
 }
 
 function cacheFileOf(socketPath: string): string | undefined {
   try {
     const socket = statSync(socketPath);
-    const root = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    const name = `${Buffer.from(socketPath).toString('base64url')}-${socket.dev}-${socket.ino}-${Math.round(socket.ctimeMs)}`;
-    return join(root, 'bluegreen', 'engines', name);
+    return userCachePath('engines', `${Buffer.from(socketPath).toString('base64url')}-${socket.dev}-${socket.ino}-${Math.round(socket.ctimeMs)}`);
   } catch {
     return undefined;
   }
 }
 
 function readId(file: string): string | undefined {
-  try {
-    const id = readFileSync(file, 'utf8').trim();
-    return /^[A-Za-z0-9:_-]{8,200}$/.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function save(file: string, id: string): void {
-  try {
-    mkdirSync(join(file, '..'), { recursive: true });
-    const temporary = `${file}.${process.pid}`;
-    writeFileSync(temporary, `${id}\n`);
-    renameSync(temporary, file);
-  } catch {
-    // Asked again next time.
-  }
+  const id = readCached(file)?.toString('utf8').trim();
+  return id && /^[A-Za-z0-9:_-]{8,200}$/.test(id) ? id : undefined;
 }

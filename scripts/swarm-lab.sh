@@ -16,8 +16,8 @@ NODES=(1 2 3)
 LAB="${BG_SWARM_LAB:-/var/lib/bluegreen-swarm-lab}"   # data roots: not under /tmp (overlayfs)
 BRIDGE=bgswarm0
 SUBNET=10.231.0
-HTTP_PORT="${BG_SWARM_HTTP_PORT:-18280}"
-API_PORT="${BG_SWARM_API_PORT:-18281}"
+HTTP_PORT="${BG_SWARM_HTTP_PORT:-18680}"
+API_PORT="${BG_SWARM_API_PORT:-18681}"
 
 netns() { echo "bgswarm-$1"; }
 node_ip() { echo "$SUBNET.$((10 + $1))"; }
@@ -28,6 +28,8 @@ node_up() { node_docker "$1" info --format '{{.ID}}' >/dev/null 2>&1; }
 # The host's engine sets iptables' FORWARD policy to DROP, and bridged
 # packets pass through it: the lab's bridge forwards its own traffic.
 FORWARD_RULE=(FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT)
+# Nothing leaves the lab: what tries is refused at once rather than left to time out.
+OUTSIDE_RULE=(FORWARD -i "$BRIDGE" ! -o "$BRIDGE" -j REJECT)
 
 network_up() {
   ip link show "$BRIDGE" >/dev/null 2>&1 || {
@@ -36,6 +38,7 @@ network_up() {
     ip link set "$BRIDGE" up
   }
   iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
+  iptables -C "${OUTSIDE_RULE[@]}" 2>/dev/null || iptables -I "${OUTSIDE_RULE[@]}"
   local n
   for n in "${NODES[@]}"; do
     local ns; ns=$(netns "$n")
@@ -59,6 +62,10 @@ dockerd_up() {
   # nsenter, not `ip netns exec`: that one mounts a /sys of its own, without
   # the cgroup hierarchy dockerd needs.
   # Its own hostname too (a UTS namespace): swarm names nodes by it.
+  # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: a task whose image the node has runs
+  # it, without asking a registry first (the lab has none; the lookup alone
+  # cost every task start 5 s).
+  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
   setsid nsenter --net="/var/run/netns/$(netns "$n")" unshare --uts sh -c 'hostname "$0" && exec dockerd "$@"' "$(netns "$n")" \
     --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     -H "unix://$(node_sock "$n")" --bip "172.31.$n.1/24" \
@@ -133,6 +140,7 @@ down() {
   done
   ip link del "$BRIDGE" 2>/dev/null || true
   iptables -D "${FORWARD_RULE[@]}" 2>/dev/null || true
+  iptables -D "${OUTSIDE_RULE[@]}" 2>/dev/null || true
   rm -rf "$LAB"
   say "swarm lab removed"
 }

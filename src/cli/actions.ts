@@ -12,11 +12,19 @@ const commandLine = () => ['bluegreen', ...process.argv.slice(2)].join(' ');
 
 const context = (options: Options, needsCompose: boolean): Promise<Context> => createContext(options, commandLine(), { composeFiles: needsCompose });
 
+/** Swarm mode when the engine is a swarm manager (src/swarm/), with the commands' swarm versions. */
+const swarm = async (ctx: Context) => {
+  const { swarmMode } = await import('../swarm/mode.js');
+  const parts = await swarmMode(ctx);
+  return parts && { parts, commands: await import('../swarm/commands.js') };
+};
+
 export async function up(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, true);
   const { bringUp } = await import('../commands/up.js');
-  const result = await runLocked(ctx, 'up', () => bringUp(ctx));
+  const inSwarm = await swarm(ctx);
+  const result = await runLocked(ctx, 'up', () => (inSwarm ? inSwarm.commands.swarmUp(ctx, inSwarm.parts) : bringUp(ctx)));
   const { host, path } = releaseProbe(result.release, options.probe);
   const insecure = options.traefikUrl.startsWith('https:') && options.traefikInsecure ? ' -k' : '';
   const previewKey = (await ctx.store.read()).previewKey;
@@ -31,9 +39,12 @@ export async function switchCommand(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, false);
   const { switchLive } = await import('../commands/switch.js');
-  const result = await runLocked(ctx, 'switch', () => switchLive(ctx));
-  ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
+  const inSwarm = await swarm(ctx);
+  const result = await runLocked(ctx, 'switch', () => (inSwarm ? inSwarm.commands.swarmSwitch(ctx, inSwarm.parts) : switchLive(ctx)));
+  const replaced = 'tasksReplaced' in result ? `, ${result.tasksReplaced} task${result.tasksReplaced === 1 ? '' : 's'} replaced` : '';
+  ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation})${replaced} in ${formatDuration(Date.now() - started)}`, {
     command: 'switch', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation,
+    ...('tasksReplaced' in result ? { tasks_replaced: result.tasksReplaced } : {}),
     switched_at: new Date(result.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
   });
 }
@@ -42,7 +53,8 @@ export async function stopOldCommand(options: Options, remove: boolean): Promise
   const started = Date.now();
   const ctx = await context(options, false);
   const { stopOld } = await import('../commands/stop-old.js');
-  const result = await runLocked(ctx, 'stop-old', () => stopOld(ctx, { remove }));
+  const inSwarm = await swarm(ctx);
+  const result = await runLocked(ctx, 'stop-old', () => (inSwarm ? inSwarm.commands.swarmStopOld(ctx, inSwarm.parts, { remove }) : stopOld(ctx, { remove })));
   const line = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : 'nothing to stop';
   ctx.out.result(line, { command: 'stop-old', outcome: 'ok', colour: result.colour, stopped: result.stopped, drained_ms: result.drainedMs, elapsed_ms: Date.now() - started });
 }
@@ -54,7 +66,13 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
   const ctx = await context(options, false);
   const { rollBack } = await import('../commands/rollback.js');
   const { stopAfterSwitch } = await import('../commands/deploy.js');
+  const inSwarm = await swarm(ctx);
   const result = await runLocked(ctx, 'rollback', async () => {
+    if (inSwarm) {
+      const rolled = await inSwarm.commands.swarmRollback(ctx, inSwarm.parts, { to });
+      if (rolled.from && !flags.keepOld) await inSwarm.commands.swarmStopAfterSwitch(ctx, inSwarm.parts, rolled);
+      return rolled;
+    }
     const rolled = await rollBack(ctx, { to });
     if (rolled.from && !flags.keepOld) await stopAfterSwitch(ctx, rolled);
     return rolled;
@@ -69,7 +87,8 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
   const started = Date.now();
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
-  const result = await runLocked(ctx, 'deploy', () => deploy(ctx, { keepOld }));
+  const inSwarm = await swarm(ctx);
+  const result = await runLocked(ctx, 'deploy', (): Promise<{ up: { release: { number: number }; colour: string }; switched: { generation: number; switchedAt: number }; stopped?: { colour?: string } }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })));
   const old = result.stopped?.colour ? `, ${result.stopped.colour} stopped` : '';
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
     command: 'deploy', outcome: 'ok', colour: result.up.colour, release: result.up.release.number, generation: result.switched.generation,
@@ -80,6 +99,13 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
 export async function statusCommand(options: Options): Promise<void> {
   const statusModule = import('../commands/status.js');
   const ctx = await context(options, false);
+  const inSwarm = await swarm(ctx);
+  if (inSwarm) {
+    const { swarmStatus } = await import('../swarm/status.js');
+    const { line, event } = await swarmStatus(ctx, inSwarm.parts);
+    ctx.out.result(line, { command: 'status', ...event });
+    return;
+  }
   const { readStatus, formatStatus } = await statusModule;
   const status = await readStatus(ctx);
   ctx.out.result(formatStatus(status), { command: 'status', ...status });
@@ -96,7 +122,10 @@ export async function historyCommand(options: Options): Promise<void> {
 export async function downCommand(options: Options, volumes: boolean): Promise<void> {
   const ctx = await context(options, false);
   const { down } = await import('../commands/down.js');
-  const removed = await runLocked(ctx, 'down', () => down(ctx, { volumes }));
+  const inSwarm = await swarm(ctx);
+  // In swarm mode each colour and the side targets are stacks.
+  const removeProject = inSwarm ? (project: string) => inSwarm.parts.stacks.remove(project) : undefined;
+  const removed = await runLocked(ctx, 'down', () => down(ctx, { volumes, removeProject }));
   ctx.out.result(`${ctx.app} removed${removed.length ? `, volumes ${removed.join(', ')} removed` : volumes ? '' : ' (named volumes kept)'}`, { command: 'down', outcome: 'ok', volumes_removed: removed });
 }
 
@@ -124,7 +153,9 @@ export async function scaleCommand(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
-  const result = await runLocked(ctx, 'scale', () => scaleLive(ctx, options.scale));
+  const inSwarm = await swarm(ctx);
+  const result = await runLocked(ctx, 'scale', (): Promise<{ colour: string; from: number; to: number; movedFrom?: string }> =>
+    inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale) : scaleLive(ctx, options.scale));
   const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
   ctx.out.result(`${result.colour} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
     command: 'scale', outcome: 'ok', colour: result.colour, from: result.from, to: result.to, moved_from: result.movedFrom, elapsed_ms: Date.now() - started,

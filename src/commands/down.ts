@@ -8,7 +8,8 @@ import { externalResources, renderSideProject } from '../plan/side-project.js';
  * Removes both colours and the side targets. Named volumes are kept unless
  * --volumes; frozen releases and history are kept either way.
  */
-export async function down(ctx: Context, options: { volumes: boolean }): Promise<string[]> {
+export async function down(ctx: Context, options: { volumes: boolean; removeProject?: (project: string) => Promise<void> }): Promise<string[]> {
+  const removeProject = options.removeProject ?? ((project: string) => ctx.compose.down(project));
   await ctx.docker.ping();
   const volumes = new Set<string>();
   const networks = new Set<string>();
@@ -26,9 +27,9 @@ export async function down(ctx: Context, options: { volumes: boolean }): Promise
   }
   try {
     for (const colour of COLOURS) {
-      await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
+      await ctx.out.step(`remove ${colour}`, () => removeProject(colourProject(ctx.app, colour)), { colour }, 'remove');
     }
-    await ctx.out.step('remove side targets', () => ctx.compose.down(sideProject(ctx.app)), {}, 'remove-side');
+    await ctx.out.step('remove side targets', () => removeProject(sideProject(ctx.app)), {}, 'remove-side');
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     // Half of the app may be gone, the live colour with it: not "live untouched" (1).

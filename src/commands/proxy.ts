@@ -1,5 +1,5 @@
 import { packageFile } from '../package-root.js';
-import { runCompose } from '../runtime/compose-process.js';
+import { runCompose, runDocker } from '../runtime/compose-process.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
 import { DockerEngine } from '../runtime/docker.js';
@@ -21,15 +21,33 @@ async function runTraefikCompose(command: string, commandOptions: string[]): Pro
   }
 }
 
-/** Starts the project's Traefik unless one already answers at --traefik-api. */
+/** traefik/docker-stack.yml: the same Traefik with the swarm provider, on a swarm manager. */
+const TRAEFIK_STACK = packageFile('traefik', 'docker-stack.yml');
+
+/** The manager's engine socket as Traefik's task mounts it: the one DOCKER_HOST names, else Docker's default. */
+const managerSocket = () => (process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock');
+
+async function runTraefikStack(): Promise<void> {
+  const run = await runDocker(['stack', 'deploy', '--resolve-image', 'never', '--detach=true', '-c', TRAEFIK_STACK, projectName()], {
+    env: { ...process.env, BG_DOCKER_SOCKET: process.env.BG_DOCKER_SOCKET ?? managerSocket() },
+    what: 'stack deploy of Traefik',
+    boundMs: 10 * 60_000,
+  });
+  if (run.code !== 0) throw new BgError(`docker stack deploy of Traefik (${TRAEFIK_STACK}) failed: ${run.err.trim().split('\n').at(-1)}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken on the manager?');
+}
+
+/** Starts the project's Traefik unless one already answers at --traefik-api: a compose project, or on a swarm manager a stack. */
 export async function proxyUp(options: Options, out: Reporter): Promise<string> {
   const api = new TraefikApi(options.traefikApi);
   const running = await api.version().catch(() => undefined);
   if (running) return `Traefik ${running} already answers at ${displayUrl(options.traefikApi)}: using it`;
   const docker = new DockerEngine();
   await docker.ping();
-  await docker.ensureNetwork(options.network, { [LABEL.managed]: 'true' });
-  await out.step(`start Traefik (${TRAEFIK_COMPOSE})`, () => runTraefikCompose('up', ['-d', '--wait']));
+  const role = await docker.swarmRole();
+  if (role === 'worker') throw new BgError('this Docker engine is a swarm worker: Traefik runs on a manager', ExitCode.usage, 'run on a manager, or set DOCKER_HOST to one');
+  await docker.ensureNetwork(options.network, { [LABEL.managed]: 'true' }, role === 'manager' ? 'overlay' : 'bridge');
+  if (role === 'manager') await out.step(`start Traefik on the swarm (${TRAEFIK_STACK})`, runTraefikStack);
+  else await out.step(`start Traefik (${TRAEFIK_COMPOSE})`, () => runTraefikCompose('up', ['-d', '--wait']));
   const version = await retryUntil(() => api.version().catch(() => undefined), {
     deadline: Deadline.after(30_000),
     onTimeout: () => new BgError(`Traefik started but its API does not answer at ${displayUrl(options.traefikApi)}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api'),
@@ -38,7 +56,12 @@ export async function proxyUp(options: Options, out: Reporter): Promise<string> 
 }
 
 export async function proxyDown(out: Reporter): Promise<string> {
-  await new DockerEngine().ping();
+  const docker = new DockerEngine();
+  await docker.ping();
+  if ((await docker.swarmRole()) === 'manager') {
+    await out.step('remove Traefik\'s stack', async () => void (await runDocker(['stack', 'rm', projectName()], { env: process.env, what: 'stack rm of Traefik', boundMs: 60_000 })));
+    return `Traefik stack ${projectName()} removed`;
+  }
   await out.step('stop Traefik', () => runTraefikCompose('down', []));
   return `Traefik project ${projectName()} removed`;
 }

@@ -1,7 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import type { Colour } from '../plan/colour.js';
 import { sumCounter } from '../plan/metrics.js';
-import { atDocker, serviceName } from '../plan/names.js';
+import { atProvider, serviceName } from '../plan/names.js';
 import type { Context } from './context.js';
 import { displayUrl } from '../runtime/traefik-api.js';
 import { cancellation } from '../runtime/cancellation.js';
@@ -23,11 +23,11 @@ export interface DrainResult {
  * sends SIGTERM and waits the service's stop_grace_period, in which a
  * well-behaved server finishes what it has in flight.
  */
-export async function drain(ctx: Context, colour: Colour): Promise<DrainResult> {
+export async function drain(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<DrainResult> {
   const boundMs = ctx.options.drainMs;
   if (boundMs === 0) return { waitedMs: 0, how: 'skipped' };
   const started = Date.now();
-  const service = atDocker(serviceName(ctx.app, colour));
+  const service = atProvider(serviceName(ctx.app, colour), provider);
   const read = async () => {
     const text = await ctx.traefik.metrics();
     // Without per-service series (metrics off, elsewhere, or without

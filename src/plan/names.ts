@@ -19,6 +19,8 @@ export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour
 /** Reached with the preview key alone: how the live check identifies the colour when live answers carry no colour header. */
 export const checkRouter = (app: string, colour: Colour) => `${app}-${colour}-check`;
 export const atDocker = (name: string) => `${name}@docker`;
+/** As Traefik's API names an object of the docker provider, or of the swarm provider in swarm mode. */
+export const atProvider = (name: string, provider: 'docker' | 'swarm' = 'docker') => `${name}@${provider}`;
 
 export const COLOUR_HEADER = 'X-Bluegreen-Color';
 /** With the colour header, reaches a colour's preview route: the app's secret (plan/preview-key.ts). */

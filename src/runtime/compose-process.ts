@@ -23,9 +23,22 @@ const KILL_AFTER_MS = 5000;
  * the step, so no command holds the app's lock forever. A signal to the
  * command stops the call in flight (runtime/cancellation.ts).
  */
-export function runCompose(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv; stdin?: string; boundMs: number; what: string }): Promise<ComposeRun> {
+export function runCompose(args: string[], options: DockerRunOptions): Promise<ComposeRun> {
+  return runDocker(['compose', ...args], options);
+}
+
+export interface DockerRunOptions {
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  stdin?: string;
+  boundMs: number;
+  what: string;
+}
+
+/** Runs `docker ARGS` (compose, stack, service) with runCompose's bound and cancellation. */
+export function runDocker(args: string[], options: DockerRunOptions): Promise<ComposeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['compose', ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('docker', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const untrack = cancellation.track(child);
     let out = '';
     let err = '';
@@ -48,7 +61,7 @@ export function runCompose(args: string[], options: { cwd?: string; env: NodeJS.
       untrack();
       const cancelled = cancellation.stoppedBySignal(child);
       if (cancelled) reject(cancelled);
-      else if (overran) reject(new BgError(`docker compose ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`, ExitCode.failedReverted, 'see `docker info` and the engine log; the bound is there so that no command holds the lock forever'));
+      else if (overran) reject(new BgError(`docker ${args[0]} ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`, ExitCode.failedReverted, 'see `docker info` and the engine log; the bound is there so that no command holds the lock forever'));
       else resolve({ code: code ?? 1, out, err });
     });
     child.stdin.end(options.stdin ?? '');

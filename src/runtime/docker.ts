@@ -59,6 +59,40 @@ function engineGone(error: unknown): never {
 
 const ENGINE_CALL_BOUND_MS = 60_000;
 
+/** What this engine is in a swarm: not in one, a manager (bluegreen drives swarm services), or a worker (it cannot). */
+export type SwarmRole = 'none' | 'manager' | 'worker';
+
+/** A swarm service as bluegreen needs to see it. */
+export interface ServiceView {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  replicas: number;
+}
+
+/** A swarm task that is meant to run (desired state running). */
+export interface TaskView {
+  id: string;
+  serviceId: string;
+  node: string;
+  slot: number;
+  /** Swarm's state: `starting` until a healthcheck passes, then `running`. */
+  state: string;
+  error?: string;
+  /** IP address per network name. */
+  ips: Record<string, string>;
+}
+
+/** A task as the engine's API sends it: the fields read here. */
+interface TaskWire {
+  ID?: string;
+  ServiceID?: string;
+  NodeID?: string;
+  Slot?: number;
+  Status?: { State?: string; Err?: string };
+  NetworksAttachments?: { Network?: { Spec?: { Name?: string } }; Addresses?: string[] }[];
+}
+
 /** Docker's filter for containers carrying all of the given labels ('' matches any value). */
 const labelFilters = (labels: Record<string, string>) => ({ label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)) });
 
@@ -90,6 +124,50 @@ export class DockerEngine {
   async engineId(): Promise<string> {
     const ask = async () => (await this.read<{ ID: string }>('/info', (docker) => docker.info()).catch(engineGone)).ID;
     return this.reads?.socketPath ? engineIdThroughSocket(this.reads.socketPath, ask) : ask();
+  }
+
+  async swarmRole(): Promise<SwarmRole> {
+    const info = await this.read<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }>('/info', (docker) => docker.info()).catch(engineGone);
+    if (info.Swarm?.LocalNodeState !== 'active') return 'none';
+    return info.Swarm.ControlAvailable ? 'manager' : 'worker';
+  }
+
+  /** Swarm services carrying all of the given labels. */
+  async services(labels: Record<string, string>): Promise<ServiceView[]> {
+    const filters = labelFilters(labels);
+    const found = await engine('list services', () =>
+      this.read<Docker.Service[]>(`/services?filters=${encodeURIComponent(JSON.stringify(filters))}`, (docker) => docker.listServices({ filters })),
+    );
+    return found
+      .map((s) => ({ id: s.ID, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {}, replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0 }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The tasks of a service that swarm means to run, with the node each is on (by hostname). */
+  async tasks(service: string): Promise<TaskView[]> {
+    const filters = { service: [service], 'desired-state': ['running'] };
+    const [tasks, nodes] = await Promise.all([
+      engine('list tasks', () => this.read<TaskWire[]>(`/tasks?filters=${encodeURIComponent(JSON.stringify(filters))}`, (docker) => docker.listTasks({ filters }) as Promise<TaskWire[]>)),
+      engine('list nodes', () => this.read<{ ID: string; Description?: { Hostname?: string } }[]>('/nodes', (docker) => docker.listNodes())),
+    ]);
+    const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
+    return tasks.map((task) => {
+      const ips: Record<string, string> = {};
+      for (const attachment of task.NetworksAttachments ?? []) {
+        const name = attachment.Network?.Spec?.Name;
+        const address = attachment.Addresses?.[0]?.split('/')[0];
+        if (name && address) ips[name] = address;
+      }
+      return {
+        id: task.ID ?? '',
+        serviceId: task.ServiceID ?? '',
+        node: hostnames.get(task.NodeID ?? '') ?? task.NodeID ?? '',
+        slot: task.Slot ?? 0,
+        state: task.Status?.State ?? 'unknown',
+        error: task.Status?.Err,
+        ips,
+      };
+    });
   }
 
   /** Containers carrying all of the given labels (running and stopped). */
@@ -235,16 +313,23 @@ export class DockerEngine {
     return this.read(`/images/${encodeURI(reference)}/json`, (docker) => docker.getImage(reference).inspect());
   }
 
+  /** The network's driver (bridge, overlay), or undefined when there is none of that name. */
+  async networkDriver(name: string): Promise<string | undefined> {
+    return this.read<{ Driver?: string }>(`/networks/${encodeURIComponent(name)}`, (docker) => docker.getNetwork(name).inspect()).then((n) => n.Driver ?? 'unknown', () => undefined);
+  }
+
   async networkExists(name: string): Promise<boolean> {
     return this.read(`/networks/${encodeURIComponent(name)}`, (docker) => docker.getNetwork(name).inspect()).then(() => true, () => false);
   }
 
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+  /** Creates the network unless it exists: a bridge, or in a swarm an attachable overlay (every node's tasks, and plain containers, can join it). */
+  async ensureNetwork(name: string, labels: Record<string, string>, driver: 'bridge' | 'overlay' = 'bridge'): Promise<void> {
     return engine(`create network ${name}`, async () => {
       try {
         await (await this.docker).getNetwork(name).inspect();
       } catch {
-        await (await this.docker).createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }).catch((error) => {
+        const swarmWide = driver === 'overlay' ? { Attachable: true } : {};
+        await (await this.docker).createNetwork({ Name: name, Driver: driver, Labels: labels, CheckDuplicate: true, ...swarmWide }).catch((error) => {
           if (!/already exists/.test(String(error))) throw error;
         });
       }

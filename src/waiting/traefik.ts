@@ -1,6 +1,6 @@
 import { BgError, ExitCode } from '../errors.js';
 import type { Traefik } from '../core/ports.js';
-import { atDocker } from '../plan/names.js';
+import { atProvider } from '../plan/names.js';
 import { retryUntil, type Deadline } from './retry.js';
 
 export interface RouteWait {
@@ -10,6 +10,8 @@ export interface RouteWait {
   /** Server URLs the service must hold: exactly these, no more, no fewer. */
   servers: string[];
   deadline: Deadline;
+  /** Traefik's provider of the router and service: `docker`, or `swarm` in swarm mode. */
+  provider?: 'docker' | 'swarm';
 }
 
 /**
@@ -25,7 +27,7 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
     async () => {
       let router;
       try {
-        router = await api.router(atDocker(wait.router));
+        router = await api.router(atProvider(wait.router, wait.provider));
       } catch (error) {
         // One slow or refused answer under load is "not yet", until the deadline.
         if (error instanceof BgError && error.exitCode === ExitCode.unreachable) {
@@ -38,7 +40,7 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
       if (router.error.length) {
         throw new BgError(`Traefik refused router ${wait.router}: ${router.error.join('; ')}`, ExitCode.failedReverted, 'another router or service with this name may exist with other settings');
       }
-      const service = await api.service(atDocker(wait.service)).catch(() => undefined);
+      const service = await api.service(atProvider(wait.service, wait.provider)).catch(() => undefined);
       const servers = [...(service?.servers ?? [])].sort();
       seen = `router ${router.status} priority ${router.priority}, servers [${servers.join(', ')}]`;
       const ok = router.status === 'enabled' && router.priority === wait.priority && servers.join() === expected.join();

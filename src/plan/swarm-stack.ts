@@ -1,0 +1,80 @@
+import type { Colour } from './colour.js';
+import { renderColourProject } from './colour-project.js';
+import type { ComposeConfig, ComposeService } from './compose-model.js';
+import type { RoutingMode } from './labels.js';
+import { LABEL } from './names.js';
+import type { Release } from './release.js';
+import { renderSideProject } from './side-project.js';
+
+/**
+ * Swarm mode: each colour is a stack (`docker stack deploy`) of the same
+ * project single-host bluegreen renders, with these differences, which Traefik's swarm
+ * provider and this engine need:
+ * - Traefik's labels and bluegreen's go on the service (`deploy.labels`),
+ *   not its tasks: a switch then changes the service's labels only, and
+ *   swarm replaces no task. The swarm provider reads service labels only.
+ * - `traefik.docker.*` becomes `traefik.swarm.*` and `@docker` references
+ *   `@swarm` (Traefik skips a service that mixes the two).
+ * - Tasks are reached by their own IPs (`endpoint_mode: dnsrr`): no virtual
+ *   IP, which needs IPVS in the kernel, and Traefik balances over the tasks
+ *   it sees, as it does over containers.
+ * - The image is named (every node must find it), not an engine-local ID.
+ */
+
+/** Labels that stay on the task's containers: fixed for the colour's whole launch. */
+const CONTAINER_LABELS: string[] = [LABEL.managed, LABEL.app, LABEL.colour, LABEL.release];
+
+/** A label of the docker provider as the swarm provider spells it. */
+export function forSwarmProvider(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels).map(([key, value]) => [key.replace(/^traefik\.docker\./, 'traefik.swarm.'), value.replace(/@docker\b/g, '@swarm')]),
+  );
+}
+
+/** A compose service as a swarm service: routing labels on the service, `replicas`, tasks reached by their IPs. */
+export function asSwarmService(service: ComposeService, replicas: number, image: string): ComposeService {
+  const labels = service.labels ?? {};
+  const routingLabels = Object.fromEntries(Object.entries(labels).filter(([key]) => key.startsWith('traefik.') || (key.startsWith('io.bluegreen.') && !CONTAINER_LABELS.includes(key))));
+  const containerLabels = Object.fromEntries(Object.entries(labels).filter(([key]) => !(key in routingLabels)));
+  const deploy = (service.deploy ?? {}) as Record<string, unknown>;
+  // container_name cannot run twice, depends_on is not swarm's (the healthchecks order the start).
+  const { container_name: _name, depends_on: _dependsOn, ...rest } = service;
+  // compose's resolved file says `entrypoint: null` for "the image's": stack deploy's loader refuses null there.
+  const set = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
+  return {
+    ...set,
+    image,
+    labels: containerLabels,
+    deploy: {
+      ...deploy,
+      replicas,
+      endpoint_mode: 'dnsrr',
+      labels: { ...((deploy.labels as Record<string, string> | undefined) ?? {}), ...forSwarmProvider(routingLabels), ...CONTAINER_LABELS.reduce((kept, key) => (key in labels ? { ...kept, [key]: labels[key]! } : kept), {}) },
+    },
+  };
+}
+
+/** One colour's stack: the release's target with the colour's routing, `replicas` tasks. */
+export function renderColourStack(release: Release, colour: Colour, mode: RoutingMode, gateway: string, replicas: number, image: string): ComposeConfig {
+  const project = renderColourProject(release, colour, mode, gateway);
+  const service = project.services[release.target]!;
+  return { ...project, services: { [release.target]: asSwarmService(service, replicas, image) } };
+}
+
+/** The side targets' stack: as the single-host side project, each service run once, reached by name. */
+export function renderSideStack(config: ComposeConfig, app: string, sideTargets: string[]): ComposeConfig {
+  const project = renderSideProject(config, app, sideTargets);
+  const services = Object.fromEntries(
+    Object.entries(project.services).map(([name, service]) => [name, asSwarmService(service, service.deploy?.replicas ?? 1, service.image ?? `${config.name}-${name}`)]),
+  );
+  return { ...project, services };
+}
+
+/** A rendered project as `docker stack deploy` takes it: the stack's name apart (its loader refuses a top-level `name`). */
+export function asStackFile(project: ComposeConfig): { stack: string; file: Record<string, unknown> } {
+  const { name, ...file } = project;
+  return { stack: name, file };
+}
+
+/** The stack's service name for a compose service: swarm prefixes the stack's name. */
+export const stackService = (stack: string, service: string) => `${stack}_${service}`;

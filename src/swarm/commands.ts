@@ -1,0 +1,266 @@
+import type { Context } from '../core/context.js';
+import { drain } from '../core/drain.js';
+import { resolveImage } from '../core/image.js';
+import { about } from '../core/operation.js';
+import { chooseTarget } from '../core/target.js';
+import { BgError, ExitCode, LockLostError, needsPersonError, usageError } from '../errors.js';
+import { candidateColour, otherColour, type Colour } from '../plan/colour.js';
+import type { ComposeConfig } from '../plan/compose-model.js';
+import { atProvider, colourProject, LABEL, liveRouter, sideProject } from '../plan/names.js';
+import { livePriority } from '../plan/priority.js';
+import { liveColour, nextGeneration } from '../plan/reality.js';
+import { freezeRelease, type Release } from '../plan/release.js';
+import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
+import { externalResources } from '../plan/side-project.js';
+import type { HistorySubject } from '../plan/state.js';
+import { renderSideStack, stackService } from '../plan/swarm-stack.js';
+import { Deadline } from '../waiting/retry.js';
+import { loadRelease } from '../commands/switch.js';
+import { swarmPreflight } from './checks.js';
+import { colourService, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
+import { readSwarmColours } from './reality.js';
+
+export interface SwarmSwitchResult {
+  colour: Colour;
+  release: Release;
+  generation: number;
+  switchedAt: number;
+  /** Tasks of the colour that the switch replaced: none, when swarm only changed the service's labels. */
+  tasksReplaced: number;
+  from?: Colour;
+  about: HistorySubject;
+}
+
+/** `up` in swarm mode: the next release as the candidate colour's stack, preview route only, verified; on failure the stack is removed (exit 1). */
+export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour: Colour; release: Release; count: number; about: HistorySubject }> {
+  await swarmPreflight(ctx, swarm);
+  const [colours, state, config] = await Promise.all([readSwarmColours(swarm.engine, ctx.app), ctx.store.read(), ctx.userConfig()]);
+  const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
+  const live = liveColour(colours);
+  const colour = candidateColour(live);
+  const liveCount = live ? colours[live].running : 0;
+  const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || config.services[target]?.deploy?.replicas || 1;
+  const { image, imageId } = await resolveImage(ctx, config, target);
+  const number = state.lastRelease + 1;
+  const { release: frozen, warnings } = freezeRelease({
+    config,
+    app: ctx.app,
+    number,
+    target,
+    sideTargets: ctx.options.sideTargets,
+    imageId,
+    imageHasHealthcheck: await ctx.docker.imageHasHealthcheck(imageId),
+    noHealthcheck: ctx.options.noHealthcheck,
+    rule: ctx.options.rule,
+    port: ctx.options.port,
+    entrypoint: ctx.options.entrypoint,
+    servicePaths: ctx.options.servicePaths,
+    colourHeader: ctx.options.colourHeader,
+    createdAt: new Date().toISOString(),
+    createdBy: ctx.by,
+  });
+  // Tasks on other nodes find the image by name: an ID is only this engine's.
+  const release: Release = { ...frozen, service: { ...frozen.service, image } };
+  const subject = { release: number, image, colour };
+  return about(subject, async () => {
+    warnings.forEach((w) => ctx.out.warn(w));
+    await ctx.store.saveRelease(release);
+    await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
+    await ensureOverlays(ctx, swarm, config, release);
+    await startSideTargets(ctx, swarm, config);
+    await deployVerified(ctx, swarm, { release, colour, mode: { kind: 'preview' }, replicas: count }, {
+      what: `removing the candidate ${colour}`,
+      run: () => swarm.stacks.remove(colourProject(ctx.app, colour)),
+      hint: `remove it by hand: docker stack rm ${colourProject(ctx.app, colour)}`,
+    });
+    await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
+    return { colour, release, count, about: subject };
+  });
+}
+
+/** The app's networks as attachable overlays (bluegreen's, labelled), so that tasks on every node, and the side targets, share them. */
+async function ensureOverlays(ctx: Context, swarm: SwarmParts, config: ComposeConfig, release: Release): Promise<void> {
+  const labels = { [LABEL.managed]: 'true', [LABEL.app]: ctx.app };
+  const sides = ctx.options.sideTargets.length ? [renderSideStack(config, ctx.app, ctx.options.sideTargets)] : [];
+  const networks = new Set([...externalResources(...sides).networks, ...Object.values(release.networks).map((n) => n.name)]);
+  for (const name of networks) if (name !== ctx.options.network) await swarm.engine.ensureNetwork(name, labels, 'overlay');
+}
+
+/** The side targets' stack, deployed as it is (unchanged services keep their tasks), and waited on. */
+async function startSideTargets(ctx: Context, swarm: SwarmParts, config: ComposeConfig): Promise<void> {
+  if (ctx.options.sideTargets.length === 0) return;
+  const stack = renderSideStack(config, ctx.app, ctx.options.sideTargets);
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  await ctx.out.step(`side targets ${ctx.options.sideTargets.join(', ')}`, async () => {
+    await swarm.stacks.deploy(stack);
+    for (const [name, service] of Object.entries(stack.services)) {
+      await waitTasksRunning(ctx, swarm, stackService(sideProject(ctx.app), name), service.deploy?.replicas ?? 1, deadline, false);
+    }
+  });
+}
+
+/**
+ * `switch` in swarm mode: the candidate's service gets its live router one
+ * generation up, a change of the service's labels only (no task is
+ * replaced), and Traefik's next poll shadows the old colour's router. On
+ * failure the candidate goes back to its preview route (exit 1).
+ */
+export async function swarmSwitch(ctx: Context, swarm: SwarmParts): Promise<SwarmSwitchResult> {
+  await swarmPreflight(ctx, swarm);
+  const [colours, state] = await Promise.all([readSwarmColours(swarm.engine, ctx.app), ctx.store.read()]);
+  const live = liveColour(colours);
+  const colour = live ? otherColour(live) : (state.candidate?.colour ?? 'blue');
+  const view = colours[colour];
+  if (view.running === 0 || view.routing !== 'preview') {
+    throw usageError(`nothing to switch to: ${colour} does not run a candidate`, 'run `bluegreen up` first (or `bluegreen deploy`)');
+  }
+  const release = await loadRelease(ctx, view.release!);
+  const generation = nextGeneration(state, colours);
+  const subject = { release: release.number, image: release.image, colour };
+  const before = new Set(view.tasks.map((t) => t.id));
+  const tasks = await about(subject, () =>
+    deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas: view.running }, {
+      what: `putting ${colour} back to preview only`,
+      run: async () => void (await deployVerified(ctx, swarm, { release, colour, mode: { kind: 'preview' }, replicas: view.running }, { what: 'nothing', run: async () => undefined, hint: '' })),
+      hint: 'check `bluegreen status`; the previous live colour still has its live router',
+    }),
+  );
+  const switchedAt = Date.now();
+  await recordLive(ctx, colour, release.number, generation, live ? colours[live].release : undefined);
+  return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };
+}
+
+/** Traffic has moved: a store that cannot record it now is reconciled by the next command. */
+async function recordLive(ctx: Context, colour: Colour, release: number, generation: number, previous: number | undefined): Promise<void> {
+  await ctx.store
+    .update((s) => ({ ...s, live: { colour, release, since: new Date().toISOString() }, previousLive: previous ?? s.live?.release ?? s.previousLive, candidate: undefined, generation }))
+    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message})`));
+}
+
+/**
+ * `stop-old` in swarm mode: drains the colour that is not live, then scales
+ * its service to 0 (kept, with its release, for `rollback`), or removes its
+ * stack with --remove. Refuses when Traefik does not show the live router winning.
+ */
+export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { remove: boolean }): Promise<{ colour?: Colour; stopped: number; drainedMs: number; about: HistorySubject }> {
+  await swarmPreflight(ctx, swarm);
+  const colours = await readSwarmColours(swarm.engine, ctx.app);
+  const live = liveColour(colours);
+  if (!live) throw usageError('no colour is live, so none is old', 'run `bluegreen deploy` first');
+  const old = otherColour(live);
+  const view = colours[old];
+  const subject = { colour: old, release: view.release };
+  if (!view.service || (view.running === 0 && !options.remove)) {
+    ctx.out.info(`${old} is not running: nothing to stop`);
+    return { stopped: 0, drainedMs: 0, about: subject };
+  }
+  return about(subject, async () => {
+    const generation = colours[live].generation ?? 0;
+    const router = await ctx.traefik.router(atProvider(liveRouter(ctx.app, live), 'swarm'));
+    if (router?.status !== 'enabled' || router.priority !== livePriority(generation)) {
+      throw new BgError(`Traefik does not show ${liveRouter(ctx.app, live)} enabled at priority ${livePriority(generation)}: stopping ${old} could cut live traffic`, ExitCode.failedReverted, 'check `bluegreen status`; nothing was stopped');
+    }
+    const drained = view.running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old, 'swarm'), { colour: old }, 'drain') : { waitedMs: 0 };
+    if (options.remove) await ctx.out.step(`remove stack ${colourProject(ctx.app, old)}`, () => swarm.stacks.remove(colourProject(ctx.app, old)), { colour: old }, 'remove');
+    else {
+      await ctx.out.step(`scale ${view.service!.name} to 0 (kept for rollback)`, async () => {
+        await swarm.stacks.scale(view.service!.name, 0);
+        await waitTasksRunning(ctx, swarm, view.service!.name, 0, Deadline.after(ctx.options.timeoutMs), false);
+      }, { colour: old }, 'stop');
+    }
+    await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
+    return { colour: old, stopped: view.running, drainedMs: drained.waitedMs, about: subject };
+  });
+}
+
+/**
+ * `rollback` in swarm mode: the previous live release (or --to N) from its
+ * frozen file in the colour that is not live, with a live router one
+ * generation up, as many tasks as run live now. On failure that colour is
+ * scaled to 0 and live traffic stays where it was (exit 1).
+ */
+export async function swarmRollback(ctx: Context, swarm: SwarmParts, options: { to?: number }): Promise<SwarmSwitchResult> {
+  await swarmPreflight(ctx, swarm);
+  const [colours, state] = await Promise.all([readSwarmColours(swarm.engine, ctx.app), ctx.store.read()]);
+  const live = liveColour(colours);
+  const liveRelease = live ? colours[live].release : undefined;
+  const number = options.to ?? state.previousLive;
+  if (number === undefined) throw usageError('there is no earlier live release to roll back to', 'see `bluegreen history`; `rollback --to N` picks a release');
+  if (number === liveRelease) throw usageError(`release ${number} is already live in ${live}`, 'see `bluegreen history` for other releases');
+  const release = await loadRelease(ctx, number);
+  const colour = candidateColour(live);
+  const subject = { release: number, image: release.image, colour };
+  const generation = nextGeneration(state, colours);
+  const replicas = live ? colours[live].running : 1;
+  const before = new Set(colours[colour].tasks.map((t) => t.id));
+  const tasks = await about(subject, () =>
+    deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas }, {
+      what: `scaling ${colour} to 0`,
+      run: () => swarm.stacks.scale(colourService(ctx.app, colour, release), 0),
+      hint: `check \`bluegreen status\`; docker service scale ${colourService(ctx.app, colour, release)}=0`,
+    }),
+  );
+  const switchedAt = Date.now();
+  await recordLive(ctx, colour, number, generation, liveRelease);
+  return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };
+}
+
+/** `deploy` in swarm mode: up, switch, stop-old; a failed switch removes the candidate; a failed stop-old after the switch needs a person (exit 5). */
+export async function swarmDeploy(ctx: Context, swarm: SwarmParts, options: { keepOld: boolean }) {
+  const up = await swarmUp(ctx, swarm);
+  let switched: SwarmSwitchResult;
+  try {
+    switched = await swarmSwitch(ctx, swarm);
+  } catch (error) {
+    if (error instanceof LockLostError || (error instanceof BgError && error.exitCode === ExitCode.needsPerson)) throw error;
+    await swarm.stacks.remove(colourProject(ctx.app, up.colour)).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, `docker stack rm ${colourProject(ctx.app, up.colour)}`);
+    });
+    throw error;
+  }
+  const stopped = options.keepOld ? undefined : await swarmStopAfterSwitch(ctx, swarm, switched);
+  return { up, switched, stopped, about: up.about };
+}
+
+/** stop-old after a verified switch or rollback: the new release is live, so a failure here needs a person. */
+export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: SwarmSwitchResult) {
+  return about(switched.about, async () => {
+    try {
+      return await swarmStopOld(ctx, swarm, { remove: false });
+    } catch (error) {
+      if (error instanceof LockLostError) throw error;
+      throw needsPersonError(`release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as Error).message}`, 'the old colour is shadowed and harmless; run `bluegreen stop-old` once the cause is fixed');
+    }
+  }, { over: true });
+}
+
+/**
+ * `scale` in swarm mode: the live colour's service gets the new replica
+ * count; Traefik's API must then list exactly the tasks that run. Down:
+ * swarm picks the tasks to stop and sends them SIGTERM; Traefik drops them
+ * at its next poll (refreshSeconds), well inside their stop grace period,
+ * and the colour's retry middleware resends a request refused meanwhile.
+ */
+export async function swarmScale(ctx: Context, swarm: SwarmParts, spec: ScaleSpec | undefined): Promise<{ colour: Colour; from: number; to: number; about: HistorySubject }> {
+  if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
+  await swarmPreflight(ctx, swarm);
+  const colours = await readSwarmColours(swarm.engine, ctx.app);
+  const live = liveColour(colours);
+  if (!live) throw usageError(`no colour is live: nothing to scale ${formatScale(spec)}`, 'run `bluegreen deploy` first');
+  const view = colours[live];
+  const to = applyScale(spec, view.running);
+  const subject = { colour: live, release: view.release, detail: `${view.running} -> ${to}` };
+  if (to === view.running) {
+    ctx.out.info(`${live} already runs ${to}`);
+    return { colour: live, from: to, to, about: subject };
+  }
+  const release = await loadRelease(ctx, view.release!);
+  return about(subject, async () => {
+    const deadline = Deadline.after(ctx.options.timeoutMs);
+    const service = view.service!.name;
+    await ctx.out.step(`scale ${service} from ${view.running} to ${to}`, () => swarm.stacks.scale(service, to), { colour: live }, 'scale');
+    const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, service, to, deadline), { colour: live }, 'healthy');
+    await verifyColourRoute(ctx, release, live, { kind: 'live', generation: view.generation! }, tasks, deadline);
+    return { colour: live, from: view.running, to, about: subject };
+  });
+}

@@ -1,0 +1,120 @@
+// Swarm mode (issue 11) against a real three-node swarm built on this
+// machine by scripts/swarm-lab.sh: a dockerd per network namespace, Traefik
+// v3 with the swarm provider on the manager (`bluegreen proxy up`), the
+// sample app's tasks spread over the nodes, traffic sent to 127.0.0.1 ports
+// forwarded to the manager. The lab is built before and removed after.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import Dockerode from 'dockerode';
+import { show, TestApp, type CliRun } from '../support/cli.js';
+import { describeLoad, Load, report as reportOf, type LoadReport } from '../support/load.js';
+import { SAMPLE_IMAGE } from '../support/ports.js';
+
+const run = promisify(execFile);
+const LAB = 'scripts/swarm-lab.sh';
+const TRAEFIK_IMAGE = process.env.BG_TRAEFIK_IMAGE ?? 'traefik:v3.7';
+const app = new TestApp('bgt-swarm');
+let lab: Record<string, string> = {};
+let manager: Dockerode;
+
+/** The CLI against the lab's manager, its Traefik, and the test app's own state. */
+const bg = (args: string[], env: Record<string, string> = {}) => app.run(args, { ...lab, BG_TIMEOUT: '90s', ...env });
+
+/** The tasks swarm means to run for a colour's service: id and node. */
+async function tasksOf(colour: string): Promise<{ id: string; node: string }[]> {
+  const tasks = (await manager.listTasks({ filters: { service: [`${app.app}-${colour}_app`], 'desired-state': ['running'] } })) as { ID: string; NodeID: string }[];
+  return tasks.map((t) => ({ id: t.ID, node: t.NodeID })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const stepMs = (result: CliRun, ...steps: string[]) =>
+  result.events.filter((e) => e.event === 'step' && e.state === 'done' && steps.includes(e.step)).reduce((sum, e) => sum + Number(e.elapsed_ms), 0);
+
+before(async () => {
+  const started = Date.now();
+  const up = await run('bash', [LAB, 'up'], { maxBuffer: 1 << 20 });
+  lab = Object.fromEntries([...up.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  assert.ok(lab.DOCKER_HOST && lab.BG_TRAEFIK_URL && lab.BG_TRAEFIK_API, `swarm-lab.sh up printed no exports:\n${up.stdout}${up.stderr}`);
+  for (const image of [SAMPLE_IMAGE, TRAEFIK_IMAGE]) await run('bash', [LAB, 'push', image]);
+  manager = new Dockerode({ socketPath: lab.DOCKER_HOST!.replace('unix://', '') });
+  const proxy = await bg(['proxy', 'up']);
+  assert.equal(proxy.code, 0, show(proxy));
+  console.log(`swarm lab: up, images pushed, Traefik started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+after(async () => {
+  await run('bash', [LAB, 'down']).catch((error: Error) => console.log(`swarm-lab.sh down: ${error.message}`));
+  await app.destroy();
+});
+
+test('a swarm worker is refused with exit 2: run on a manager', async () => {
+  const worker = lab.DOCKER_HOST!.replace('/1/', '/2/');
+  const status = await bg(['status'], { DOCKER_HOST: worker });
+  assert.equal(status.code, 2, show(status));
+  assert.match(status.stderr, /swarm worker/);
+  assert.match(status.stderr, /manager/);
+});
+
+test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load on three nodes: zero failed requests; the switch replaces no task', async () => {
+  const first = await bg(['deploy', '--scale', '3', '--json'], { RELEASE: 'v1' });
+  assert.equal(first.code, 0, show(first));
+  console.log(`first deploy on the swarm (each node joins the overlays): ${(first.ms / 1000).toFixed(1)} s`);
+  assert.ok(new Set((await tasksOf('blue')).map((t) => t.node)).size >= 2, 'the app runs on at least 2 nodes');
+
+  const load = new Load(app.host, { clients: 8, baseUrl: lab.BG_TRAEFIK_URL }).start();
+  const windows: { op: string; from: number; to: number }[] = [];
+  const timed = async (op: string, args: string[], env: Record<string, string> = {}) => {
+    const from = Date.now();
+    const result = await bg([...args, '--json'], env);
+    windows.push({ op, from, to: Date.now() });
+    assert.equal(result.code, 0, `${op}: ${show(result)}`);
+    return result;
+  };
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  await timed('up', ['up'], { RELEASE: 'v2' });
+  const candidate = await tasksOf('green');
+  assert.equal(candidate.length, 3);
+  const switched = await timed('switch', ['switch']);
+  assert.deepEqual(await tasksOf('green'), candidate, 'the same tasks, on the same nodes, before and after the switch');
+  assert.equal(switched.result?.tasks_replaced, 0);
+  console.log(`switch: label update to Traefik's API confirming ${stepMs(switched, 'start', 'healthy', 'traefik')} ms; to 5 answers end to end ${stepMs(switched, 'start', 'healthy', 'traefik', 'end-to-end')} ms`);
+
+  await timed('stop-old', ['stop-old']);
+  assert.deepEqual(await tasksOf('blue'), [], 'blue scaled to 0');
+  const rolled = await timed('rollback', ['rollback']);
+  assert.deepEqual([rolled.result?.colour, rolled.result?.release], ['blue', 1]);
+  assert.deepEqual(await tasksOf('green'), [], 'green drained and scaled to 0 after the rollback');
+  await timed('deploy', ['deploy'], { RELEASE: 'v3' });
+  const wider = await timed('scale +2', ['scale', '+2']);
+  assert.deepEqual([wider.result?.from, wider.result?.to], [3, 5]);
+  assert.equal((await tasksOf('green')).length, 5);
+  await timed('scale -2', ['scale', '-2']);
+  assert.equal((await tasksOf('green')).length, 3);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const report = await load.stop();
+
+  for (const { op, from, to } of windows) console.log(`  ${op}: ${describeLoad(within(report, from, to))}`);
+  console.log(`swarm, under load: ${describeLoad(report)}`);
+  assert.equal(report.non2xx.length, 0, describeLoad(report));
+  assert.equal(report.errors.length, 0, describeLoad(report));
+  assert.ok(report.sent > 500, describeLoad(report));
+  const status = await bg(['status', '--json']);
+  assert.equal(status.code, 0, show(status));
+  assert.equal(status.result?.live, 'green');
+});
+
+test('a release that never gets healthy: exit 1, its stack removed, live untouched', async () => {
+  const live = await tasksOf('green');
+  const bad = await bg(['up'], { RELEASE: 'bad', NEVER_HEALTHY: '1', BG_TIMEOUT: '12s' });
+  assert.equal(bad.code, 1, show(bad));
+  assert.match(bad.stderr, /not running after/);
+  assert.deepEqual(await manager.listServices({ filters: { name: [`${app.app}-blue_app`] } }), [], 'the candidate stack is gone');
+  assert.deepEqual(await tasksOf('green'), live, 'the live tasks are the same');
+  const status = await bg(['status', '--json']);
+  assert.equal(status.result?.live, 'green');
+});
+
+/** The requests that started while an operation ran. */
+const within = (report: LoadReport, from: number, to: number) => reportOf(report.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));

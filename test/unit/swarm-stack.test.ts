@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { asStackFile, forSwarmProvider, renderColourStack, renderSideStack } from '../../src/plan/swarm-stack.js';
+import { tasksPerNode } from '../../src/swarm/reality.js';
+import { sampleRelease } from './release-fixture.js';
+
+const preview = () => renderColourStack(sampleRelease(), 'blue', { kind: 'preview', previewKey: 'k' }, 'traefik_webgateway', 3, 'shop:1.2');
+const live = () => renderColourStack(sampleRelease(), 'blue', { kind: 'live', generation: 4, previewKey: 'k' }, 'traefik_webgateway', 3, 'shop:1.2');
+
+test('routing labels go on the service (deploy.labels), so that a switch changes no task; the task template is the same preview or live', () => {
+  const [p, l] = [preview().services.app!, live().services.app!];
+  const deployLabels = (p.deploy as { labels: Record<string, string> }).labels;
+  assert.equal(deployLabels['traefik.http.routers.shop-blue-preview.priority'], '1000000000');
+  assert.equal(deployLabels['io.bluegreen.routing'], 'preview');
+  assert.equal((l.deploy as { labels: Record<string, string> }).labels['traefik.http.routers.shop-blue-live.priority'], '100004');
+  assert.ok(!Object.keys(p.labels ?? {}).some((key) => key.startsWith('traefik.')), 'no Traefik label on the tasks');
+  // Everything but the service's labels is identical: swarm replaces no task.
+  const template = (s: typeof p) => JSON.stringify({ ...s, deploy: { ...(s.deploy as object), labels: undefined } });
+  assert.equal(template(p), template(l));
+  assert.deepEqual(p.labels, { 'com.example.team': 'web', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.colour': 'blue', 'io.bluegreen.release': '3' });
+});
+
+test('the swarm provider\'s names: traefik.swarm.network, @swarm references; tasks by their IPs (dnsrr); the image by name; replicas', () => {
+  const service = preview().services.app!;
+  const deploy = service.deploy as { labels: Record<string, string>; replicas: number; endpoint_mode: string };
+  assert.equal(deploy.labels['traefik.swarm.network'], 'traefik_webgateway');
+  assert.ok(!Object.keys(deploy.labels).some((key) => key.startsWith('traefik.docker.')), 'no docker-provider label: Traefik would skip the service');
+  assert.equal(deploy.labels['traefik.http.routers.shop-blue-preview.middlewares'], 'shop-blue-retry@swarm,shop-blue-header@swarm');
+  assert.deepEqual([deploy.replicas, deploy.endpoint_mode, service.image], [3, 'dnsrr', 'shop:1.2']);
+  assert.deepEqual(forSwarmProvider({ 'traefik.http.routers.x.middlewares': 'auth@file,a@docker' }), { 'traefik.http.routers.x.middlewares': 'auth@file,a@swarm' });
+});
+
+test('what stack deploy refuses is left out: a top-level name (the stack is named apart), null keys, container_name, depends_on', () => {
+  const release = sampleRelease({ service: { ...sampleRelease().service, entrypoint: null, container_name: 'shop', depends_on: { db: {} } } });
+  const { stack, file } = asStackFile(renderColourStack(release, 'green', { kind: 'preview' }, 'traefik_webgateway', 1, 'shop:1.2'));
+  assert.equal(stack, 'shop-green');
+  assert.equal('name' in file, false);
+  const service = (file.services as Record<string, Record<string, unknown>>).app!;
+  assert.deepEqual(['entrypoint' in service, 'container_name' in service, 'depends_on' in service], [false, false, false]);
+});
+
+test('side targets: one task each (or their own replicas), reached by their IPs, never routed by Traefik', () => {
+  const side = renderSideStack(
+    { name: 'shop', services: { app: { image: 'shop:1.2' }, db: { image: 'postgres:16', deploy: { replicas: 1 } } }, networks: { default: { name: 'shop_default' } } },
+    'shop',
+    ['db'],
+  );
+  const deploy = side.services.db!.deploy as { labels: Record<string, string>; replicas: number; endpoint_mode: string };
+  assert.deepEqual([side.name, deploy.replicas, deploy.endpoint_mode, deploy.labels['traefik.enable']], ['shop-side', 1, 'dnsrr', 'false']);
+});
+
+test('status counts tasks per node', () => {
+  const task = (node: string) => ({ id: node, serviceId: 's', node, slot: 1, state: 'running', ips: {} });
+  assert.equal(tasksPerNode([task('n2'), task('n1'), task('n2')]), 'n1: 1, n2: 2');
+  assert.equal(tasksPerNode([]), '');
+});

@@ -54,9 +54,18 @@ network_up() {
   done
 }
 
+# What still runs in a node's namespace when its dockerd is gone (its
+# containerd, the shims and the containers, as a killed dockerd leaves them):
+# the lab's own processes, ended by their ids.
+end_node_processes() {
+  local pids; pids=$(ip netns pids "$(netns "$1")" 2>/dev/null || true)
+  [[ -n $pids ]] && kill -9 $pids 2>/dev/null || true
+}
+
 dockerd_up() {
   local n="$1" dir="$LAB/$1"
   node_up "$n" && return 0
+  end_node_processes "$n"
   mkdir -p "$dir/data" "$dir/exec"
   # The node's own bridge subnets, apart from the host's engine and each other.
   # nsenter, not `ip netns exec`: that one mounts a /sys of its own, without
@@ -135,12 +144,16 @@ down() {
       kill "$pid"
       wait_until 60 "node $n's dockerd to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid"
     fi
+    end_node_processes "$n"
     ip link del "bgsw-h$n" 2>/dev/null || true
     ip netns del "$(netns "$n")" 2>/dev/null || true
   done
   ip link del "$BRIDGE" 2>/dev/null || true
   iptables -D "${FORWARD_RULE[@]}" 2>/dev/null || true
   iptables -D "${OUTSIDE_RULE[@]}" 2>/dev/null || true
+  # A node whose dockerd was killed (the node-loss test) left its mounts:
+  # network namespaces and container filesystems under its roots.
+  grep -o " $LAB/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$LAB"
   say "swarm lab removed"
 }

@@ -2,7 +2,7 @@ import type { Colour } from './colour.js';
 import { renderColourProject } from './colour-project.js';
 import type { ComposeConfig, ComposeService } from './compose-model.js';
 import type { RoutingMode } from './labels.js';
-import { LABEL } from './names.js';
+import { LABEL, serviceName } from './names.js';
 import type { Release } from './release.js';
 import { renderSideProject } from './side-project.js';
 
@@ -54,11 +54,30 @@ export function asSwarmService(service: ComposeService, replicas: number, image:
   };
 }
 
-/** One colour's stack: the release's target with the colour's routing, `replicas` tasks. */
-export function renderColourStack(release: Release, colour: Colour, mode: RoutingMode, gateway: string, replicas: number, image: string): ComposeConfig {
+/** Traefik's health check of the live service's tasks: the probe every end-to-end check asks, once a second. */
+export interface LiveHealthCheck {
+  path: string;
+  host?: string;
+}
+
+/**
+ * Traefik drops a task from its list at its next poll after swarm says it
+ * is gone, and swarm says so of a lost node only once it misses its
+ * heartbeats (~12 s here): Traefik's own health check takes a task that
+ * stops answering out within a second, and the colour's retry middleware
+ * resends what found it first.
+ */
+const liveHealthLabels = (service: string, check: LiveHealthCheck): Record<string, string> => {
+  const prefix = `traefik.http.services.${service}.loadbalancer.healthcheck`;
+  return { [`${prefix}.path`]: check.path, [`${prefix}.interval`]: '1s', [`${prefix}.timeout`]: '1s', ...(check.host ? { [`${prefix}.hostname`]: check.host } : {}) };
+};
+
+/** One colour's stack: the release's target with the colour's routing, `replicas` tasks; live, with Traefik's health check. */
+export function renderColourStack(release: Release, colour: Colour, mode: RoutingMode, gateway: string, replicas: number, image: string, check?: LiveHealthCheck): ComposeConfig {
   const project = renderColourProject(release, colour, mode, gateway);
   const service = project.services[release.target]!;
-  return { ...project, services: { [release.target]: asSwarmService(service, replicas, image) } };
+  const health = mode.kind === 'live' && check ? liveHealthLabels(serviceName(release.app, colour), check) : {};
+  return { ...project, services: { [release.target]: asSwarmService({ ...service, labels: { ...service.labels, ...health } }, replicas, image) } };
 }
 
 /** The side targets' stack: as the single-host side project, each service run once, reached by name. */

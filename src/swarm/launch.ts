@@ -35,7 +35,8 @@ export const colourService = (app: string, colour: Colour, release: Release) => 
 export async function deployColour(ctx: Context, swarm: SwarmParts, release: Release, colour: Colour, mode: RoutingMode, replicas: number, deadline: Deadline): Promise<TaskView[]> {
   const previewKey = await appPreviewKey(ctx);
   // Team routers are not excluded in swarm mode yet: the rules are the target's own.
-  const stack = renderColourStack(release, colour, { ...mode, exclude: [], previewKey }, ctx.options.network, replicas, release.service.image!);
+  const { path, host } = releaseProbe(release, ctx.options.probe);
+  const stack = renderColourStack(release, colour, { ...mode, exclude: [], previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
   const fields = { colour, release: release.number };
   await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack), fields, 'start');
   return ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline), fields, 'healthy');

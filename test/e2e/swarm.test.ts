@@ -116,5 +116,40 @@ test('a release that never gets healthy: exit 1, its stack removed, live untouch
   assert.equal(status.result?.live, 'green');
 });
 
+test('a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started a poll interval later fails; swarm\'s replacements join', async () => {
+  const nodes = new Map(((await manager.listNodes()) as { ID: string; Description: { Hostname: string }; Spec: { Role: string } }[]).map((n) => [n.ID, n]));
+  const storeNodes = ((await manager.listTasks({ filters: { service: [`${app.app}-side_store`], 'desired-state': ['running'] } })) as { NodeID: string }[]).map((t) => t.NodeID);
+  const live = await tasksOf('green');
+  const victim = live.map((t) => nodes.get(t.node)!).find((n) => n.Spec.Role === 'worker' && !storeNodes.includes(n.ID));
+  assert.ok(victim, 'a worker runs a live task and not the side target');
+  const lost = live.filter((t) => t.node === victim.ID).length;
+
+  const load = new Load(app.host, { clients: 8, baseUrl: lab.BG_TRAEFIK_URL }).start();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // The node's whole namespace: the lab's own processes, by their ids.
+  const pids = (await run('ip', ['netns', 'pids', victim.Description.Hostname])).stdout.split('\n').filter(Boolean);
+  const killedAt = Date.now();
+  for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+  let replacedAt = 0;
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline && !replacedAt; ) {
+    const tasks = await tasksOf('green');
+    const running = tasks.filter((t) => t.node !== victim.ID);
+    const servers = (await fetch(`${lab.BG_TRAEFIK_API}/api/http/services/${app.app}-green@swarm`).then((r) => r.json()).catch(() => undefined)) as { serverStatus?: Record<string, string> } | undefined;
+    const up = Object.values(servers?.serverStatus ?? {}).filter((s) => s === 'UP').length;
+    if (running.length === live.length && up === live.length && Object.keys(servers?.serverStatus ?? {}).length === live.length) replacedAt = Date.now();
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const report = await load.stop();
+  const POLL_MS = 1000;
+  const before = within(report, 0, killedAt - 1);
+  const window = within(report, killedAt, killedAt + POLL_MS);
+  const afterPoll = within(report, killedAt + POLL_MS + 1, Date.now());
+  console.log(`node ${victim.Description.Hostname} lost with ${lost} of ${live.length} live tasks: before ${describeLoad(before)}; within the poll interval ${describeLoad(window)}; after it ${describeLoad(afterPoll)}; replacements running and UP in Traefik ${((replacedAt - killedAt) / 1000).toFixed(1)} s after`);
+  assert.ok(replacedAt > 0, 'swarm replaced the lost tasks and Traefik lists them UP');
+  assert.equal(afterPoll.non2xx.length + afterPoll.errors.length, 0, describeLoad(afterPoll));
+  assert.ok(afterPoll.sent > 200, describeLoad(afterPoll));
+});
+
 /** The requests that started while an operation ran. */
 const within = (report: LoadReport, from: number, to: number) => reportOf(report.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));

@@ -49,6 +49,22 @@ test('side targets: one task each (or their own replicas), reached by their IPs,
   assert.deepEqual([side.name, deploy.replicas, deploy.endpoint_mode, deploy.labels['traefik.enable']], ['shop-side', 1, 'dnsrr', 'false']);
 });
 
+test('the live service, not the preview one, gets Traefik\'s health check on the probe (a lost node\'s tasks are dropped within a second)', () => {
+  const check = { path: '/healthz', host: 'shop.localhost' };
+  const labelsOf = (kind: 'preview' | 'live') =>
+    (renderColourStack(sampleRelease(), 'blue', kind === 'live' ? { kind, generation: 1 } : { kind }, 'traefik_webgateway', 2, 'shop:1.2', check).services.app!.deploy as { labels: Record<string, string> }).labels;
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(labelsOf('live')).filter(([key]) => key.includes('healthcheck'))),
+    {
+      'traefik.http.services.shop-blue.loadbalancer.healthcheck.path': '/healthz',
+      'traefik.http.services.shop-blue.loadbalancer.healthcheck.interval': '1s',
+      'traefik.http.services.shop-blue.loadbalancer.healthcheck.timeout': '1s',
+      'traefik.http.services.shop-blue.loadbalancer.healthcheck.hostname': 'shop.localhost',
+    },
+  );
+  assert.ok(!Object.keys(labelsOf('preview')).some((key) => key.includes('healthcheck')));
+});
+
 test('status counts tasks per node', () => {
   const task = (node: string) => ({ id: node, serviceId: 's', node, slot: 1, state: 'running', ips: {} });
   assert.equal(tasksPerNode([task('n2'), task('n1'), task('n2')]), 'n1: 1, n2: 2');

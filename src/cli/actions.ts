@@ -30,7 +30,7 @@ export async function up(options: Options): Promise<void> {
   const previewKey = (await ctx.store.read()).previewKey;
   const headers = Object.entries(previewHeaders(result.colour, previewKey)).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
   ctx.out.result(
-    `${result.colour} runs release ${result.release.number} (${result.count} container${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure}${headers}${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
+    `${result.colour} runs release ${result.release.number} (${result.count} ${inSwarm ? 'task' : 'container'}${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure}${headers}${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
     { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, preview_key: previewKey, elapsed_ms: Date.now() - started },
   );
 }
@@ -167,6 +167,7 @@ export async function flowCommand(options: Options): Promise<void> {
   const { parseFlow, runFlow } = await import('../commands/flow.js');
   const steps = parseFlow(options.flow);
   const ctx = await context(options, steps.includes('deploy'));
+  if (await swarm(ctx)) throw usageError('--flow (Docker Flow) is not supported in swarm mode', 'run `bluegreen deploy`, `switch` and `stop-old` on the manager');
   const { done } = await runLocked(ctx, 'flow', () => runFlow(ctx, steps));
   ctx.out.result(`${done.join('; ')} (${formatDuration(Date.now() - started)})`, { command: 'flow', outcome: 'ok', steps, done, elapsed_ms: Date.now() - started });
 }

@@ -33,7 +33,7 @@ async function assertNetwork(ctx: Context): Promise<void> {
  * the rule or --probe-host names one, so that a certificate that does not
  * verify is refused here (exit 2), before anything changes.
  */
-async function assertEntrypointAnswers(ctx: Context): Promise<void> {
+export async function assertEntrypointAnswers(ctx: Context): Promise<void> {
   const host = ctx.options.probe.host ?? (ctx.options.rule ? probeRequest(ctx.options.rule).host : undefined);
   const probe = { method: 'GET', path: '/', headers: {}, host: host ?? 'bluegreen-preflight.invalid' };
   try {

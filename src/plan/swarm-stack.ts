@@ -95,5 +95,17 @@ export function asStackFile(project: ComposeConfig): { stack: string; file: Reco
   return { stack: name, file };
 }
 
+/**
+ * The image reference every node runs: pinned by its registry digest where
+ * the image has one of the same repository (what `docker stack deploy`
+ * resolves by itself, done once at `up` and frozen with the release), else
+ * the name as given.
+ */
+export function pinnedImage(image: string, repoDigests: string[]): { reference: string; pinned: boolean } {
+  const repository = (reference: string) => reference.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
+  const digest = repoDigests.find((d) => repository(d) === repository(image) || repository(d) === `docker.io/library/${repository(image)}` || repository(d) === `docker.io/${repository(image)}`);
+  return digest ? { reference: digest, pinned: true } : { reference: image, pinned: false };
+}
+
 /** The stack's service name for a compose service: swarm prefixes the stack's name. */
 export const stackService = (stack: string, service: string) => `${stack}_${service}`;

@@ -301,6 +301,11 @@ export class DockerEngine {
     }
   }
 
+  /** The image's registry digests (`repo@sha256:...`): what it was pushed or pulled as; none for an image only built or loaded here. */
+  async repoDigests(reference: string): Promise<string[]> {
+    return this.imageInfo(reference).then((info) => info.RepoDigests ?? [], () => []);
+  }
+
   async imageHasHealthcheck(reference: string): Promise<boolean> {
     return engine(`inspect image ${reference}`, async () => {
       const info = await this.imageInfo(reference);

@@ -13,7 +13,7 @@ import { freezeRelease, type Release } from '../plan/release.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
 import { externalResources } from '../plan/side-project.js';
 import type { HistorySubject } from '../plan/state.js';
-import { renderSideStack, stackService } from '../plan/swarm-stack.js';
+import { pinnedImage, renderSideStack, stackService } from '../plan/swarm-stack.js';
 import { Deadline } from '../waiting/retry.js';
 import { loadRelease } from '../commands/switch.js';
 import { swarmPreflight } from './checks.js';
@@ -59,8 +59,10 @@ export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour
     createdAt: new Date().toISOString(),
     createdBy: ctx.by,
   });
-  // Tasks on other nodes find the image by name: an ID is only this engine's.
-  const release: Release = { ...frozen, service: { ...frozen.service, image } };
+  // Tasks on other nodes find the image by name (an ID is only this engine's), by digest where it has one.
+  const { reference, pinned } = pinnedImage(image, await swarm.engine.repoDigests(imageId));
+  if (!pinned) ctx.out.warn(`${image} has no registry digest (built or loaded here, not pushed): every node runs what that name is there, now and at a rollback; push it to a registry to pin it`);
+  const release: Release = { ...frozen, service: { ...frozen.service, image: reference } };
   const subject = { release: number, image, colour };
   return about(subject, async () => {
     warnings.forEach((w) => ctx.out.warn(w));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asStackFile, forSwarmProvider, renderColourStack, renderSideStack } from '../../src/plan/swarm-stack.js';
+import { asStackFile, forSwarmProvider, pinnedImage, renderColourStack, renderSideStack } from '../../src/plan/swarm-stack.js';
 import { tasksPerNode } from '../../src/swarm/reality.js';
 import { sampleRelease } from './release-fixture.js';
 
@@ -69,4 +69,12 @@ test('status counts tasks per node', () => {
   const task = (node: string) => ({ id: node, serviceId: 's', node, slot: 1, state: 'running', ips: {} });
   assert.equal(tasksPerNode([task('n2'), task('n1'), task('n2')]), 'n1: 1, n2: 2');
   assert.equal(tasksPerNode([]), '');
+});
+
+test('a release runs its image by registry digest where it has one of the same repository, else by name (and says so)', () => {
+  const digest = 'sha256:' + 'a'.repeat(64);
+  assert.deepEqual(pinnedImage('127.0.0.1:18500/shop:1.2', [`127.0.0.1:18500/shop@${digest}`]), { reference: `127.0.0.1:18500/shop@${digest}`, pinned: true });
+  assert.deepEqual(pinnedImage('traefik:v3.7', [`traefik@${digest}`]), { reference: `traefik@${digest}`, pinned: true });
+  assert.deepEqual(pinnedImage('shop:1.2', [`mirror.example/other@${digest}`]), { reference: 'shop:1.2', pinned: false });
+  assert.deepEqual(pinnedImage('bluegreen-sample:latest', []), { reference: 'bluegreen-sample:latest', pinned: false });
 });

@@ -19,8 +19,10 @@ type appConfig struct {
 	release      string
 	startDelay   time.Duration
 	neverHealthy bool
-	sideURL      string
-	hostname     string
+	// failRate: the share of requests to / answered 500, spread evenly (a bad release that passes its healthcheck).
+	failRate float64
+	sideURL  string
+	hostname string
 }
 
 func loadAppConfig() appConfig {
@@ -29,11 +31,16 @@ func loadAppConfig() appConfig {
 		log.Fatalf("START_DELAY: %v", err)
 	}
 	host, _ := os.Hostname()
+	failRate, err := strconv.ParseFloat(envOr("FAIL_RATE", "0"), 64)
+	if err != nil || failRate < 0 || failRate > 1 {
+		log.Fatalf("FAIL_RATE: want a share from 0 to 1, got %q", os.Getenv("FAIL_RATE"))
+	}
 	return appConfig{
 		port:         envOr("PORT", "8000"),
 		release:      envOr("RELEASE", "dev"),
 		startDelay:   delay,
 		neverHealthy: os.Getenv("NEVER_HEALTHY") == "1",
+		failRate:     failRate,
 		sideURL:      os.Getenv("SIDE_URL"),
 		hostname:     host,
 	}
@@ -47,9 +54,15 @@ func serveApp(cfg appConfig) error {
 		log.Printf("starting in %s", cfg.startDelay)
 		time.Sleep(cfg.startDelay)
 	}
-	var inFlight int64
+	var inFlight, served int64
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// The n-th request fails when n*FAIL_RATE crosses a whole number: exactly that share, evenly spread.
+		n := atomic.AddInt64(&served, 1)
+		if cfg.failRate > 0 && int64(float64(n)*cfg.failRate) != int64(float64(n-1)*cfg.failRate) {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"release": cfg.release, "host": cfg.hostname, "error": "FAIL_RATE"})
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"release": cfg.release, "host": cfg.hostname})
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,8 @@ import { about } from '../core/operation.js';
 import type { HistorySubject } from '../plan/state.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
 import { stopOld, type StopOldResult } from './stop-old.js';
+import { HookVetoError } from '../core/hooks.js';
+import { assertBakeCanJudge } from '../core/bake.js';
 import { switchLive, type SwitchResult } from './switch.js';
 import { bringUp, type UpResult } from './up.js';
 
@@ -16,6 +18,7 @@ export interface DeployResult {
 
 /** up, switch, stop-old: the ./deploy.sh replacement. A failed switch removes the candidate. */
 export async function deploy(ctx: Context, options: { keepOld: boolean }): Promise<DeployResult> {
+  await assertBakeCanJudge(ctx);
   const up = await bringUp(ctx);
   let switched: SwitchResult;
   try {
@@ -31,6 +34,8 @@ export async function deploy(ctx: Context, options: { keepOld: boolean }): Promi
     });
     throw error;
   }
+  // The old colour runs through the bake window, untouched: a switch back is one launch away.
+  if (ctx.options.bake.ms > 0) await (await import('./bake.js')).bakeOrSwitchBack(ctx, switched);
   const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, switched);
   return { up, switched, stopped, about: up.about };
 }
@@ -48,10 +53,23 @@ async function stopOldOrNeedsPerson(ctx: Context, switched: SwitchResult): Promi
   try {
     return await stopOld(ctx, { remove: false });
   } catch (error) {
-    if (error instanceof LockLostError) throw error;
-    throw needsPersonError(
-      `release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as BgError).message}`,
-      'the old colour is shadowed and harmless; run `bluegreen stop-old` once the cause is fixed',
-    );
+    throw stopAfterSwitchFailed(error, switched);
   }
+}
+
+/**
+ * What a stop-old that failed after a verified switch is: the new release
+ * is live, so not "reverted", except where a pre_stop_old hook said no (the
+ * old colour keeps running, shadowed, as it would with --keep-old); any
+ * other failure needs a person.
+ */
+export function stopAfterSwitchFailed(error: unknown, switched: { release: { number: number }; colour: string }): BgError {
+  if (error instanceof LockLostError) return error;
+  if (error instanceof HookVetoError) {
+    return new BgError(`release ${switched.release.number} is live in ${switched.colour}; ${error.message}, so the old colour keeps running (shadowed)`, ExitCode.failedReverted, 'run `bluegreen stop-old` when the hook agrees', { details: error.details });
+  }
+  return needsPersonError(
+    `release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as Error).message}`,
+    'the old colour is shadowed and harmless; run `bluegreen stop-old` once the cause is fixed',
+  );
 }

@@ -11,6 +11,7 @@ import { liveColour, type ColourView } from '../plan/reality.js';
 import { liveExcludesOf } from '../plan/labels.js';
 import { stillAnsweredByOld } from '../plan/shadowing.js';
 import { withdrawColour } from '../core/detach.js';
+import { preHook } from '../core/hooks.js';
 
 export interface StopOldResult {
   colour?: Colour;
@@ -36,6 +37,7 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
   }
   return about(subject, async () => {
     await assertLiveRouterWins(ctx, live, colours[live].generation ?? 0);
+    await preHook(ctx, 'pre_stop_old', { release: colours[old].release, colour: old, previousRelease: colours[old].release, liveColour: live });
     await handOverRoutersLeftAlone(ctx, colours[live], colours[old]);
     const drained = colours[old].running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old), { colour: old }, 'drain') : { waitedMs: 0 };
     const project = colourProject(ctx.app, old);

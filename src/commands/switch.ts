@@ -8,7 +8,9 @@ import { usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
 import { liveColour, nextGeneration, type ColourView } from '../plan/reality.js';
 import { LABEL } from '../plan/names.js';
-import { servesPreviewOnly } from '../plan/labels.js';
+import { previewKeyOf, servesPreviewOnly } from '../plan/labels.js';
+import { preHook, warningHook } from '../core/hooks.js';
+import { releaseProbe } from '../plan/probe.js';
 import type { Release } from '../plan/release.js';
 import type { HistorySubject } from '../plan/state.js';
 import { Deadline } from '../waiting/retry.js';
@@ -40,8 +42,11 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
   const release = await loadRelease(ctx, view.release!);
   const subject = { release: release.number, image: release.image, colour };
   const generation = nextGeneration(state, colours);
+  const previousRelease = live ? colours[live].release : undefined;
   await about(subject, async () => {
     await assertNotServingLive(ctx, colour);
+    // A smoke test of the preview, say: its veto leaves the candidate on its preview route.
+    await preHook(ctx, 'pre_switch', { release: release.number, colour, previousRelease, liveColour: live, preview: { colour, key: previewKeyOf(view.containers), probe: releaseProbe(release, ctx.options.probe) } });
     const previews = replaceableAfterStart(ctx, colour, view.containers);
     // A switch interrupted after its live containers started leaves them beside the previews: as many as the previews.
     const count = view.containers.filter((c) => c.state === 'running' && c.labels[LABEL.routing] === 'preview').length || view.running;
@@ -70,6 +75,7 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
       generation,
     }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
+  await warningHook(ctx, 'post_switch', { release: release.number, colour, previousRelease, liveColour: colour });
   return { colour, release, generation, switchedAt, about: subject };
 }
 

@@ -1,5 +1,8 @@
 import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
+import { preHook } from '../core/hooks.js';
+import { appPreviewKey } from '../core/preview-key.js';
+import { releaseProbe } from '../plan/probe.js';
 import { resolveImage } from '../core/image.js';
 import { launchVerified, removeColour } from '../core/launch.js';
 import { about } from '../core/operation.js';
@@ -63,6 +66,8 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     // written or started: a refusal then changes nothing.
     await assertNotServingLive(ctx, colour);
     warnings.forEach((w) => ctx.out.warn(w));
+    // A migration before the candidate starts; its veto leaves everything as it was.
+    await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
     await ensureSideTargets(ctx, config, sidesUnchanged);

@@ -38,7 +38,7 @@ export function loadOptions(input: LoadInput): Options {
   if (blueGreen === false) {
     throw usageError('blue_green: false asks to recreate the target in place, which drops requests', 'bluegreen always deploys blue-green: remove blue_green (or FLOW_BLUE_GREEN)');
   }
-  return { ...validate(raw, input), flow: flow ?? ['deploy'] };
+  return { ...validate(raw, input), flow: flow ?? ['deploy'], hooks: yml.hooks ?? {} };
 }
 
 /** The declared defaults (registry.ts), as the lowest layer. */
@@ -46,7 +46,7 @@ function defaults(env: NodeJS.ProcessEnv): RawOptions {
   return Object.fromEntries((OPTIONS as readonly OptionSpec[]).flatMap((spec) => (spec.default ? [[spec.key, spec.default(env)]] : []))) as RawOptions;
 }
 
-function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
+function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'hooks'> {
   return {
     files: raw.files ?? [],
     cwd: input.cwd,
@@ -80,6 +80,7 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow'> {
     json: input.json ?? false,
     noHealthcheck: input.noHealthcheck ?? false,
     waitLockMs: parseDuration(raw.waitLock!, '--wait-lock'),
+    bake: { ms: parseDuration(raw.bake!, '--bake'), maxErrorRate: percent(raw.maxErrorRate!, '--max-error-rate'), minRequests: count(raw.bakeMinRequests!, '--bake-min-requests') },
   };
 }
 
@@ -142,6 +143,19 @@ function positiveDuration(value: string, option: string): number {
   const ms = parseDuration(value, option);
   if (ms <= 0) throw usageError(`${option}: must be more than 0`, 'e.g. 120s');
   return ms;
+}
+
+/** A share given in percent ("1%", "0.5", "25%"), as a fraction. */
+function percent(value: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(value.trim());
+  const share = match ? Number(match[1]) / 100 : NaN;
+  if (!(share >= 0 && share <= 1)) throw usageError(`${option}: "${value}" is not a percentage from 0 to 100`, 'e.g. 1% or 0.5%');
+  return share;
+}
+
+function count(value: string, option: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw usageError(`${option}: "${value}" is not a count of 1 or more`, 'e.g. 20');
+  return Number(value);
 }
 
 function oneOf<T extends string>(value: string, option: string, allowed: readonly T[]): T {

@@ -1,6 +1,7 @@
 import type { ProbeSettings } from '../plan/probe.js';
 import type { PullPolicy } from '../plan/pull.js';
 import type { ScaleSpec } from '../plan/scale.js';
+import type { Hooks } from './hooks.js';
 
 export type StateBackend = 'file' | 'consul';
 
@@ -42,6 +43,10 @@ export interface Options {
   json: boolean;
   noHealthcheck: boolean;
   waitLockMs: number;
+  /** The bake window after a switch (0: none), and what fails it (core/bake.ts). */
+  bake: { ms: number; maxErrorRate: number; minRequests: number };
   /** Docker Flow steps for `flow` (--flow, FLOW, docker-flow.yml; default deploy). */
   flow: string[];
+  /** bluegreen.yml's hooks (config/hooks.ts). */
+  hooks: Hooks;
 }

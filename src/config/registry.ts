@@ -80,6 +80,9 @@ export const OPTIONS = [
   { key: 'drain', kind: 'string', numeric: true, flag: '--drain <duration>', env: 'BG_DRAIN', yml: 'drain', default: () => '10s', help: 'bound on waiting for the old colour to finish requests in flight', commands: DRAINING },
   { key: 'scale', kind: 'string', numeric: true, flag: '--scale <count>', env: 'BG_SCALE', yml: 'scale', flowEnv: 'FLOW_SCALE', flowYml: 'scale', help: 'containers to run: N, +N or -N from the live count', commands: RELEASING },
   { key: 'pull', kind: 'string', flag: '--pull <policy>', env: 'BG_PULL', yml: 'pull', help: "always, missing or never: pull the target's image before a release pins it (default the service's pull_policy, else missing)", commands: RELEASING },
+  { key: 'bake', kind: 'string', numeric: true, flag: '--bake <duration>', env: 'BG_BAKE', yml: 'bake', default: () => '0s', help: "after the switch, keep the old colour running this long and roll back by itself if the new one's 5xx share passes --max-error-rate (0s: no bake window)", commands: ['switch', 'deploy'] },
+  { key: 'maxErrorRate', kind: 'string', numeric: true, flag: '--max-error-rate <percent>', env: 'BG_MAX_ERROR_RATE', yml: 'max_error_rate', default: () => '1%', help: "the share of the new colour's answers that may be 5xx during the bake window", commands: ['switch', 'deploy'] },
+  { key: 'bakeMinRequests', kind: 'string', numeric: true, flag: '--bake-min-requests <count>', env: 'BG_BAKE_MIN_REQUESTS', yml: 'bake_min_requests', default: () => '20', help: 'answers the bake window needs before it judges the share', commands: ['switch', 'deploy'] },
   { key: 'waitLock', kind: 'string', numeric: true, flag: '--wait-lock <duration>', env: 'BG_WAIT_LOCK', yml: 'wait_lock', default: () => '0s', help: "wait this long for the app's lock instead of exiting 3", commands: CHANGING.filter((c) => c !== 'unlock') },
 ] as const satisfies readonly OptionSpec[];
 

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import english from 'zod/v4/locales/en.js';
 import { usageError } from '../errors.js';
 import { OPTIONS, type OptionSpec, type RawOptions } from './registry.js';
+import { HOOK_NAMES, hooksSchema, parseHooks, type Hooks } from './hooks.js';
 
 export type { RawOptions } from './registry.js';
 
@@ -47,7 +48,9 @@ export function ymlValue(spec: OptionSpec, value: string | string[] | undefined,
 }
 
 const ymlSpecs = (OPTIONS as readonly OptionSpec[]).filter((spec) => spec.yml);
-const ymlSchema = z.partial(z.strictObject(Object.fromEntries(ymlSpecs.map((spec) => [spec.yml!, ymlType(spec)]))));
+const ymlSchema = z.partial(z.strictObject({ ...Object.fromEntries(ymlSpecs.map((spec) => [spec.yml!, ymlType(spec)])), hooks: hooksSchema }));
+/** Every key bluegreen.yml may hold. */
+const YML_KEYS = [...ymlSpecs.map((spec) => spec.yml), 'hooks'];
 
 export const CONFIG_FILE = 'bluegreen.yml';
 
@@ -67,16 +70,18 @@ export function readYamlDocument(path: string): unknown {
   }
 }
 
-export function fromYmlFile(path: string): RawOptions {
+/** bluegreen.yml's options, and its hooks (which only the file sets). */
+export function fromYmlFile(path: string): RawOptions & { hooks?: Hooks } {
   const parsed = ymlSchema.safeParse(readYamlDocument(path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.') || '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
-    throw usageError(`${path}: ${key}: ${what}`, `known keys: ${ymlSpecs.map((spec) => spec.yml).join(', ')}`);
+    throw usageError(`${path}: ${key}: ${what}`, issue.path[0] === 'hooks' ? `hooks: ${HOOK_NAMES.join(', ')}, each a command or {run, timeout}` : `known keys: ${YML_KEYS.join(', ')}`);
   }
   const yml = parsed.data as Record<string, string | string[] | undefined>;
-  return Object.fromEntries(ymlSpecs.map((spec) => [spec.key, ymlValue(spec, yml[spec.yml!], path)])) as RawOptions;
+  const options = Object.fromEntries(ymlSpecs.map((spec) => [spec.key, ymlValue(spec, yml[spec.yml!], path)])) as RawOptions;
+  return parsed.data.hooks ? { ...options, hooks: parseHooks(parsed.data.hooks) } : options;
 }
 
 /** Layers in precedence order: the first that sets a value wins. Keys no option declares are dropped. */

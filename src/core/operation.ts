@@ -4,6 +4,7 @@ import { BgError, ExitCode, LockLostError } from '../errors.js';
 import type { HistoryEntry, HistorySubject, Operation } from '../plan/state.js';
 import type { Context } from './context.js';
 import { cancellation } from '../runtime/cancellation.js';
+import { warningHook } from './hooks.js';
 
 /**
  * Runs `run`; a failure leaves with what it was about (the release being
@@ -54,6 +55,13 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: () 
     // A lost lock is not ours to release, nor is the history: someone else may hold them now.
     if (error instanceof LockLostError) throw error;
     await record(needsPerson ? 'needs-person' : 'failed', subjectOf(error), (error as Error).message).catch(() => undefined);
+    // The team's alert, under the lock still: what it reports is what stands now.
+    const subject = subjectOf(error);
+    await warningHook(ctx, 'on_failure', {
+      release: subject.release,
+      colour: subject.colour,
+      failure: { operation, message: (error as Error).message, exitCode: error instanceof BgError ? error.exitCode : ExitCode.failedReverted },
+    }).catch((hookError: Error) => ctx.out.warn(`the on_failure hook: ${hookError.message}`));
     await lock.release();
     throw error;
   }

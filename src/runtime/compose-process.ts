@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import { BgError, ExitCode } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
-import { cancellation } from './cancellation.js';
+import { boundedChild } from './bounded-child.js';
 
 export interface ComposeRun {
   code: number;
   out: string;
   err: string;
 }
-
-/** After a bound, compose gets SIGTERM, then SIGKILL this much later. */
-const KILL_AFTER_MS = 5000;
 
 /**
  * Runs `docker compose ARGS` and resolves when it has exited and its output
@@ -36,34 +33,16 @@ export interface DockerRunOptions {
 }
 
 /** Runs `docker ARGS` (compose, stack, service) with runCompose's bound and cancellation. */
-export function runDocker(args: string[], options: DockerRunOptions): Promise<ComposeRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const untrack = cancellation.track(child);
-    let out = '';
-    let err = '';
-    let overran = false;
-    const bound = setTimeout(() => {
-      overran = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS).unref();
-    }, options.boundMs);
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.stdin.on('error', () => undefined); // a compose that died before reading its project
-    child.on('error', (error) => {
-      clearTimeout(bound);
-      untrack();
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(bound);
-      untrack();
-      const cancelled = cancellation.stoppedBySignal(child);
-      if (cancelled) reject(cancelled);
-      else if (overran) reject(new BgError(`docker ${args[0]} ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`, ExitCode.failedReverted, 'see `docker info` and the engine log; the bound is there so that no command holds the lock forever'));
-      else resolve({ code: code ?? 1, out, err });
-    });
-    child.stdin.end(options.stdin ?? '');
-  });
+export async function runDocker(args: string[], options: DockerRunOptions): Promise<ComposeRun> {
+  const child = spawn('docker', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (err += chunk));
+  child.stdin.on('error', () => undefined); // a compose that died before reading its project
+  const exited = boundedChild(child, options.boundMs);
+  child.stdin.end(options.stdin ?? '');
+  const { code, overran } = await exited;
+  if (overran) throw new BgError(`docker ${args[0]} ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`, ExitCode.failedReverted, 'see `docker info` and the engine log; the bound is there so that no command holds the lock forever');
+  return { code: code ?? 1, out, err };
 }

@@ -15,7 +15,11 @@ import { externalResources } from '../plan/side-project.js';
 import type { HistorySubject } from '../plan/state.js';
 import { pinnedImage, renderSideStack, stackService } from '../plan/swarm-stack.js';
 import { Deadline } from '../waiting/retry.js';
+import { preHook, warningHook } from '../core/hooks.js';
+import { appPreviewKey } from '../core/preview-key.js';
+import { releaseProbe } from '../plan/probe.js';
 import { loadRelease } from '../commands/switch.js';
+import { stopAfterSwitchFailed } from '../commands/deploy.js';
 import { swarmPreflight } from './checks.js';
 import { colourService, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
 import { readSwarmColours } from './reality.js';
@@ -66,6 +70,7 @@ export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour
   const subject = { release: number, image, colour };
   return about(subject, async () => {
     warnings.forEach((w) => ctx.out.warn(w));
+    await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
     await ensureOverlays(ctx, swarm, config, release);
@@ -120,6 +125,8 @@ export async function swarmSwitch(ctx: Context, swarm: SwarmParts): Promise<Swar
   const generation = nextGeneration(state, colours);
   const subject = { release: release.number, image: release.image, colour };
   const before = new Set(view.tasks.map((t) => t.id));
+  const previousRelease = live ? colours[live].release : undefined;
+  await about(subject, () => preHook(ctx, 'pre_switch', { release: release.number, colour, previousRelease, liveColour: live, preview: { colour, key: state.previewKey, probe: releaseProbe(release, ctx.options.probe) } }));
   const tasks = await about(subject, () =>
     deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas: view.running }, {
       what: `putting ${colour} back to preview only`,
@@ -128,7 +135,8 @@ export async function swarmSwitch(ctx: Context, swarm: SwarmParts): Promise<Swar
     }),
   );
   const switchedAt = Date.now();
-  await recordLive(ctx, colour, release.number, generation, live ? colours[live].release : undefined);
+  await recordLive(ctx, colour, release.number, generation, previousRelease);
+  await warningHook(ctx, 'post_switch', { release: release.number, colour, previousRelease, liveColour: colour });
   return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };
 }
 
@@ -162,6 +170,7 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
     if (router?.status !== 'enabled' || router.priority !== livePriority(generation)) {
       throw new BgError(`Traefik does not show ${liveRouter(ctx.app, live)} enabled at priority ${livePriority(generation)}: stopping ${old} could cut live traffic`, ExitCode.failedReverted, 'check `bluegreen status`; nothing was stopped');
     }
+    await preHook(ctx, 'pre_stop_old', { release: view.release, colour: old, previousRelease: view.release, liveColour: live });
     const drained = view.running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old, 'swarm'), { colour: old }, 'drain') : { waitedMs: 0 };
     if (options.remove) await ctx.out.step(`remove stack ${colourProject(ctx.app, old)}`, () => swarm.stacks.remove(colourProject(ctx.app, old)), { colour: old }, 'remove');
     else {
@@ -230,8 +239,7 @@ export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: 
     try {
       return await swarmStopOld(ctx, swarm, { remove: false });
     } catch (error) {
-      if (error instanceof LockLostError) throw error;
-      throw needsPersonError(`release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as Error).message}`, 'the old colour is shadowed and harmless; run `bluegreen stop-old` once the cause is fixed');
+      throw stopAfterSwitchFailed(error, switched);
     }
   }, { over: true });
 }

@@ -57,6 +57,9 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       BG_PROBE_HOST: 'a.shop.test',
       BG_PROBE_STATUS: '200-399',
       BG_COLOUR_HEADER: 'preview',
+      BG_BAKE: '5m',
+      BG_MAX_ERROR_RATE: '2%',
+      BG_BAKE_MIN_REQUESTS: '50',
     }),
     {
       files: ['a.yml', 'b.yml'],
@@ -86,6 +89,9 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       probeHost: 'a.shop.test',
       probeStatus: '200-399',
       colourHeader: 'preview',
+      bake: '5m',
+      maxErrorRate: '2%',
+      bakeMinRequests: '50',
     },
   );
 });
@@ -139,6 +145,9 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
       'probe_host: a.shop.test',
       'probe_status: 200',
       'colour_header: preview',
+      'bake: 90s',
+      'max_error_rate: 0.5',
+      'bake_min_requests: 100',
       '',
     ].join('\n'),
   );
@@ -170,6 +179,9 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
     probeHost: 'a.shop.test',
     probeStatus: '200',
     colourHeader: 'preview',
+    bake: '90s',
+    maxErrorRate: '0.5',
+    bakeMinRequests: '100',
   });
 });
 

@@ -1,0 +1,58 @@
+import type { Colour } from '../plan/colour.js';
+import { answerCounts, describeJudgement, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
+import { formatDuration } from '../plan/duration.js';
+import { atDocker, serviceName } from '../plan/names.js';
+import { usageError } from '../errors.js';
+import { cancellation } from '../runtime/cancellation.js';
+import { displayUrl } from '../runtime/traefik-api.js';
+import type { Context } from './context.js';
+
+/** How often the window reads Traefik's counters: a 30% failure shows within a second of enough answers. */
+const POLL_MS = 500;
+
+export interface BakeOutcome {
+  judgement: BakeJudgement;
+  /** When the window ended: its end, or the breach. */
+  afterMs: number;
+}
+
+async function counts(ctx: Context, colour: Colour): Promise<AnswerCounts | undefined> {
+  const text = await ctx.traefik.metrics();
+  if (text === undefined || !text.includes('traefik_service_requests_total{')) return undefined;
+  return answerCounts(text, atDocker(serviceName(ctx.app, colour)));
+}
+
+/** --bake judges Traefik's per-service counters: without Traefik's metrics it cannot, and says so before anything changes (exit 2). */
+export async function assertBakeCanJudge(ctx: Context): Promise<void> {
+  if (ctx.options.bake.ms === 0) return;
+  if ((await ctx.traefik.metrics().catch(() => undefined)) !== undefined) return;
+  throw usageError(
+    `--bake judges the new colour by Traefik's request metrics, and ${displayUrl(ctx.options.traefikMetrics)} does not answer`,
+    'start Traefik with --metrics.prometheus=true and --metrics.prometheus.addServicesLabels=true (bluegreen proxy up does), or point --traefik-metrics at them',
+  );
+}
+
+/**
+ * The bake window: for --bake after a switch, the new colour's answers as
+ * Traefik counts them, judged every half second (plan/bake.ts). Ends early
+ * at a breach. The old colour keeps running meanwhile, so a switch back is
+ * one launch away.
+ */
+export async function bakeWindow(ctx: Context, colour: Colour): Promise<BakeOutcome> {
+  const { ms, maxErrorRate, minRequests } = ctx.options.bake;
+  const started = Date.now();
+  const atSwitch = (await counts(ctx, colour)) ?? { requests: 0, errors: 0 };
+  let judgement = judge(atSwitch, atSwitch, { maxErrorRate, minRequests });
+  return ctx.out.step(`bake ${formatDuration(ms)}: ${colour}'s 5xx share at most ${(maxErrorRate * 100).toFixed(1)}%`, async () => {
+    while (Date.now() - started < ms) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
+      cancellation.checkpoint();
+      const now = await counts(ctx, colour).catch(() => undefined);
+      if (!now) continue;
+      judgement = judge(atSwitch, now, { maxErrorRate, minRequests });
+      if (judgement.verdict === 'breach') break;
+    }
+    if (judgement.verdict !== 'breach') ctx.out.info(`  bake window over: ${describeJudgement(judgement)}${judgement.verdict === 'too-few' ? `, fewer than ${minRequests}: not judged` : ''}`);
+    return { judgement, afterMs: Date.now() - started };
+  }, { colour }, 'bake');
+}

@@ -2,8 +2,11 @@
 # A Docker Swarm of three nodes on this one machine (issue 11's lab): each
 # node is its own dockerd (own data-root, exec-root, pidfile, socket and
 # managed containerd) in its own network namespace, the namespaces joined by
-# a bridge. Traefik's ports on the manager are forwarded to 127.0.0.1, so that
-# tests send traffic to loopback only.
+# a bridge. A Traefik runs on every node (BG_TRAEFIK_PLACEMENT, for
+# `bluegreen proxy up`): each node's entrypoint and API are forwarded to
+# 127.0.0.1, so that tests send traffic to loopback only. (Traefik's tasks on
+# the workers read the swarm through the manager's socket: the nodes share
+# this machine's filesystem. On real machines Traefik runs on the managers.)
 #   scripts/swarm-lab.sh up           build it (idempotent); prints export lines
 #   scripts/swarm-lab.sh env          the export lines again
 #   scripts/swarm-lab.sh push IMAGE   load an image of the host's engine on every node; prints its name last
@@ -16,8 +19,12 @@ NODES=(1 2 3)
 LAB="${BG_SWARM_LAB:-/var/lib/bluegreen-swarm-lab}"   # data roots: not under /tmp (overlayfs)
 BRIDGE=bgswarm0
 SUBNET=10.231.0
+# Node n's entrypoint on HTTP_PORT + 2(n-1), its Traefik API on API_PORT + 2(n-1).
 HTTP_PORT="${BG_SWARM_HTTP_PORT:-18680}"
 API_PORT="${BG_SWARM_API_PORT:-18681}"
+http_port() { echo $((HTTP_PORT + 2 * ($1 - 1))); }
+api_port() { echo $((API_PORT + 2 * ($1 - 1))); }
+joined() { local IFS=,; echo "$*"; }
 
 netns() { echo "bgswarm-$1"; }
 node_ip() { echo "$SUBNET.$((10 + $1))"; }
@@ -100,15 +107,23 @@ swarm_up() {
 forward_up() {
   local pidfile="$LAB/forward.pid"
   pid_alive "$pidfile" && return 0
-  setsid node "$BG_ROOT/scripts/lib/tcp-forward.mjs" "127.0.0.1:$HTTP_PORT=$(node_ip 1):80" "127.0.0.1:$API_PORT=$(node_ip 1):8080" \
+  local n routes=()
+  for n in "${NODES[@]}"; do routes+=("127.0.0.1:$(http_port "$n")=$(node_ip "$n"):80" "127.0.0.1:$(api_port "$n")=$(node_ip "$n"):8080"); done
+  setsid node "$BG_ROOT/scripts/lib/tcp-forward.mjs" "${routes[@]}" \
     >"$LAB/forward.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
 
 print_env() {
+  local n entrypoints=() apis=()
+  for n in "${NODES[@]}"; do entrypoints+=("http://127.0.0.1:$(http_port "$n")"); apis+=("http://127.0.0.1:$(api_port "$n")"); done
   say "export DOCKER_HOST=unix://$(node_sock 1)"
-  say "export BG_TRAEFIK_URL=http://127.0.0.1:$HTTP_PORT"
-  say "export BG_TRAEFIK_API=http://127.0.0.1:$API_PORT"
+  say "export BG_TRAEFIK_URL=${entrypoints[0]}"
+  # Every node's Traefik: bluegreen verifies each one.
+  say "export BG_TRAEFIK_API=$(joined "${apis[@]}")"
+  say "export BG_TRAEFIK_PLACEMENT=node.platform.os==linux"
+  # Not bluegreen's: every node's entrypoint, for load spread over all of them.
+  say "export BG_LAB_ENTRYPOINTS=$(joined "${entrypoints[@]}")"
 }
 
 up() {

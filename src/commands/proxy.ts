@@ -4,6 +4,7 @@ import { BgError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
 import { DockerEngine } from '../runtime/docker.js';
 import { displayUrl, TraefikApi } from '../runtime/traefik-api.js';
+import { TraefikReplicas } from '../runtime/traefik-replicas.js';
 import type { Reporter } from '../output/reporter.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 import { LABEL } from '../plan/names.js';
@@ -36,11 +37,15 @@ async function runTraefikStack(): Promise<void> {
   if (run.code !== 0) throw new BgError(`docker stack deploy of Traefik (${TRAEFIK_STACK}) failed: ${run.err.trim().split('\n').at(-1)}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken on the manager?');
 }
 
-/** Starts the project's Traefik unless one already answers at --traefik-api: a compose project, or on a swarm manager a stack. */
+/** Every Traefik instance --traefik-api names (swarm: one per node the stack places it on), or the first's address when one does not answer. */
+const traefikOf = (options: Options) => (options.traefikReplicas.length > 1 ? new TraefikReplicas(options.traefikReplicas) : new TraefikApi(options.traefikApi));
+const shownApis = (options: Options) => options.traefikReplicas.map((r) => displayUrl(r.api)).join(', ');
+
+/** Starts the project's Traefik unless one already answers at --traefik-api (every URL): a compose project, or on a swarm manager a stack. */
 export async function proxyUp(options: Options, out: Reporter): Promise<string> {
-  const api = new TraefikApi(options.traefikApi);
+  const api = traefikOf(options);
   const running = await api.version().catch(() => undefined);
-  if (running) return `Traefik ${running} already answers at ${displayUrl(options.traefikApi)}: using it`;
+  if (running) return `Traefik ${running} already answers at ${shownApis(options)}: using it`;
   const docker = new DockerEngine();
   await docker.ping();
   const role = await docker.swarmRole();
@@ -49,10 +54,10 @@ export async function proxyUp(options: Options, out: Reporter): Promise<string> 
   if (role === 'manager') await out.step(`start Traefik on the swarm (${TRAEFIK_STACK})`, runTraefikStack);
   else await out.step(`start Traefik (${TRAEFIK_COMPOSE})`, () => runTraefikCompose('up', ['-d', '--wait']));
   const version = await retryUntil(() => api.version().catch(() => undefined), {
-    deadline: Deadline.after(30_000),
-    onTimeout: () => new BgError(`Traefik started but its API does not answer at ${displayUrl(options.traefikApi)}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api'),
+    deadline: Deadline.after(60_000),
+    onTimeout: () => new BgError(`Traefik started but its API does not answer at ${shownApis(options)}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api; in swarm mode, a Traefik runs on each node BG_TRAEFIK_PLACEMENT selects'),
   });
-  return `Traefik ${version} runs: entrypoint ${options.traefikUrl}, API ${displayUrl(options.traefikApi)}`;
+  return `Traefik ${version} runs: entrypoint ${options.traefikUrl}, API ${shownApis(options)}`;
 }
 
 export async function proxyDown(out: Reporter): Promise<string> {
@@ -67,8 +72,11 @@ export async function proxyDown(out: Reporter): Promise<string> {
 }
 
 export async function proxyStatus(options: Options): Promise<{ line: string; event: Record<string, unknown> }> {
-  const version = await new TraefikApi(options.traefikApi).version().catch(() => undefined);
-  const line = version ? `Traefik ${version} answers at ${displayUrl(options.traefikApi)}` : `no Traefik answers at ${displayUrl(options.traefikApi)}`;
-  if (!version) throw new BgError(line, ExitCode.unreachable, 'start one with `bluegreen proxy up`');
-  return { line, event: { traefik: version, api: displayUrl(options.traefikApi) } };
+  const version = await traefikOf(options).version().catch((error: Error) => {
+    // Of several instances, which one does not answer: the first that did not.
+    const line = options.traefikReplicas.length > 1 ? error.message : `no Traefik answers at ${shownApis(options)}`;
+    throw new BgError(line, ExitCode.unreachable, 'start one with `bluegreen proxy up`');
+  });
+  const line = `Traefik ${version} answers at ${shownApis(options)}`;
+  return { line, event: { traefik: version, api: shownApis(options) } };
 }

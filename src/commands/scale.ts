@@ -19,7 +19,7 @@ import { nextGeneration } from '../plan/reality.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { Deadline } from '../waiting/retry.js';
-import { waitRouted } from '../waiting/traefik.js';
+import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 import { loadRelease } from './switch.js';
 
 export interface ScaleResult {
@@ -87,7 +87,7 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Prom
     }
     // Healthy replicas of the live colour are routed as soon as Traefik sees
     // them: a failure from here on has changed live traffic (exit 5).
-    await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}`, () => routeTo(containers), fields, 'traefik').catch((error: Error) => {
+    await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}${onEachInstance(ctx.traefik)}`, () => routeTo(containers), fields, 'traefik').catch((error: Error) => {
       if (error instanceof LockLostError) throw error;
       throw needsPersonError(`${live} runs ${to} healthy replicas, but ${error.message}`, `the new replicas may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${to}\` or \`bluegreen scale ${view.running}\``);
     });

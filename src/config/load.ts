@@ -47,6 +47,7 @@ function defaults(env: NodeJS.ProcessEnv): RawOptions {
 }
 
 function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'hooks'> {
+  const replicas = traefikReplicas(raw.traefikApi!, raw.traefikMetrics);
   return {
     files: raw.files ?? [],
     cwd: input.cwd,
@@ -58,12 +59,13 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'ho
     port: raw.port === undefined ? undefined : port(raw.port),
     entrypoint: raw.entrypoint!,
     network: raw.network!,
-    traefikApi: url(raw.traefikApi!, '--traefik-api'),
+    traefikApi: replicas[0]!.api,
     traefikUrl: url(raw.traefikUrl!, '--traefik-url'),
     traefikInsecure: bool(raw.traefikInsecure!, '--traefik-insecure'),
     colourHeader: oneOf(raw.colourHeader!, '--colour-header', ['all', 'preview'] as const),
     traefikCa: raw.traefikCa === undefined ? undefined : caFile(resolve(input.cwd, raw.traefikCa)),
-    traefikMetrics: raw.traefikMetrics === undefined ? `${url(raw.traefikApi!, '--traefik-api')}/metrics` : url(raw.traefikMetrics, '--traefik-metrics'),
+    traefikMetrics: replicas[0]!.metrics,
+    traefikReplicas: replicas,
     probe: {
       path: raw.probePath === undefined ? undefined : probePath(raw.probePath),
       host: raw.probeHost,
@@ -95,6 +97,22 @@ function port(value: string): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw usageError(`--port: "${value}" is not a port`, 'give the port the target listens on inside its container, 1-65535');
   return n;
+}
+
+/**
+ * --traefik-api names every Traefik instance that routes the app, comma
+ * separated (swarm: one per manager); --traefik-metrics, when given, one
+ * metrics address for each, in the same order.
+ */
+function traefikReplicas(apiText: string, metricsText: string | undefined): { api: string; metrics: string }[] {
+  const list = (text: string, option: string) => text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => url(part, option));
+  const apis = list(apiText, '--traefik-api');
+  if (apis.length === 0) throw usageError('--traefik-api: no URL given', 'e.g. http://127.0.0.1:8080');
+  const metrics = metricsText === undefined ? apis.map((api) => `${api}/metrics`) : list(metricsText, '--traefik-metrics');
+  if (metrics.length !== apis.length) {
+    throw usageError(`--traefik-metrics names ${metrics.length} address${metrics.length === 1 ? '' : 'es'} for ${apis.length} Traefik APIs`, 'give one metrics address per --traefik-api URL, in the same order, or leave it out (each API URL + /metrics)');
+  }
+  return apis.map((api, i) => ({ api, metrics: metrics[i]! }));
 }
 
 function url(value: string, option: string): string {

@@ -28,6 +28,8 @@ export interface Options {
   traefikCa?: { file: string; pem: string };
   /** Prometheus metrics of Traefik, for the drain. */
   traefikMetrics: string;
+  /** Every Traefik instance that routes the app (--traefik-api a,b,c): the first is traefikApi. */
+  traefikReplicas: { api: string; metrics: string }[];
   /** The end-to-end check request: what the rule does not say (see plan/probe.ts). */
   probe: ProbeSettings;
   state: StateBackend;

@@ -44,9 +44,10 @@ export async function drain(ctx: Context, colour: Colour, provider: 'docker' | '
   let quietSince = Date.now();
   while (Date.now() - started < boundMs) {
     await pause(200);
-    const now: number = (await read()) ?? last;
-    if (now !== last) {
-      last = now;
+    const now = await read();
+    // Unanswered (a Traefik instance not answering its metrics) is no evidence of quiet.
+    if (now === undefined || now !== last) {
+      last = now ?? last;
       quietSince = Date.now();
     } else if (Date.now() - quietSince >= Math.min(QUIET_MS, boundMs)) {
       return { waitedMs: Date.now() - started, how: 'quiet' };

@@ -9,7 +9,7 @@ import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { waitHealthy } from '../waiting/health.js';
 import { Deadline } from '../waiting/retry.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
-import { waitRouted } from '../waiting/traefik.js';
+import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
@@ -84,7 +84,7 @@ export async function verifyRoute(
   const router = mode.kind === 'preview' ? previewRouter(ctx.app, colour) : liveRouter(ctx.app, colour);
   const priority = mode.kind === 'preview' ? PREVIEW_PRIORITY : livePriority(mode.generation);
   const servers = containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
-  await ctx.out.step(`Traefik routes ${atDocker(router)}`, () =>
+  await ctx.out.step(`Traefik routes ${atDocker(router)}${onEachInstance(ctx.traefik)}`, () =>
     waitRouted(ctx.traefik, { router, priority, service: (mode.kind === 'preview' ? previewServiceName : serviceName)(ctx.app, colour), servers, deadline }), fields, 'traefik');
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);

@@ -33,6 +33,9 @@ export type Engine = Pick<
 
 export type Compose = Pick<ComposeCli, 'build' | 'pull' | 'up' | 'stop' | 'down' | 'serviceHashes'>;
 
-export type Traefik = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service' | 'services' | 'metrics'>;
+type TraefikReads = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service' | 'services' | 'metrics'>;
+
+/** Traefik's API; `replicas` when several instances route the app (runtime/traefik-replicas.ts), each verified. */
+export type Traefik = TraefikReads & { readonly replicas?: readonly TraefikReads[] };
 
 export type TraefikEntrypoint = Pick<Entrypoint, 'url' | 'secure' | 'request' | 'reachable'>;

@@ -13,7 +13,7 @@ import type { DockerEngine, TaskView } from '../runtime/docker.js';
 import type { SwarmStacks } from '../runtime/swarm-stacks.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
-import { waitRouted } from '../waiting/traefik.js';
+import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 
 /** What swarm mode adds to a command's context: the engine's swarm reads and the stacks. */
 export interface SwarmParts {
@@ -71,7 +71,7 @@ export async function verifyColourRoute(ctx: Context, release: Release, colour: 
   const preview = mode.kind === 'preview';
   const router = preview ? previewRouter(ctx.app, colour) : liveRouter(ctx.app, colour);
   const servers = tasks.map((t) => `http://${t.ips[ctx.options.network]}:${release.routing.port}`);
-  await ctx.out.step(`Traefik routes ${router}@swarm`, () =>
+  await ctx.out.step(`Traefik routes ${router}@swarm${onEachInstance(ctx.traefik)}`, () =>
     waitRouted(ctx.traefik, {
       router,
       priority: preview ? PREVIEW_PRIORITY : livePriority(mode.generation),

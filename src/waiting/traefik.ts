@@ -14,37 +14,53 @@ export interface RouteWait {
   provider?: 'docker' | 'swarm';
 }
 
+/** For a step's title: " on each of 3 Traefik instances" when several are verified, else nothing. */
+export function onEachInstance(api: Traefik): string {
+  return api.replicas && api.replicas.length > 1 ? ` on each of ${api.replicas.length} Traefik instances` : '';
+}
+
 /**
  * Waits until Traefik's API shows the router enabled at the expected
- * priority and its service holding exactly the expected servers. The API is
+ * priority and its service holding exactly the expected servers, on every
+ * Traefik instance that routes the app (each reloads on its own). The API is
  * built in the same reload as the routing itself: when it shows this,
  * requests are routed this way.
  */
 export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
+  const replicas = api.replicas ?? [api];
+  const pending = new Set(replicas.keys());
   let seen = 'router absent';
   const expected = [...wait.servers].sort();
+  const where = (index: number) => (replicas.length > 1 ? ` on Traefik instance ${index + 1} of ${replicas.length}` : '');
+  const routedOn = async (index: number): Promise<boolean> => {
+    let router;
+    try {
+      router = await replicas[index]!.router(atProvider(wait.router, wait.provider));
+    } catch (error) {
+      // One slow or refused answer under load is "not yet", until the deadline.
+      if (error instanceof BgError && error.exitCode === ExitCode.unreachable) {
+        seen = error.message;
+        return false;
+      }
+      throw error;
+    }
+    if (!router) {
+      seen = `router absent${where(index)}`;
+      return false;
+    }
+    if (router.error.length) {
+      throw new BgError(`Traefik refused router ${wait.router}${where(index)}: ${router.error.join('; ')}`, ExitCode.failedReverted, 'another router or service with this name may exist with other settings');
+    }
+    const service = await replicas[index]!.service(atProvider(wait.service, wait.provider)).catch(() => undefined);
+    const servers = [...(service?.servers ?? [])].sort();
+    seen = `router ${router.status} priority ${router.priority}, servers [${servers.join(', ')}]${where(index)}`;
+    return router.status === 'enabled' && router.priority === wait.priority && servers.join() === expected.join();
+  };
   await retryUntil(
     async () => {
-      let router;
-      try {
-        router = await api.router(atProvider(wait.router, wait.provider));
-      } catch (error) {
-        // One slow or refused answer under load is "not yet", until the deadline.
-        if (error instanceof BgError && error.exitCode === ExitCode.unreachable) {
-          seen = error.message;
-          return undefined;
-        }
-        throw error;
-      }
-      if (!router) return undefined;
-      if (router.error.length) {
-        throw new BgError(`Traefik refused router ${wait.router}: ${router.error.join('; ')}`, ExitCode.failedReverted, 'another router or service with this name may exist with other settings');
-      }
-      const service = await api.service(atProvider(wait.service, wait.provider)).catch(() => undefined);
-      const servers = [...(service?.servers ?? [])].sort();
-      seen = `router ${router.status} priority ${router.priority}, servers [${servers.join(', ')}]`;
-      const ok = router.status === 'enabled' && router.priority === wait.priority && servers.join() === expected.join();
-      return ok ? true : undefined;
+      // An instance that has shown the route is not asked again.
+      for (const index of [...pending]) if (await routedOn(index)) pending.delete(index);
+      return pending.size === 0 ? true : undefined;
     },
     {
       deadline: wait.deadline,

@@ -1,8 +1,9 @@
 // Swarm mode (issue 11) against a real three-node swarm built on this
 // machine by scripts/swarm-lab.sh: a dockerd per network namespace, Traefik
-// v3 with the swarm provider on the manager (`bluegreen proxy up`), the
-// sample app's tasks spread over the nodes, traffic sent to 127.0.0.1 ports
-// forwarded to the manager. The lab is built before and removed after.
+// v3 with the swarm provider on every node (`bluegreen proxy up`, one
+// instance each, every one verified), the sample app's tasks spread over the
+// nodes, traffic sent to 127.0.0.1 ports forwarded to the nodes' Traefiks.
+// The lab is built before and removed after.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -19,7 +20,17 @@ const app = new TestApp('bgt-swarm');
 let lab: Record<string, string> = {};
 let manager: Dockerode;
 
-/** The CLI against the lab's manager, its Traefik, and the test app's own state. */
+/** Each node's Traefik API, and each node's entrypoint, as the lab forwards them to loopback. */
+const apis = () => lab.BG_TRAEFIK_API!.split(',');
+const entrypoints = () => lab.BG_LAB_ENTRYPOINTS!.split(',');
+
+/** Load spread over every node's Traefik: `clients` on each. */
+function loadOnEveryNode(clients: number) {
+  const loads = entrypoints().map((baseUrl) => new Load(app.host, { clients, baseUrl }).start());
+  return { stop: async () => reportOf((await Promise.all(loads.map((l) => l.stop()))).flatMap((r) => r.samples)) };
+}
+
+/** The CLI against the lab's manager, its Traefiks, and the test app's own state. */
 const bg = (args: string[], env: Record<string, string> = {}) => app.run(args, { ...lab, BG_TIMEOUT: '90s', ...env });
 
 /** The tasks swarm means to run for a colour's service: id and node. */
@@ -35,11 +46,13 @@ before(async () => {
   const started = Date.now();
   const up = await run('bash', [LAB, 'up'], { maxBuffer: 1 << 20 });
   lab = Object.fromEntries([...up.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-  assert.ok(lab.DOCKER_HOST && lab.BG_TRAEFIK_URL && lab.BG_TRAEFIK_API, `swarm-lab.sh up printed no exports:\n${up.stdout}${up.stderr}`);
+  assert.ok(lab.DOCKER_HOST && lab.BG_TRAEFIK_URL && lab.BG_TRAEFIK_API && lab.BG_LAB_ENTRYPOINTS, `swarm-lab.sh up printed no exports:\n${up.stdout}${up.stderr}`);
   for (const image of [SAMPLE_IMAGE, TRAEFIK_IMAGE]) await run('bash', [LAB, 'push', image]);
   manager = new Dockerode({ socketPath: lab.DOCKER_HOST!.replace('unix://', '') });
   const proxy = await bg(['proxy', 'up']);
   assert.equal(proxy.code, 0, show(proxy));
+  assert.equal(apis().length, 3);
+  for (const api of apis()) assert.match((await fetch(`${api}/api/version`).then((r) => r.json())).Version, /^3\./, `a Traefik answers at ${api}`);
   console.log(`swarm lab: up, images pushed, Traefik started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -62,7 +75,7 @@ test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load
   console.log(`first deploy on the swarm (each node joins the overlays): ${(first.ms / 1000).toFixed(1)} s`);
   assert.ok(new Set((await tasksOf('blue')).map((t) => t.node)).size >= 2, 'the app runs on at least 2 nodes');
 
-  const load = new Load(app.host, { clients: 8, baseUrl: lab.BG_TRAEFIK_URL }).start();
+  const load = loadOnEveryNode(3);
   const windows: { op: string; from: number; to: number }[] = [];
   const timed = async (op: string, args: string[], env: Record<string, string> = {}) => {
     const from = Date.now();
@@ -79,7 +92,11 @@ test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load
   const switched = await timed('switch', ['switch']);
   assert.deepEqual(await tasksOf('green'), candidate, 'the same tasks, on the same nodes, before and after the switch');
   assert.equal(switched.result?.tasks_replaced, 0);
-  console.log(`switch: label update to Traefik's API confirming ${stepMs(switched, 'start', 'healthy', 'traefik')} ms; to 5 answers end to end ${stepMs(switched, 'start', 'healthy', 'traefik', 'end-to-end')} ms`);
+  for (const api of apis()) {
+    const router = await fetch(`${api}/api/http/routers/${app.app}-green-live@swarm`).then((r) => r.json());
+    assert.equal(router.status, 'enabled', `${api}: the live router of green`);
+  }
+  console.log(`switch: label update to the last of ${apis().length} Traefik APIs confirming ${stepMs(switched, 'start', 'healthy', 'traefik')} ms; to 5 answers end to end ${stepMs(switched, 'start', 'healthy', 'traefik', 'end-to-end')} ms`);
 
   await timed('stop-old', ['stop-old']);
   assert.deepEqual(await tasksOf('blue'), [], 'blue scaled to 0');
@@ -140,7 +157,7 @@ test('a worker lost with its tasks (its dockerd, containerd and containers kille
   for (const deadline = Date.now() + 90_000; Date.now() < deadline && !replacedAt; ) {
     const tasks = await tasksOf('green');
     const running = tasks.filter((t) => t.node !== victim.ID);
-    const servers = (await fetch(`${lab.BG_TRAEFIK_API}/api/http/services/${app.app}-green@swarm`).then((r) => r.json()).catch(() => undefined)) as { serverStatus?: Record<string, string> } | undefined;
+    const servers = (await fetch(`${apis()[0]}/api/http/services/${app.app}-green@swarm`).then((r) => r.json()).catch(() => undefined)) as { serverStatus?: Record<string, string> } | undefined;
     const up = Object.values(servers?.serverStatus ?? {}).filter((s) => s === 'UP').length;
     if (running.length === live.length && up === live.length && Object.keys(servers?.serverStatus ?? {}).length === live.length) replacedAt = Date.now();
     else await new Promise((resolve) => setTimeout(resolve, 250));
@@ -155,6 +172,14 @@ test('a worker lost with its tasks (its dockerd, containerd and containers kille
   assert.ok(replacedAt > 0, 'swarm replaced the lost tasks and Traefik lists them UP');
   assert.equal(afterPoll.non2xx.length + afterPoll.errors.length, 0, describeLoad(afterPoll));
   assert.ok(afterPoll.sent > 200, describeLoad(afterPoll));
+
+  // The lost node's Traefik went with it: a release is refused (exit 4) naming its API, before anything changes.
+  const lostApi = apis()[Number(victim.Description.Hostname.replace('bgswarm-', '')) - 1]!;
+  const services = (await manager.listServices()).length;
+  const refused = await bg(['up'], { RELEASE: 'v4' });
+  assert.equal(refused.code, 4, show(refused));
+  assert.ok(refused.stderr.includes(lostApi), show(refused));
+  assert.equal((await manager.listServices()).length, services, 'no service was created');
 });
 
 /** The requests that started while an operation ran. */

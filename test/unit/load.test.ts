@@ -316,6 +316,27 @@ describe('precedence details', () => {
     assert.equal(options.traefikUrl, 'https://shop.test');
   });
 
+  test('--traefik-api names every Traefik instance, comma separated: the first is the API, each gets its own /metrics', () => {
+    const options = loadOptions({ cli: { traefikApi: 'http://a.test:8080/, http://b.test:8080,http://c.test:8080' }, env: {}, cwd: workdir() });
+    assert.equal(options.traefikApi, 'http://a.test:8080');
+    assert.equal(options.traefikMetrics, 'http://a.test:8080/metrics');
+    assert.deepEqual(options.traefikReplicas, [
+      { api: 'http://a.test:8080', metrics: 'http://a.test:8080/metrics' },
+      { api: 'http://b.test:8080', metrics: 'http://b.test:8080/metrics' },
+      { api: 'http://c.test:8080', metrics: 'http://c.test:8080/metrics' },
+    ]);
+  });
+
+  test('--traefik-metrics, when given with several APIs, is one address per API in the same order', () => {
+    const options = loadOptions({ cli: { traefikApi: 'http://a.test:8080,http://b.test:8080', traefikMetrics: 'http://a.test:8082/metrics,http://b.test:8082/metrics' }, env: {}, cwd: workdir() });
+    assert.deepEqual(options.traefikReplicas.map((replica) => replica.metrics), ['http://a.test:8082/metrics', 'http://b.test:8082/metrics']);
+  });
+
+  test('a single --traefik-api stays one instance', () => {
+    const options = loadOptions({ cli: { traefikApi: 'http://a.test:8080' }, env: {}, cwd: workdir() });
+    assert.deepEqual(options.traefikReplicas, [{ api: 'http://a.test:8080', metrics: 'http://a.test:8080/metrics' }]);
+  });
+
   test('cwd, json and noHealthcheck come from the input, json and noHealthcheck default to false', () => {
     const cwd = workdir();
     const plain = loadOptions({ cli: {}, env: {}, cwd });
@@ -405,6 +426,9 @@ describe('validation: a usage error (exit 2) naming the option', () => {
     { name: 'traefik api not a URL', cli: { traefikApi: 'not a url' }, message: '--traefik-api: "not a url" is not an http(s) URL' },
     { name: 'traefik api not http(s)', cli: { traefikApi: 'ftp://traefik:21' }, message: '--traefik-api: "ftp://traefik:21" is not an http(s) URL' },
     { name: 'traefik api without scheme', env: { BG_TRAEFIK_API: '127.0.0.1:8080' }, message: '--traefik-api: "127.0.0.1:8080" is not an http(s) URL' },
+    { name: 'one bad URL in a list of Traefik APIs', cli: { traefikApi: 'http://a.test:8080,b.test:8080' }, message: '--traefik-api: "b.test:8080" is not an http(s) URL' },
+    { name: 'traefik api list of only commas', cli: { traefikApi: ' , ' }, message: '--traefik-api: no URL given' },
+    { name: 'fewer metrics addresses than Traefik APIs', cli: { traefikApi: 'http://a.test:8080,http://b.test:8080', traefikMetrics: 'http://a.test:8082/metrics' }, message: '--traefik-metrics names 1 address for 2 Traefik APIs' },
     { name: 'traefik url not http(s)', yml: { traefik_url: 'tcp://x:80' }, message: '--traefik-url: "tcp://x:80" is not an http(s) URL' },
     { name: 'project with capitals and space', cli: { project: 'My Shop' }, message: '--project: "My Shop" is not a valid project name' },
     { name: 'project starting with a dash', env: { BG_PROJECT: '-shop' }, message: '--project: "-shop" is not a valid project name' },

@@ -36,7 +36,6 @@ export async function launchColour(
   replacing: string[] = [],
 ): Promise<ContainerView[]> {
   const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release), appPreviewKey(ctx)]);
-  if (excluded.length) ctx.out.info(`  leaving alone ${excluded.length} router${excluded.length > 1 ? 's' : ''} that Traefik prefers over ${ctx.app}'s own: ${excluded.map((r) => r.name).join(', ')}`);
   const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };

@@ -1,10 +1,11 @@
 import type { Context } from '../core/context.js';
 import { appPreviewKey } from '../core/preview-key.js';
+import { currentExclusions } from '../core/routers.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { formatDuration } from '../plan/duration.js';
 import type { RoutingMode } from '../plan/labels.js';
-import { colourProject, liveRouter, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
+import { colourProject, LABEL, liveRouter, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
 import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import { releaseProbe } from '../plan/probe.js';
 import type { Release } from '../plan/release.js';
@@ -33,14 +34,17 @@ export const colourService = (app: string, colour: Colour, release: Release) => 
  * colour changes its service's labels: its tasks stay as they are.
  */
 export async function deployColour(ctx: Context, swarm: SwarmParts, release: Release, colour: Colour, mode: RoutingMode, replicas: number, deadline: Deadline): Promise<TaskView[]> {
-  const previewKey = await appPreviewKey(ctx);
-  // Team routers are not excluded in swarm mode yet: the rules are the target's own.
+  const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release, 'swarm', runningColoursLabels(swarm)), appPreviewKey(ctx)]);
   const { path, host } = releaseProbe(release, ctx.options.probe);
-  const stack = renderColourStack(release, colour, { ...mode, exclude: [], previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
+  const stack = renderColourStack(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
   const fields = { colour, release: release.number };
   await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack), fields, 'start');
   return ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline), fields, 'healthy');
 }
+
+/** The labels of every bluegreen colour service on the swarm that runs tasks (core/routers.ts ranks their routers). */
+const runningColoursLabels = async (swarm: SwarmParts) =>
+  (await swarm.engine.services({ [LABEL.managed]: 'true', [LABEL.colour]: '' })).filter((service) => service.replicas > 0).map((service) => service.labels);
 
 /** Waits until exactly `count` tasks of the service run (with `routed`, each with an address on Traefik's network). */
 export async function waitTasksRunning(ctx: Context, swarm: SwarmParts, service: string, count: number, deadline: Deadline, routed = true): Promise<TaskView[]> {

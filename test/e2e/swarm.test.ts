@@ -39,6 +39,36 @@ async function tasksOf(colour: string): Promise<{ id: string; node: string }[]> 
   return tasks.map((t) => ({ id: t.ID, node: t.NodeID })).sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * A team's own swarm service routed by a narrower rule of the app's host
+ * (`/api`), as teams split an API off a site: Traefik prefers it over the
+ * app's own router, and bluegreen's live router must not shadow it.
+ */
+const TEAM_SERVICE = 'bgt-swarm-team-api';
+async function runTeamService(): Promise<void> {
+  const router = `traefik.http.routers.${TEAM_SERVICE}`;
+  await manager.createService({
+    Name: TEAM_SERVICE,
+    Labels: {
+      'io.bluegreen.test': 'swarm',
+      'traefik.enable': 'true',
+      [`${router}.rule`]: `Host(\`${app.host}\`) && PathPrefix(\`/api\`)`,
+      [`${router}.entrypoints`]: 'web',
+      [`traefik.http.services.${TEAM_SERVICE}.loadbalancer.server.port`]: '8000',
+    },
+    TaskTemplate: { ContainerSpec: { Image: SAMPLE_IMAGE, Env: ['RELEASE=team-api'] }, Networks: [{ Target: 'traefik_webgateway' }] },
+    Mode: { Replicated: { Replicas: 1 } },
+    EndpointSpec: { Mode: 'dnsrr' },
+  });
+  const deadline = Date.now() + 60_000;
+  for (const api of apis()) {
+    while ((await fetch(`${api}/api/http/routers/${TEAM_SERVICE}@swarm`).then((r) => (r.ok ? r.json() : undefined)))?.status !== 'enabled') {
+      assert.ok(Date.now() < deadline, `${api} never routed ${TEAM_SERVICE}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 const stepMs = (result: CliRun, ...steps: string[]) =>
   result.events.filter((e) => e.event === 'step' && e.state === 'done' && steps.includes(e.step)).reduce((sum, e) => sum + Number(e.elapsed_ms), 0);
 
@@ -69,13 +99,17 @@ test('a swarm worker is refused with exit 2: run on a manager', async () => {
   assert.match(status.stderr, /manager/);
 });
 
-test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load on three nodes: zero failed requests; the switch replaces no task', async () => {
+test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load on three nodes: zero failed requests; the switch replaces no task; a team\'s narrower route keeps its requests', async () => {
+  await runTeamService();
   const first = await bg(['deploy', '--scale', '3', '--json'], { RELEASE: 'v1' });
   assert.equal(first.code, 0, show(first));
+  const liveRule = (await fetch(`${apis()[0]}/api/http/routers/${app.app}-blue-live@swarm`).then((r) => r.json())).rule as string;
+  assert.ok(liveRule.includes('!(Host(`' + app.host + '`) && PathPrefix(`/api`))'), `the live rule leaves the team's /api alone: ${liveRule}`);
   console.log(`first deploy on the swarm (each node joins the overlays): ${(first.ms / 1000).toFixed(1)} s`);
   assert.ok(new Set((await tasksOf('blue')).map((t) => t.node)).size >= 2, 'the app runs on at least 2 nodes');
 
   const load = loadOnEveryNode(3);
+  const teamLoad = new Load(app.host, { clients: 1, path: '/api/orders', baseUrl: entrypoints()[1] }).start();
   const windows: { op: string; from: number; to: number }[] = [];
   const timed = async (op: string, args: string[], env: Record<string, string> = {}) => {
     const from = Date.now();
@@ -111,12 +145,16 @@ test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load
   assert.equal((await tasksOf('green')).length, 3);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const report = await load.stop();
+  const team = await teamLoad.stop();
 
   for (const { op, from, to } of windows) console.log(`  ${op}: ${describeLoad(within(report, from, to))}`);
   console.log(`swarm, under load: ${describeLoad(report)}`);
   assert.equal(report.non2xx.length, 0, describeLoad(report));
   assert.equal(report.errors.length, 0, describeLoad(report));
   assert.ok(report.sent > 500, describeLoad(report));
+  console.log(`the team's /api, under load: ${describeLoad(team)}`);
+  assert.ok(team.sent > 100 && team.ok === team.sent, describeLoad(team));
+  assert.deepEqual([...new Set(team.samples.map((sample) => sample.release))], ['team-api'], 'every /api request answered by the team\'s service');
   const status = await bg(['status', '--json']);
   assert.equal(status.code, 0, show(status));
   assert.equal(status.result?.live, 'green');

@@ -40,13 +40,11 @@ export async function switchCommand(options: Options): Promise<void> {
   const ctx = await context(options, false);
   const { switchLive } = await import('../commands/switch.js');
   const inSwarm = await swarm(ctx);
-  if (inSwarm && options.bake.ms > 0) throw usageError('--bake is not supported in swarm mode yet', 'switch without --bake, and watch the new colour yourself');
   const result = await runLocked(ctx, 'switch', async () => {
-    if (inSwarm) return inSwarm.commands.swarmSwitch(ctx, inSwarm.parts);
     const { assertBakeCanJudge } = await import('../core/bake.js');
     await assertBakeCanJudge(ctx);
-    const switched = await switchLive(ctx);
-    if (options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched);
+    const switched = inSwarm ? await inSwarm.commands.swarmSwitch(ctx, inSwarm.parts) : await switchLive(ctx);
+    if (options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched, inSwarm?.commands.swarmSwitchBack(ctx, inSwarm.parts));
     return switched;
   });
   const replaced = 'tasksReplaced' in result ? `, ${result.tasksReplaced} task${result.tasksReplaced === 1 ? '' : 's'} replaced` : '';
@@ -96,7 +94,6 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
   const inSwarm = await swarm(ctx);
-  if (inSwarm && options.bake.ms > 0) throw usageError('--bake is not supported in swarm mode yet', 'deploy without --bake, and watch the new colour yourself');
   const result = await runLocked(ctx, 'deploy', (): Promise<{ up: { release: { number: number }; colour: string }; switched: { generation: number; switchedAt: number }; stopped?: { colour?: string } }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })));
   const old = result.stopped?.colour ? `, ${result.stopped.colour} stopped` : '';
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {

@@ -1,7 +1,7 @@
 import type { Colour } from '../plan/colour.js';
 import { answerCounts, describeJudgement, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
 import { formatDuration } from '../plan/duration.js';
-import { atDocker, serviceName } from '../plan/names.js';
+import { atProvider, serviceName } from '../plan/names.js';
 import { usageError } from '../errors.js';
 import { cancellation } from '../runtime/cancellation.js';
 import { displayUrl } from '../runtime/traefik-api.js';
@@ -16,10 +16,11 @@ export interface BakeOutcome {
   afterMs: number;
 }
 
-async function counts(ctx: Context, colour: Colour): Promise<AnswerCounts | undefined> {
+/** The colour's answers as Traefik counts them (summed over every Traefik instance): `provider` names its service. */
+async function counts(ctx: Context, colour: Colour, provider: 'docker' | 'swarm'): Promise<AnswerCounts | undefined> {
   const text = await ctx.traefik.metrics();
   if (text === undefined || !text.includes('traefik_service_requests_total{')) return undefined;
-  return answerCounts(text, atDocker(serviceName(ctx.app, colour)));
+  return answerCounts(text, atProvider(serviceName(ctx.app, colour), provider));
 }
 
 /** --bake judges Traefik's per-service counters: without Traefik's metrics it cannot, and says so before anything changes (exit 2). */
@@ -38,16 +39,16 @@ export async function assertBakeCanJudge(ctx: Context): Promise<void> {
  * at a breach. The old colour keeps running meanwhile, so a switch back is
  * one launch away.
  */
-export async function bakeWindow(ctx: Context, colour: Colour): Promise<BakeOutcome> {
+export async function bakeWindow(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<BakeOutcome> {
   const { ms, maxErrorRate, minRequests } = ctx.options.bake;
   const started = Date.now();
-  const atSwitch = (await counts(ctx, colour)) ?? { requests: 0, errors: 0 };
+  const atSwitch = (await counts(ctx, colour, provider)) ?? { requests: 0, errors: 0 };
   let judgement = judge(atSwitch, atSwitch, { maxErrorRate, minRequests });
   return ctx.out.step(`bake ${formatDuration(ms)}: ${colour}'s 5xx share at most ${(maxErrorRate * 100).toFixed(1)}%`, async () => {
     while (Date.now() - started < ms) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
       cancellation.checkpoint();
-      const now = await counts(ctx, colour).catch(() => undefined);
+      const now = await counts(ctx, colour, provider).catch(() => undefined);
       if (!now) continue;
       judgement = judge(atSwitch, now, { maxErrorRate, minRequests });
       if (judgement.verdict === 'breach') break;

@@ -20,6 +20,8 @@ import { appPreviewKey } from '../core/preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
 import { loadRelease } from '../commands/switch.js';
 import { stopAfterSwitchFailed } from '../commands/deploy.js';
+import type { SwitchBack } from '../commands/bake.js';
+import { assertBakeCanJudge } from '../core/bake.js';
 import { swarmPreflight } from './checks.js';
 import { colourService, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
 import { readSwarmColours } from './reality.js';
@@ -218,6 +220,7 @@ export async function swarmRollback(ctx: Context, swarm: SwarmParts, options: { 
 
 /** `deploy` in swarm mode: up, switch, stop-old; a failed switch removes the candidate; a failed stop-old after the switch needs a person (exit 5). */
 export async function swarmDeploy(ctx: Context, swarm: SwarmParts, options: { keepOld: boolean }) {
+  await assertBakeCanJudge(ctx);
   const up = await swarmUp(ctx, swarm);
   let switched: SwarmSwitchResult;
   try {
@@ -229,12 +232,21 @@ export async function swarmDeploy(ctx: Context, swarm: SwarmParts, options: { ke
     });
     throw error;
   }
+  // The old colour runs through the bake window, untouched: a switch back is a label update away.
+  if (ctx.options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched, swarmSwitchBack(ctx, swarm));
   const stopped = options.keepOld ? undefined : await swarmStopAfterSwitch(ctx, swarm, switched);
   return { up, switched, stopped, about: up.about };
 }
 
+/** The bake window's way back on a swarm: the earlier release's colour gets the live router one generation up (its labels only), then the failing colour is drained and scaled to 0. */
+export const swarmSwitchBack = (ctx: Context, swarm: SwarmParts): SwitchBack => ({
+  provider: 'swarm',
+  rollBack: () => swarmRollback(ctx, swarm, {}),
+  stopFailing: (back) => swarmStopAfterSwitch(ctx, swarm, back),
+});
+
 /** stop-old after a verified switch or rollback: the new release is live, so a failure here needs a person. */
-export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: SwarmSwitchResult) {
+export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: Pick<SwarmSwitchResult, 'about' | 'colour' | 'release'>) {
   return about(switched.about, async () => {
     try {
       return await swarmStopOld(ctx, swarm, { remove: false });

@@ -7,16 +7,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureTestTraefik } from '../support/traefik.js';
 import { docker } from '../support/containers.js';
-import { show, TestApp, type CliRun } from '../support/cli.js';
+import { show, stepEnd, TestApp } from '../support/cli.js';
 import { ask } from '../support/http.js';
-import { describeLoad, Load, report as reportOf } from '../support/load.js';
+import { describeLoad, Load, within } from '../support/load.js';
 
 const app = new TestApp('bgt-bake');
 const running = async (colour: string) => (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } })).length;
 
-/** When the last step `step` of `release` ended, from the --json events' stamps. */
-const stepEnd = (run: CliRun, step: string, release: number) =>
-  Date.parse(run.events.filter((e) => e.event === 'step' && e.step === step && e.state === 'done' && e.release === release).at(-1)?.at ?? 'NaN');
 
 before(async () => {
   await ensureTestTraefik();
@@ -77,4 +74,3 @@ test('--bake without Traefik\'s metrics is refused before anything changes (exit
   assert.equal((await ask(app.host)).release, 'v3');
 });
 
-const within = (report: Awaited<ReturnType<Load['stop']>>, from: number, to: number) => reportOf(report.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
-import { show, TestApp, type CliRun } from '../support/cli.js';
-import { describeLoad, Load, report as reportOf, type LoadReport } from '../support/load.js';
+import { show, stepEnd, TestApp, type CliRun } from '../support/cli.js';
+import { describeLoad, Load, report as reportOf, within } from '../support/load.js';
 import { SAMPLE_IMAGE } from '../support/ports.js';
 
 const run = promisify(execFile);
@@ -171,6 +171,34 @@ test('a release that never gets healthy: exit 1, its stack removed, live untouch
   assert.equal(status.result?.live, 'green');
 });
 
+test('a release failing 30% of its requests, deployed with --bake under load, is switched back within 15 s by a label update: exit 1, the live tasks never replaced', async () => {
+  const live = await tasksOf('green');
+  const load = loadOnEveryNode(2);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const run = await bg(['deploy', '--bake', '60s', '--json'], { RELEASE: 'v-bad', FAIL_RATE: '0.3' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const report = await load.stop();
+  assert.equal(run.code, 1, show(run));
+  const message = run.events.find((e) => e.event === 'error')?.message ?? '';
+  const [, bad, restored] = /release (\d+) rolled back by the bake window: 5xx (?:2[5-9]|3[0-5])\.\d% of \d+ answers.*release (\d+) is live again in green/.exec(message) ?? [];
+  assert.ok(bad && restored, show(run));
+  const switchedAt = stepEnd(run, 'end-to-end', Number(bad));
+  const restoredAt = stepEnd(run, 'end-to-end', Number(restored));
+  const bake = run.events.find((e) => e.event === 'step' && e.step === 'bake' && e.state === 'done');
+  const failedMeanwhile = report.non2xx.filter((s) => s.status === 500).length;
+  console.log(`swarm bake: breach seen ${bake?.elapsed_ms} ms into the window, release ${restored} live again ${restoredAt - switchedAt} ms after the switch; requests failed meanwhile ${failedMeanwhile} of ${within(report, switchedAt, restoredAt).sent}; overall ${describeLoad(report)}`);
+  assert.ok(restoredAt - switchedAt <= 15_000, `switched back ${restoredAt - switchedAt} ms after the switch`);
+  assert.deepEqual(await tasksOf('green'), live, 'the restored colour kept its tasks: the switch back changed labels only');
+  assert.deepEqual(await tasksOf('blue'), [], 'the failing colour was drained and scaled to 0');
+  const afterRestore = within(report, restoredAt + 1000, Date.now());
+  assert.equal(afterRestore.non2xx.length + afterRestore.errors.length, 0, `after the switch back: ${describeLoad(afterRestore)}`);
+  assert.equal(report.errors.length, 0, describeLoad(report));
+  const history = await bg(['history', '--json']);
+  const last = history.result?.entries.at(-1);
+  assert.deepEqual([last?.operation, last?.outcome, last?.release], ['deploy', 'failed', Number(bad)]);
+  assert.match(last?.detail ?? '', /rolled back by the bake window: 5xx/);
+});
+
 test('a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started a poll interval later fails; swarm\'s replacements join', async () => {
   const nodes = new Map(((await manager.listNodes()) as { ID: string; Description: { Hostname: string }; Spec: { Role: string } }[]).map((n) => [n.ID, n]));
   const storeNodes = ((await manager.listTasks({ filters: { service: [`${app.app}-side_store`], 'desired-state': ['running'] } })) as { NodeID: string }[]).map((t) => t.NodeID);
@@ -221,4 +249,3 @@ test('a worker lost with its tasks (its dockerd, containerd and containers kille
 });
 
 /** The requests that started while an operation ran. */
-const within = (report: LoadReport, from: number, to: number) => reportOf(report.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));

@@ -172,3 +172,7 @@ export function runAndSignal(args: string[], options: { cwd: string; env: NodeJS
 
 /** A readable summary of a run for assertion messages. */
 export const show = (run: CliRun) => `exit ${run.code}\n--- stderr\n${run.stderr}\n--- stdout\n${run.stdout}`;
+
+/** When the last step `step` of `release` ended, from the --json events' stamps. */
+export const stepEnd = (run: CliRun, step: string, release: number) =>
+  Date.parse(run.events.filter((e) => e.event === 'step' && e.step === step && e.state === 'done' && e.release === release).at(-1)?.at ?? 'NaN');

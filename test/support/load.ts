@@ -94,3 +94,6 @@ export function report(samples: Sample[]): LoadReport {
 
 export const describeLoad = (r: LoadReport) =>
   `${r.sent} requests, ${r.ok} 2xx, ${r.non2xx.length} non-2xx [${[...new Set(r.non2xx.map((s) => s.status))].join(',')}], ${r.errors.length} errors [${[...new Set(r.errors.map((s) => s.error))].join(',')}]`;
+
+/** The samples of a run whose requests started between `from` and `to` (ms since the epoch). */
+export const within = (full: LoadReport, from: number, to: number) => report(full.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));

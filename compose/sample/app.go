@@ -21,8 +21,10 @@ type appConfig struct {
 	neverHealthy bool
 	// failRate: the share of requests to / answered 500, spread evenly (a bad release that passes its healthcheck).
 	failRate float64
-	sideURL  string
-	hostname string
+	// answerDelay: how long every answer to / waits (a slow release that passes its healthcheck).
+	answerDelay time.Duration
+	sideURL     string
+	hostname    string
 }
 
 func loadAppConfig() appConfig {
@@ -35,8 +37,13 @@ func loadAppConfig() appConfig {
 	if err != nil || failRate < 0 || failRate > 1 {
 		log.Fatalf("FAIL_RATE: want a share from 0 to 1, got %q", os.Getenv("FAIL_RATE"))
 	}
+	answerDelay, err := time.ParseDuration(envOr("ANSWER_DELAY", "0s"))
+	if err != nil || answerDelay < 0 {
+		log.Fatalf("ANSWER_DELAY: want a duration such as 300ms, got %q", os.Getenv("ANSWER_DELAY"))
+	}
 	return appConfig{
 		port:         envOr("PORT", "8000"),
+		answerDelay:  answerDelay,
 		release:      envOr("RELEASE", "dev"),
 		startDelay:   delay,
 		neverHealthy: os.Getenv("NEVER_HEALTHY") == "1",
@@ -59,6 +66,9 @@ func serveApp(cfg appConfig) error {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// The n-th request fails when n*FAIL_RATE crosses a whole number: exactly that share, evenly spread.
 		n := atomic.AddInt64(&served, 1)
+		if cfg.answerDelay > 0 {
+			time.Sleep(cfg.answerDelay)
+		}
 		if cfg.failRate > 0 && int64(float64(n)*cfg.failRate) != int64(float64(n-1)*cfg.failRate) {
 			writeJSON(w, http.StatusInternalServerError, map[string]any{"release": cfg.release, "host": cfg.hostname, "error": "FAIL_RATE"})
 			return

@@ -1,7 +1,7 @@
 import { bakeWindow, type BakeOutcome } from '../core/bake.js';
 import type { Context } from '../core/context.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
-import { describeJudgement } from '../plan/bake.js';
+import { describeJudgement, describeLimit } from '../plan/bake.js';
 import { formatDuration } from '../plan/duration.js';
 import { stopAfterSwitch } from './deploy.js';
 import { rollBack } from './rollback.js';
@@ -30,7 +30,7 @@ export async function bakeOrSwitchBack(ctx: Context, switched: SwitchResult, way
   const outcome = await bakeWindow(ctx, switched.colour, way.provider);
   if (outcome.judgement.verdict !== 'breach') return outcome;
   const figure = describeJudgement(outcome.judgement);
-  const limit = `${(ctx.options.bake.maxErrorRate * 100).toFixed(1)}%`;
+  const limit = describeLimit(outcome.judgement, ctx.options.bake);
   ctx.out.warn(`${switched.colour} (release ${switched.release.number}) answered ${figure} in the ${formatDuration(outcome.afterMs)} after its switch, above ${limit}: switching back`);
   const started = Date.now();
   let back;

@@ -82,7 +82,7 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'ho
     json: input.json ?? false,
     noHealthcheck: input.noHealthcheck ?? false,
     waitLockMs: parseDuration(raw.waitLock!, '--wait-lock'),
-    bake: { ms: parseDuration(raw.bake!, '--bake'), maxErrorRate: percent(raw.maxErrorRate!, '--max-error-rate'), minRequests: count(raw.bakeMinRequests!, '--bake-min-requests') },
+    bake: { ms: parseDuration(raw.bake!, '--bake'), maxErrorRate: percent(raw.maxErrorRate!, '--max-error-rate'), minRequests: count(raw.bakeMinRequests!, '--bake-min-requests'), maxLatencyRatio: ratio(raw.maxLatencyRatio!, '--max-latency-ratio') },
   };
 }
 
@@ -161,6 +161,15 @@ function positiveDuration(value: string, option: string): number {
   const ms = parseDuration(value, option);
   if (ms <= 0) throw usageError(`${option}: must be more than 0`, 'e.g. 120s');
   return ms;
+}
+
+/** A multiple such as "2" or "1.5x"; "off" (or 0) for none. */
+function ratio(value: string, option: string): number {
+  const text = value.trim().toLowerCase().replace(/x$/, '');
+  if (text === 'off' || text === '0') return 0;
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || n < 1) throw usageError(`${option}: "${value}" is not a ratio of 1 or more`, 'e.g. 2 (twice the old colour\'s mean answer time), or off');
+  return n;
 }
 
 /** A share given in percent ("1%", "0.5", "25%"), as a fraction. */

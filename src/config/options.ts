@@ -46,7 +46,7 @@ export interface Options {
   noHealthcheck: boolean;
   waitLockMs: number;
   /** The bake window after a switch (0: none), and what fails it (core/bake.ts). */
-  bake: { ms: number; maxErrorRate: number; minRequests: number };
+  bake: { ms: number; maxErrorRate: number; minRequests: number; maxLatencyRatio: number };
   /** Docker Flow steps for `flow` (--flow, FLOW, docker-flow.yml; default deploy). */
   flow: string[];
   /** bluegreen.yml's hooks (config/hooks.ts). */

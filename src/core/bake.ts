@@ -1,4 +1,4 @@
-import type { Colour } from '../plan/colour.js';
+import { otherColour, type Colour } from '../plan/colour.js';
 import { answerCounts, describeJudgement, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
 import { formatDuration } from '../plan/duration.js';
 import { atProvider, serviceName } from '../plan/names.js';
@@ -40,20 +40,26 @@ export async function assertBakeCanJudge(ctx: Context): Promise<void> {
  * one launch away.
  */
 export async function bakeWindow(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<BakeOutcome> {
-  const { ms, maxErrorRate, minRequests } = ctx.options.bake;
+  const { ms, ...limits } = ctx.options.bake;
   const started = Date.now();
-  const atSwitch = (await counts(ctx, colour, provider)) ?? { requests: 0, errors: 0 };
-  let judgement = judge(atSwitch, atSwitch, { maxErrorRate, minRequests });
-  return ctx.out.step(`bake ${formatDuration(ms)}: ${colour}'s 5xx share at most ${(maxErrorRate * 100).toFixed(1)}%`, async () => {
+  const none = { requests: 0, errors: 0, seconds: 0, timed: 0 };
+  // The old colour's answers as Traefik counted them until the switch: the mean the new one is held to.
+  const [atSwitch, baseline] = await Promise.all([counts(ctx, colour, provider), limits.maxLatencyRatio > 0 ? counts(ctx, otherColour(colour), provider) : undefined]);
+  const judgeNow = (now: AnswerCounts) => judge(atSwitch ?? none, now, limits, baseline?.timed ? baseline : undefined);
+  let judgement = judgeNow(atSwitch ?? none);
+  if (limits.maxLatencyRatio > 0 && !baseline?.timed) ctx.out.warn(`the old colour ${otherColour(colour)} has no answers in Traefik's metrics to compare with: the bake window judges the 5xx share only`);
+  const latency = limits.maxLatencyRatio > 0 && baseline?.timed ? `, mean answer at most x${limits.maxLatencyRatio} of ${otherColour(colour)}'s` : '';
+  return ctx.out.step(`bake ${formatDuration(ms)}: ${colour}'s 5xx share at most ${(limits.maxErrorRate * 100).toFixed(1)}%${latency}`, async () => {
     while (Date.now() - started < ms) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
       cancellation.checkpoint();
       const now = await counts(ctx, colour, provider).catch(() => undefined);
       if (!now) continue;
-      judgement = judge(atSwitch, now, { maxErrorRate, minRequests });
+      judgement = judgeNow(now);
       if (judgement.verdict === 'breach') break;
     }
-    if (judgement.verdict !== 'breach') ctx.out.info(`  bake window over: ${describeJudgement(judgement)}${judgement.verdict === 'too-few' ? `, fewer than ${minRequests}: not judged` : ''}`);
+    const mean = judgement.meanMs === undefined ? '' : `, mean answer ${judgement.meanMs.toFixed(1)} ms${judgement.baselineMs === undefined ? '' : ` (${otherColour(colour)}: ${judgement.baselineMs.toFixed(1)} ms)`}`;
+    if (judgement.verdict !== 'breach') ctx.out.info(`  bake window over: ${describeJudgement(judgement)}${mean}${judgement.verdict === 'too-few' ? `, fewer than ${limits.minRequests}: not judged` : ''}`);
     return { judgement, afterMs: Date.now() - started };
   }, { colour }, 'bake');
 }

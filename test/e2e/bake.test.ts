@@ -50,7 +50,8 @@ test('a release failing 30% of requests is switched back by the bake window with
 
 test('a release that passes its bake window ends like a deploy: the old colour kept running meanwhile, then stopped', async () => {
   const load = new Load(app.host, { clients: 8 }).start();
-  const deployed = app.run(['deploy', '--bake', '4s', '--json'], { RELEASE: 'v3' });
+  // With the latency bound on too: a healthy release is not rolled back for the noise of its new processes.
+  const deployed = app.run(['deploy', '--bake', '4s', '--max-latency-ratio', '3', '--json'], { RELEASE: 'v3' });
   // Midway through the window both colours run: a switch back would be one launch away.
   let bothRan = false;
   for (let i = 0; i < 100 && !bothRan; i++) {
@@ -65,6 +66,26 @@ test('a release that passes its bake window ends like a deploy: the old colour k
   assert.equal((await ask(app.host)).release, 'v3');
   assert.equal(await running('blue'), 0, 'the old colour stopped after the window');
   assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+});
+
+test('a release 300 ms slower per answer, with --max-latency-ratio 3, is switched back by the bake window: exit 1, history gives both means', async () => {
+  const load = new Load(app.host, { clients: 8 }).start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const run = await app.run(['deploy', '--bake', '60s', '--max-latency-ratio', '3', '--json'], { RELEASE: 'v4', ANSWER_DELAY: '300ms' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const report = await load.stop();
+  assert.equal(run.code, 1, show(run));
+  const error = run.events.find((e) => e.event === 'error');
+  assert.match(error?.message ?? '', /release 4 rolled back by the bake window: mean answer 3\d\d ms against [\d.]+ ms before the switch \(x[\d.]+\).*\(above x3 of the old colour's mean\); release 3 is live again/, show(run));
+  const switchedAt = stepEnd(run, 'end-to-end', 4);
+  const restoredAt = stepEnd(run, 'end-to-end', 3);
+  const bake = run.events.find((e) => e.event === 'step' && e.step === 'bake' && e.state === 'done');
+  console.log(`bake (latency): breach seen ${bake?.elapsed_ms} ms into the window, v3 live again ${restoredAt - switchedAt} ms after the switch; ${error?.message}; overall ${describeLoad(report)}`);
+  assert.ok(restoredAt - switchedAt <= 15_000, `switched back ${restoredAt - switchedAt} ms after the switch`);
+  assert.equal((await ask(app.host)).release, 'v3');
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+  const history = await app.run(['history', '--json']);
+  assert.match(history.result?.entries.at(-1)?.detail ?? '', /rolled back by the bake window: mean answer/);
 });
 
 test('--bake without Traefik\'s metrics is refused before anything changes (exit 2)', async () => {

@@ -60,6 +60,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       BG_BAKE: '5m',
       BG_MAX_ERROR_RATE: '2%',
       BG_BAKE_MIN_REQUESTS: '50',
+      BG_MAX_LATENCY_RATIO: '2',
     }),
     {
       files: ['a.yml', 'b.yml'],
@@ -92,6 +93,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       bake: '5m',
       maxErrorRate: '2%',
       bakeMinRequests: '50',
+      maxLatencyRatio: '2',
     },
   );
 });
@@ -148,6 +150,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
       'bake: 90s',
       'max_error_rate: 0.5',
       'bake_min_requests: 100',
+      'max_latency_ratio: 3',
       '',
     ].join('\n'),
   );
@@ -182,6 +185,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
     bake: '90s',
     maxErrorRate: '0.5',
     bakeMinRequests: '100',
+    maxLatencyRatio: '3',
   });
 });
 

@@ -14,6 +14,8 @@ export interface LoadSpec {
   thinkMs: number;
   /** wrk stops by itself after this long, whatever happens. */
   maxSeconds: number;
+  /** The entrypoint's port on 127.0.0.1: the bench Traefik's unless given (the swarm lab forwards each node's). */
+  port?: number;
 }
 
 export interface RunningLoad {
@@ -25,7 +27,7 @@ export interface RunningLoad {
 export function startLoad(spec: LoadSpec): RunningLoad {
   assertNotAborted();
   const threads = Math.min(spec.clients, availableParallelism());
-  const args = ['-t', String(threads), '-c', String(spec.clients), '-d', `${spec.maxSeconds}s`, '--timeout', '10s', '-s', join(BENCH_DIR, 'wrk-report.lua'), '-H', `Host: ${spec.host}`, `http://127.0.0.1:${BENCH_HTTP_PORT}/`];
+  const args = ['-t', String(threads), '-c', String(spec.clients), '-d', `${spec.maxSeconds}s`, '--timeout', '10s', '-s', join(BENCH_DIR, 'wrk-report.lua'), '-H', `Host: ${spec.host}`, `http://127.0.0.1:${spec.port ?? BENCH_HTTP_PORT}/`];
   const child = track(spawn('wrk', args, { env: { ...process.env, THINK_MS: String(spec.thinkMs), BUCKET_MS: String(TIMELINE_BUCKET_MS) }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));

@@ -41,23 +41,30 @@ interface Measured {
   mixedMs: number;
 }
 
-/** Asks which release answers, every 50 ms through one entrypoint, until stopped. */
-function watchReleases(host: string, port: number) {
+/** Asks which release answers, every 50 ms through each node's entrypoint in turn, until stopped. */
+function watchReleases(host: string, ports: number[]) {
   const seen: { at: number; release: string }[] = [];
   let stopped = false;
-  const ask = () =>
+  const ask = (port: number) =>
     new Promise<string | undefined>((resolve) => {
       const request = get({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 2000 }, (response) => {
         let body = '';
         response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve((JSON.parse(body || '{}') as { release?: string }).release));
+        // Traefik's own answers (Bad Gateway, 404 page not found) are not JSON: no release.
+        response.on('end', () => {
+          try {
+            resolve((JSON.parse(body) as { release?: string }).release);
+          } catch {
+            resolve(undefined);
+          }
+        });
       });
       request.on('error', () => resolve(undefined));
       request.on('timeout', () => request.destroy());
     });
   const polling = (async () => {
-    while (!stopped) {
-      const release = await ask();
+    for (let i = 0; !stopped; i++) {
+      const release = await ask(ports[i % ports.length]!);
       if (release) seen.push({ at: Date.now(), release });
       await sleep(50);
     }
@@ -137,7 +144,7 @@ async function main(): Promise<void> {
     const order: Method[] = round_ % 2 ? ['bluegreen', 'rolling'] : ['rolling', 'bluegreen'];
     for (const method of order) {
       const loads = ports.map((port) => startLoad({ host: HOSTS[method], clients: CLIENTS_PER_NODE, thinkMs: 10, maxSeconds: 240, port }));
-      const releases = watchReleases(HOSTS[method], ports[0]!);
+      const releases = watchReleases(HOSTS[method], ports);
       await sleep(1000);
       const deploy = await deploys[method](`r${round_}`);
       // Requests still in flight to a stopping task, and Traefik's next poll: a tail after the command.

@@ -19,10 +19,12 @@ export class TraefikReplicas {
     return this.replicas[0]!;
   }
 
-  /** Every instance must answer (exit 4 naming the first that does not): the first one's version. */
+  /** Every instance must answer (exit 4 naming the first in the list that does not): the first one's version. */
   async version(): Promise<string> {
-    const versions = await Promise.all(this.replicas.map((replica) => replica.version()));
-    return versions[0]!;
+    const answers = await Promise.allSettled(this.replicas.map((replica) => replica.version()));
+    const refused = answers.find((answer) => answer.status === 'rejected');
+    if (refused) throw refused.reason;
+    return (answers[0] as PromiseFulfilledResult<string>).value;
   }
 
   router(name: string): Promise<RouterView | undefined> {

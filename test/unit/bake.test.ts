@@ -52,6 +52,7 @@ test('with --max-latency-ratio, a mean answer time since the switch above that m
   // Off, or without the old colour's answers to compare with: not judged.
   assert.equal(judge(atSwitch, counts(1100, 0, 40, 1100), { ...limits, maxLatencyRatio: 0 }, oldColour).verdict, 'within');
   assert.equal(judge(atSwitch, counts(1100, 0, 40, 1100), limits).verdict, 'within');
+  assert.equal(judge(atSwitch, counts(1100, 0, 40, 1100), limits, counts(100, 0, 0, 100)).verdict, 'within', 'an old mean of 0 ms is no yardstick');
   // The 5xx share is judged first.
   assert.equal(judge(atSwitch, counts(1100, 50, 40, 1100), limits, oldColour).cause, 'errors');
   assert.equal(describeLimit({ cause: 'errors' }, limits), '1.0%');

@@ -3,8 +3,8 @@ import { runCompose, runDocker } from '../runtime/compose-process.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
 import { DockerEngine } from '../runtime/docker.js';
-import { displayUrl, TraefikApi } from '../runtime/traefik-api.js';
-import { TraefikReplicas } from '../runtime/traefik-replicas.js';
+import { displayUrl } from '../runtime/traefik-api.js';
+import { traefikFor } from '../runtime/traefik-replicas.js';
 import type { Reporter } from '../output/reporter.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 import { LABEL } from '../plan/names.js';
@@ -37,13 +37,12 @@ async function runTraefikStack(): Promise<void> {
   if (run.code !== 0) throw new BgError(`docker stack deploy of Traefik (${TRAEFIK_STACK}) failed: ${run.err.trim().split('\n').at(-1)}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken on the manager?');
 }
 
-/** Every Traefik instance --traefik-api names (swarm: one per node the stack places it on), or the first's address when one does not answer. */
-const traefikOf = (options: Options) => (options.traefikReplicas.length > 1 ? new TraefikReplicas(options.traefikReplicas) : new TraefikApi(options.traefikApi));
+/** Every Traefik API --traefik-api names, as messages show them. */
 const shownApis = (options: Options) => options.traefikReplicas.map((r) => displayUrl(r.api)).join(', ');
 
 /** Starts the project's Traefik unless one already answers at --traefik-api (every URL): a compose project, or on a swarm manager a stack. */
 export async function proxyUp(options: Options, out: Reporter): Promise<string> {
-  const api = traefikOf(options);
+  const api = traefikFor(options.traefikReplicas);
   const running = await api.version().catch(() => undefined);
   if (running) return `Traefik ${running} already answers at ${shownApis(options)}: using it`;
   const docker = new DockerEngine();
@@ -72,7 +71,7 @@ export async function proxyDown(out: Reporter): Promise<string> {
 }
 
 export async function proxyStatus(options: Options): Promise<{ line: string; event: Record<string, unknown> }> {
-  const version = await traefikOf(options).version().catch((error: Error) => {
+  const version = await traefikFor(options.traefikReplicas).version().catch((error: Error) => {
     // Of several instances, which one does not answer: the first that did not.
     const line = options.traefikReplicas.length > 1 ? error.message : `no Traefik answers at ${shownApis(options)}`;
     throw new BgError(line, ExitCode.unreachable, 'start one with `bluegreen proxy up`');

@@ -49,12 +49,12 @@ export async function createContext(options: Options, commandLine: string, needs
   const resolving = resolveNow ? settled(resolveFiles()) : Promise.resolve(undefined);
   // Every module the context needs is asked for at once: loaded one after
   // another, the loader's round trips added up (a tenth of `status`).
-  const adapters = Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-api.js'), import('../runtime/traefik-replicas.js')]);
+  const adapters = Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-replicas.js')]);
   const fileStore = options.state === 'file' ? later(import('../runtime/file-store.js')) : undefined;
   const docker = adapters.then(([{ DockerEngine }]) => new DockerEngine());
   // The file store is kept per engine: its ID is asked for meanwhile too.
   const engineId = options.state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
-  const [[, { TraefikApi }, { TraefikReplicas }], resolvedNow] = await Promise.all([adapters, resolving]);
+  const [[, { traefikFor }], resolvedNow] = await Promise.all([adapters, resolving]);
   if (resolveNow && !resolvedNow?.ok) throw resolvedNow?.error ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
   const app = options.project ?? (resolvedNow as { value: ComposeConfig }).value.name;
   const composeDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
@@ -64,7 +64,7 @@ export async function createContext(options: Options, commandLine: string, needs
     app,
     docker: await docker,
     compose,
-    traefik: options.traefikReplicas.length > 1 ? new TraefikReplicas(options.traefikReplicas) : new TraefikApi(options.traefikApi, options.traefikMetrics),
+    traefik: traefikFor(options.traefikReplicas),
     entrypoint: entrypointOf(options),
     store: await createStore(options, app, { composeDir, engineId, fileStore, out }),
     out,

@@ -53,3 +53,7 @@ export class TraefikReplicas {
     return texts.some((text) => text === undefined) ? undefined : texts.join('\n');
   }
 }
+
+/** The Traefik the options name: one instance's API, or every instance's when --traefik-api lists several. */
+export const traefikFor = (replicas: { api: string; metrics: string }[]) =>
+  replicas.length > 1 ? new TraefikReplicas(replicas) : new TraefikApi(replicas[0]!.api, replicas[0]!.metrics);

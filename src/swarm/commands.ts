@@ -23,7 +23,8 @@ import { stopAfterSwitchFailed } from '../commands/deploy.js';
 import type { SwitchBack } from '../commands/bake.js';
 import { assertBakeCanJudge } from '../core/bake.js';
 import { swarmPreflight } from './checks.js';
-import { colourService, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
+import { colourService, deployColour, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
+import type { RoutingMode } from '../plan/labels.js';
 import { readSwarmColours } from './reality.js';
 
 export interface SwarmSwitchResult {
@@ -205,14 +206,25 @@ export async function swarmRollback(ctx: Context, swarm: SwarmParts, options: { 
   const subject = { release: number, image: release.image, colour };
   const generation = nextGeneration(state, colours);
   const replicas = live ? colours[live].running : 1;
-  const before = new Set(colours[colour].tasks.map((t) => t.id));
-  const tasks = await about(subject, () =>
-    deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas }, {
-      what: `scaling ${colour} to 0`,
-      run: () => swarm.stacks.scale(colourService(ctx.app, colour, release), 0),
-      hint: `check \`bluegreen status\`; docker service scale ${colourService(ctx.app, colour, release)}=0`,
-    }),
-  );
+  const target = colours[colour];
+  const before = new Set(target.tasks.map((t) => t.id));
+  // A colour that still runs this release (shadowed, as in a bake window) only
+  // had its labels changed: a failure puts its previous route back and keeps
+  // its tasks, the warm fallback. One that was stopped is scaled to 0 again.
+  const ranIt = target.running > 0 && target.release === number && target.routing !== undefined;
+  const previousMode: RoutingMode = target.routing === 'live' ? { kind: 'live', generation: target.generation! } : { kind: 'preview' };
+  const undo = ranIt
+    ? {
+        what: `putting ${colour}'s previous route back`,
+        run: async () => void (await deployColour(ctx, swarm, release, colour, previousMode, target.running, Deadline.after(ctx.options.timeoutMs))),
+        hint: `check \`bluegreen status\`; ${colour} still runs release ${number}`,
+      }
+    : {
+        what: `scaling ${colour} to 0`,
+        run: () => swarm.stacks.scale(colourService(ctx.app, colour, release), 0),
+        hint: `check \`bluegreen status\`; docker service scale ${colourService(ctx.app, colour, release)}=0`,
+      };
+  const tasks = await about(subject, () => deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas }, undo));
   const switchedAt = Date.now();
   await recordLive(ctx, colour, number, generation, liveRelease);
   return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };

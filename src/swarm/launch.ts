@@ -34,7 +34,7 @@ export const colourService = (app: string, colour: Colour, release: Release) => 
  * colour changes its service's labels: its tasks stay as they are.
  */
 export async function deployColour(ctx: Context, swarm: SwarmParts, release: Release, colour: Colour, mode: RoutingMode, replicas: number, deadline: Deadline): Promise<TaskView[]> {
-  const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release, 'swarm', runningColoursLabels(swarm)), appPreviewKey(ctx)]);
+  const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release, 'swarm', runningColourServicesLabels(swarm)), appPreviewKey(ctx)]);
   const { path, host } = releaseProbe(release, ctx.options.probe);
   const stack = renderColourStack(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
   const fields = { colour, release: release.number };
@@ -43,7 +43,7 @@ export async function deployColour(ctx: Context, swarm: SwarmParts, release: Rel
 }
 
 /** The labels of every bluegreen colour service on the swarm that runs tasks (core/routers.ts ranks their routers). */
-const runningColoursLabels = async (swarm: SwarmParts) =>
+const runningColourServicesLabels = async (swarm: SwarmParts) =>
   (await swarm.engine.services({ [LABEL.managed]: 'true', [LABEL.colour]: '' })).filter((service) => service.replicas > 0).map((service) => service.labels);
 
 /** Waits until exactly `count` tasks of the service run (with `routed`, each with an address on Traefik's network). */

@@ -199,6 +199,29 @@ test('a release failing 30% of its requests, deployed with --bake under load, is
   assert.match(last?.detail ?? '', /rolled back by the bake window: 5xx/);
 });
 
+test('a rollback whose check fails while the colour it moves to still runs puts that colour\'s route back: exit 1, its tasks kept, live unchanged, no request failed', async () => {
+  const kept = await bg(['deploy', '--keep-old', '--json'], { RELEASE: 'v-keep' });
+  assert.equal(kept.code, 0, show(kept));
+  const shadowed = await tasksOf('green');
+  assert.equal(shadowed.length, 3, 'green still runs, shadowed');
+  const load = loadOnEveryNode(2);
+  // 1 ms: the label update happens, then no Traefik instance can show it in time.
+  const failed = await bg(['rollback', '--json'], { BG_TIMEOUT: '1ms' });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const report = await load.stop();
+  assert.equal(failed.code, 1, show(failed));
+  assert.match(`${failed.stderr}${failed.stdout}`, /Traefik does not route/, show(failed));
+  assert.deepEqual(await tasksOf('green'), shadowed, 'green kept its tasks: the failed rollback put its previous route back instead of scaling it to 0');
+  assert.equal((await bg(['status', '--json'])).result?.live, 'blue');
+  console.log(`rollback failed and undone under load: ${describeLoad(report)}`);
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+  const rolled = await bg(['rollback', '--json']);
+  assert.equal(rolled.code, 0, show(rolled));
+  assert.equal(rolled.result?.colour, 'green');
+  assert.deepEqual(await tasksOf('green'), shadowed, 'the rollback that succeeds moves the live route onto the same tasks');
+  assert.deepEqual(await tasksOf('blue'), [], 'and stops the colour rolled away from');
+});
+
 test('a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started a poll interval later fails; swarm\'s replacements join', async () => {
   const nodes = new Map(((await manager.listNodes()) as { ID: string; Description: { Hostname: string }; Spec: { Role: string } }[]).map((n) => [n.ID, n]));
   const storeNodes = ((await manager.listTasks({ filters: { service: [`${app.app}-side_store`], 'desired-state': ['running'] } })) as { NodeID: string }[]).map((t) => t.NodeID);

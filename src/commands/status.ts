@@ -1,5 +1,6 @@
 import type { Context } from '../core/context.js';
-import { observeColours } from '../core/observe.js';
+import { coloursOf } from '../core/observe.js';
+import type { ContainerView } from '../runtime/docker.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
 import { atDocker, COLOUR_HEADER, LABEL, PREVIEW_KEY_HEADER, liveRouter, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
 import { drift, liveColour, type ColourView } from '../plan/reality.js';
@@ -16,6 +17,8 @@ export interface ColourStatus {
   image?: string;
   generation?: number;
   containers: { name: string; state: string; health: string }[];
+  /** The colour's coloured workers (--target beyond the first): no route, health only. */
+  companions: { service: string; name: string; state: string; health: string }[];
   traefik: { liveRouter?: string; previewRouter?: string; servers: number; serversUp: number } | { error: string };
 }
 
@@ -42,9 +45,11 @@ export async function readStatus(ctx: Context): Promise<Status> {
   // Asked now, for the check of shadowed routers at the end: the engine answers meanwhile.
   const managed = runningColoursLabels(ctx);
   managed.catch(() => undefined);
-  const [colours, state, listed] = await Promise.all([observeColours(ctx), ctx.store.read(), traefik]);
+  // One listing of the app's containers: both colours' and their companions'.
+  const [containers, state, listed] = await Promise.all([ctx.docker.containers({ [LABEL.app]: ctx.app }), ctx.store.read(), traefik]);
+  const colours = coloursOf(containers);
   const live = liveColour(colours);
-  const statuses = COLOURS.map((colour) => colourStatus(colours[colour], live, traefikView(ctx, colour, listed)));
+  const statuses = COLOURS.map((colour) => ({ ...colourStatus(colours[colour], live, traefikView(ctx, colour, listed)), companions: companionsOf(containers, colour) }));
   const shadowed = live && listed.ok ? await shadowedRouters(ctx, colours[live], { routers: listed.value[0], managed }) : [];
   return { app: ctx.app, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
 }
@@ -59,7 +64,13 @@ async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters
   return shadowedBy(facts, ownRoute(ctx, release), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
 }
 
-function colourStatus(view: ColourView, live: Colour | undefined, traefik: ColourStatus['traefik']): ColourStatus {
+function companionsOf(containers: ContainerView[], colour: Colour): ColourStatus['companions'] {
+  return containers
+    .filter((c) => c.labels[LABEL.companionOf] === colour)
+    .map((c) => ({ service: c.labels['com.docker.compose.service'] ?? '?', name: c.name, state: c.state, health: c.state === 'running' ? c.health : '-' }));
+}
+
+function colourStatus(view: ColourView, live: Colour | undefined, traefik: ColourStatus['traefik']): Omit<ColourStatus, 'companions'> {
   const { colour } = view;
   const role: ColourStatus['role'] =
     view.containers.length === 0 ? 'absent' : view.running === 0 ? 'stopped' : colour === live ? 'live' : view.routing === 'live' ? 'shadowed' : 'preview';
@@ -101,6 +112,7 @@ export function formatStatus(status: Status): string {
     const healthy = c.containers.filter((x) => x.health === 'healthy' || (x.health === 'none' && x.state === 'running')).length;
     lines.push(`${head} release ${c.release ?? '?'}  ${c.image ?? ''}  generation ${c.generation ?? '-'}  ${healthy}/${c.containers.length} healthy`);
     for (const x of c.containers) lines.push(`         ${x.name}  ${x.state}  ${x.health}`);
+    for (const x of c.companions) lines.push(`         ${x.name}  ${x.state}  ${x.health}  (${x.service}: no route)`);
     if ('error' in c.traefik) lines.push(`         traefik: ${c.traefik.error}`);
     else {
       const routers = [c.traefik.liveRouter && `live router ${c.traefik.liveRouter}`, c.traefik.previewRouter && `preview router ${c.traefik.previewRouter}`].filter(Boolean);

@@ -11,7 +11,8 @@ import { ensureSideTargets, sideTargetsUnchanged } from '../core/side-targets.js
 import { chooseTarget } from '../core/target.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
-import { freezeRelease, type Release } from '../plan/release.js';
+import { freezeRelease, type CompanionInput, type Release } from '../plan/release.js';
+import type { ComposeConfig } from '../plan/compose-model.js';
 import { applyScale } from '../plan/scale.js';
 import { RELEASES_KEPT, releasesToPrune, type HistorySubject } from '../plan/state.js';
 
@@ -31,7 +32,7 @@ export interface UpResult {
 export async function bringUp(ctx: Context): Promise<UpResult> {
   const { colours, state } = await preflight(ctx);
   const config = await ctx.userConfig();
-  const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
+  const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets, ctx.options.companions);
   const live = liveColour(colours);
   const colour = candidateColour(live);
   const liveCount = live ? colours[live].running : 0;
@@ -43,12 +44,14 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
   const sidesUnchanged = sideTargetsUnchanged(ctx, config);
   const number = state.lastRelease + 1;
   const imageHasHealthcheck = await ctx.docker.imageHasHealthcheck(imageId);
+  const companions = await resolveCompanions(ctx, config);
   const { release, warnings } = freezeRelease({
     config,
     app: ctx.app,
     number,
     target,
     sideTargets: ctx.options.sideTargets,
+    companions,
     imageId,
     imageHasHealthcheck,
     noHealthcheck: ctx.options.noHealthcheck,
@@ -81,6 +84,16 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     await pruneReleases(ctx);
     return { colour, release, count, live, about: subject };
   });
+}
+
+/** The other --target services, each image pulled or built and pinned as the target's is. */
+async function resolveCompanions(ctx: Context, config: ComposeConfig): Promise<CompanionInput[]> {
+  const resolved: CompanionInput[] = [];
+  for (const name of ctx.options.companions) {
+    const { imageId } = await resolveImage(ctx, config, name);
+    resolved.push({ name, imageId, imageHasHealthcheck: await ctx.docker.imageHasHealthcheck(imageId) });
+  }
+  return resolved;
 }
 
 /** Keeps the newest frozen files, and always the live and previous ones. */

@@ -11,7 +11,10 @@ export interface Options {
   /** The working directory compose files and bluegreen.yml are relative to. */
   cwd: string;
   project?: string;
+  /** The routed target (the first --target). */
   target?: string;
+  /** The other --target services: coloured with the release, no route, health only (plan/release.ts). */
+  companions: string[];
   sideTargets: string[];
   rule?: string;
   servicePaths: string[];

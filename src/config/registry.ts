@@ -55,7 +55,7 @@ const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow
 export const OPTIONS = [
   { key: 'files', kind: 'paths', flag: '-f, --file <path>', env: 'BG_FILES', yml: 'files', flowEnv: 'FLOW_COMPOSE_PATH', flowYml: 'compose_path', help: 'compose file (repeatable)', commands: APP },
   { key: 'project', kind: 'string', flag: '-p, --project <name>', env: 'BG_PROJECT', yml: 'project', flowEnv: 'FLOW_PROJECT', flowYml: 'project', help: 'app name: colours are <app>-blue and <app>-green', commands: APP },
-  { key: 'target', kind: 'string', flag: '-t, --target <service>', env: 'BG_TARGET', yml: 'target', flowEnv: 'FLOW_TARGET', flowYml: 'target', help: 'the service to deploy in colours', commands: RELEASING },
+  { key: 'target', kind: 'list', flag: '-t, --target <service>', env: 'BG_TARGET', yml: 'target', flowEnv: 'FLOW_TARGET', flowYml: 'target', help: 'the service to deploy in colours; repeated, the next ones change with it (workers: no route, health only)', commands: RELEASING },
   { key: 'sideTargets', kind: 'list', flag: '-T, --side-target <service>', env: 'BG_SIDE_TARGETS', yml: 'side_targets', flowEnv: 'FLOW_SIDE_TARGETS', flowYml: 'side_targets', help: 'a service run once for both colours (repeatable)', commands: [...RELEASING, 'down'] },
   { key: 'rule', kind: 'string', flag: '--rule <rule>', env: 'BG_RULE', yml: 'rule', help: 'Traefik rule of the live route', commands: RELEASING },
   { key: 'servicePaths', kind: 'list', flag: '--service-path <path>', env: 'BG_SERVICE_PATH', yml: 'service_path', flowEnv: 'FLOW_SERVICE_PATH', flowYml: 'service_path', help: 'route only this path prefix (repeatable)', commands: RELEASING },

@@ -15,7 +15,7 @@ import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
-import type { ComposeConfig } from '../plan/compose-model.js';
+import { companionCount, type ComposeConfig } from '../plan/compose-model.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -50,7 +50,19 @@ export async function launchColour(
     [LABEL.release]: String(release.number),
   };
   if (mode.kind === 'live') labels[LABEL.generation] = String(mode.generation);
-  return ctx.out.step('wait until healthy', () => waitHealthy(ctx.docker, { labels, count, deadline, what: `${colour} (release ${release.number})` }), fields, 'healthy');
+  const companions = Object.keys(release.companions ?? {});
+  const waitTarget = () => waitHealthy(ctx.docker, { labels, count, deadline, what: `${colour} (release ${release.number})` });
+  if (companions.length === 0) return ctx.out.step('wait until healthy', waitTarget, fields, 'healthy');
+  return ctx.out.step(`wait until ${[release.target, ...companions].join(', ')} are healthy`, async () => {
+    const [containers] = await Promise.all([waitTarget(), ...companions.map((name) => waitCompanionHealthy(ctx, release, colour, name, deadline))]);
+    return containers;
+  }, fields, 'healthy');
+}
+
+/** A companion's containers, as many as its file asks for (deploy.replicas, else one), running and healthy. */
+function waitCompanionHealthy(ctx: Context, release: Release, colour: Colour, name: string, deadline: Deadline): Promise<ContainerView[]> {
+  const labels = { 'com.docker.compose.project': colourProject(ctx.app, colour), 'com.docker.compose.service': name, [LABEL.release]: String(release.number) };
+  return waitHealthy(ctx.docker, { labels, count: companionCount(release.companions![name]!), deadline, what: `${name} of ${colour} (release ${release.number})` });
 }
 
 /**

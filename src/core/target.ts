@@ -3,11 +3,12 @@ import type { ComposeConfig } from '../plan/compose-model.js';
 
 /**
  * The target: as configured, else `app`, else the only service that is not
- * a side target. The target and side targets must be services of the file.
+ * a side target. The targets (companions too) and side targets must be
+ * services of the file: checked before any image is pulled or built.
  */
-export function chooseTarget(config: ComposeConfig, configured: string | undefined, sideTargets: string[]): string {
+export function chooseTarget(config: ComposeConfig, configured: string | undefined, sideTargets: string[], companions: string[] = []): string {
   const services = Object.keys(config.services);
-  for (const [name, role] of [[configured, 'target'], ...sideTargets.map((s) => [s, 'side target'])] as const) {
+  for (const [name, role] of [[configured, 'target'], ...companions.map((s) => [s, 'target']), ...sideTargets.map((s) => [s, 'side target'])] as const) {
     if (name !== undefined && !services.includes(name)) {
       throw usageError(`${role} "${name}" is not a service of the compose file`, `its services: ${services.join(', ')}`);
     }

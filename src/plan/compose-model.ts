@@ -34,3 +34,9 @@ export interface ExternalResource extends ComposeResource {
   name: string;
   external: true;
 }
+
+/** How many containers compose runs of a service that bluegreen does not scale (deploy.replicas, else scale, else one). */
+export function companionCount(service: ComposeService): number {
+  const replicas = service.deploy?.replicas ?? service.scale;
+  return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : 1;
+}

@@ -40,6 +40,12 @@ export const LABEL = {
   generation: 'io.bluegreen.generation',
   image: 'io.bluegreen.image',
   role: 'io.bluegreen.role',
+  /**
+   * On a companion (a coloured worker), the colour it runs in. It has no
+   * io.bluegreen.colour label, so that what counts a colour's routed
+   * containers never counts it.
+   */
+  companionOf: 'io.bluegreen.companion-of',
   /** The priority the target's own router had before bluegreen (plan/shadowing.ts). */
   basePriority: 'io.bluegreen.base-priority',
   /** The team's routers this colour's rules exclude: JSON [{name, rule}]. */

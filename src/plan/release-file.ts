@@ -8,11 +8,11 @@ import type { Release } from './release.js';
  * file is readable and runnable on its own (docker compose -f N.yml config).
  */
 export function releaseToYaml(release: Release): string {
-  const { service, networks, volumes, secrets, configs, target, ...meta } = release;
+  const { service, networks, volumes, secrets, configs, target, companions, ...meta } = release;
   const document: ComposeConfig = {
     name: release.app,
-    'x-bluegreen': { ...meta, target },
-    services: { [target]: service },
+    'x-bluegreen': { ...meta, target, ...(companions ? { companions: Object.keys(companions) } : {}) },
+    services: { [target]: service, ...companions },
     networks,
     ...(Object.keys(volumes).length ? { volumes } : {}),
     ...(secrets ? { secrets } : {}),
@@ -23,11 +23,12 @@ export function releaseToYaml(release: Release): string {
 }
 
 export function releaseFromYaml(text: string): Release {
-  const document = parse(text) as ComposeConfig & { 'x-bluegreen': Omit<Release, 'service' | 'networks' | 'volumes' | 'secrets' | 'configs'> };
-  const meta = document['x-bluegreen'];
+  const document = parse(text) as ComposeConfig & { 'x-bluegreen': Omit<Release, 'service' | 'networks' | 'volumes' | 'secrets' | 'configs' | 'companions'> & { companions?: string[] } };
+  const { companions, ...meta } = document['x-bluegreen'];
   return {
     ...meta,
     service: document.services[meta.target]!,
+    ...(companions?.length ? { companions: Object.fromEntries(companions.map((name) => [name, document.services[name]!])) } : {}),
     networks: (document.networks ?? {}) as Release['networks'],
     volumes: (document.volumes ?? {}) as Release['volumes'],
     ...(document.secrets ? { secrets: document.secrets as Record<string, unknown> } : {}),

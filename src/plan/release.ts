@@ -38,6 +38,19 @@ export interface Release {
   /** Top-level secrets and configs the target uses, as resolved (absolute file paths). */
   secrets?: Record<string, unknown>;
   configs?: Record<string, unknown>;
+  /**
+   * The release's other coloured services (a queue worker), frozen like the
+   * target: they start, stop and roll back with its colour, carry no route
+   * and are judged by their health alone.
+   */
+  companions?: Record<string, ComposeService>;
+}
+
+/** A companion as `up` resolved it: its image pinned like the target's. */
+export interface CompanionInput {
+  name: string;
+  imageId: string;
+  imageHasHealthcheck: boolean;
 }
 
 export interface FreezeInput {
@@ -46,6 +59,7 @@ export interface FreezeInput {
   number: number;
   target: string;
   sideTargets: string[];
+  companions?: CompanionInput[];
   imageId: string;
   imageHasHealthcheck: boolean;
   noHealthcheck: boolean;
@@ -73,7 +87,8 @@ export function freezeRelease(input: FreezeInput): Frozen {
     if (side === target) throw usageError(`--side-target: ${side} is the target`, 'a side target is a service the target uses (a database, a cache)');
   }
   refuseWhatCannotRunTwice(target, service);
-  const warnings = checkHealthcheck(target, service, input);
+  const warnings = checkHealthcheck(target, service, input.imageHasHealthcheck, input.noHealthcheck);
+  const companions = freezeCompanions(input, warnings);
   refuseNonHttpRouting(target, service.labels ?? {});
   const adopted = adoptTraefikLabels(service.labels);
   const routing: RoutingSpec = {
@@ -88,14 +103,9 @@ export function freezeRelease(input: FreezeInput): Frozen {
     middlewareDefinitions: adopted.middlewareDefinitions,
     ...(input.colourHeader === 'preview' ? { colourHeader: 'preview' as const } : {}),
   };
-  const frozenService: ComposeService = { ...service, image: input.imageId, labels: adopted.keptLabels };
-  delete frozenService.build;
-  // The image is pinned by ID: nothing is pulled again when the release runs.
-  delete frozenService.pull_policy;
-  delete frozenService.depends_on;
-  // A release runs whatever COMPOSE_PROFILES says later.
-  delete frozenService.profiles;
-  assertDependsOnlyOnSideTargets(target, service, input.sideTargets);
+  const frozenService: ComposeService = { ...pinned(service, input.imageId), labels: adopted.keptLabels };
+  assertDependsOnlyOnSideTargets(target, service, input.sideTargets, [...Object.keys(companions)]);
+  const services = [service, ...Object.keys(companions).map((name) => config.services[name]!)];
   return {
     warnings,
     release: {
@@ -108,17 +118,66 @@ export function freezeRelease(input: FreezeInput): Frozen {
       createdBy: input.createdBy,
       routing,
       service: frozenService,
-      networks: externalNetworks(config, service),
-      volumes: externalVolumes(config, service),
-      ...usedTopLevel(config, service, 'secrets'),
-      ...usedTopLevel(config, service, 'configs'),
+      networks: Object.assign({}, ...services.map((s) => externalNetworks(config, s))) as Release['networks'],
+      volumes: Object.assign({}, ...services.map((s) => externalVolumes(config, s))) as Release['volumes'],
+      ...usedTopLevel(config, services, 'secrets'),
+      ...usedTopLevel(config, services, 'configs'),
+      ...(Object.keys(companions).length ? { companions } : {}),
     },
   };
 }
 
-/** The top-level secrets or configs the service refers to, so the frozen file runs on its own. */
-function usedTopLevel(config: ComposeConfig, service: ComposeService, kind: 'secrets' | 'configs'): Partial<Record<typeof kind, Record<string, unknown>>> {
-  const refs = ((service[kind] as { source?: string }[] | undefined) ?? []).map((r) => r.source).filter((s): s is string => !!s);
+/**
+ * The other --target services, frozen beside the target: each must be a
+ * service of the file, named once, able to run twice, and without a route
+ * of its own (a second routed target is not built yet).
+ */
+function freezeCompanions(input: FreezeInput, warnings: string[]): Record<string, ComposeService> {
+  const { config, target } = input;
+  const frozen: Record<string, ComposeService> = {};
+  for (const companion of input.companions ?? []) {
+    const { name } = companion;
+    const service = config.services[name];
+    if (!service) throw unknownService(config, name, 'target');
+    if (name === target || frozen[name]) throw usageError(`--target ${name} is given twice`, 'name each coloured service once');
+    if (input.sideTargets.includes(name)) throw usageError(`${name} is both a target and a side target`, 'a target runs in each colour, a side target once for both: choose one');
+    refuseWhatCannotRunTwice(name, service);
+    refuseRoutedCompanion(name, service.labels ?? {});
+    warnings.push(...checkHealthcheck(name, service, companion.imageHasHealthcheck, input.noHealthcheck));
+    assertDependsOnlyOnSideTargets(name, service, input.sideTargets, [target, ...(input.companions ?? []).map((c) => c.name)]);
+    frozen[name] = pinned(service, companion.imageId);
+    // Routed by nobody, even by a Traefik that exposes every container by default.
+    frozen[name]!.labels = { ...(service.labels ?? {}), 'traefik.enable': 'false' };
+  }
+  return frozen;
+}
+
+/** A companion with Traefik routers: only the first target is routed (one reload moves it). */
+function refuseRoutedCompanion(name: string, labels: Record<string, string>): void {
+  const found = Object.keys(labels).find((key) => /^traefik\.(http|tcp|udp)\.routers\./.test(key));
+  if (found) {
+    throw usageError(
+      `services.${name}.labels: ${found}: only the first --target is routed; the others are coloured workers (no route, health only)`,
+      'route it as its own app (another bluegreen project), or drop its routers',
+    );
+  }
+}
+
+/** A service as a release runs it: the image pinned by ID, nothing built, pulled or ordered again. */
+function pinned(service: ComposeService, imageId: string): ComposeService {
+  const frozen: ComposeService = { ...service, image: imageId };
+  delete frozen.build;
+  // The image is pinned by ID: nothing is pulled again when the release runs.
+  delete frozen.pull_policy;
+  delete frozen.depends_on;
+  // A release runs whatever COMPOSE_PROFILES says later.
+  delete frozen.profiles;
+  return frozen;
+}
+
+/** The top-level secrets or configs the services refer to, so the frozen file runs on its own. */
+function usedTopLevel(config: ComposeConfig, services: ComposeService[], kind: 'secrets' | 'configs'): Partial<Record<typeof kind, Record<string, unknown>>> {
+  const refs = services.flatMap((service) => (service[kind] as { source?: string }[] | undefined) ?? []).map((r) => r.source).filter((s): s is string => !!s);
   const defined = (config[kind] ?? {}) as Record<string, unknown>;
   const used = Object.fromEntries(refs.filter((name) => defined[name]).map((name) => [name, defined[name]]));
   return Object.keys(used).length ? { [kind]: used } : {};
@@ -137,11 +196,11 @@ function refuseWhatCannotRunTwice(target: string, service: ComposeService): void
   if (service.network_mode === 'host') throw usageError(`services.${target}.network_mode: host cannot run twice`, hint);
 }
 
-function checkHealthcheck(target: string, service: ComposeService, input: FreezeInput): string[] {
+function checkHealthcheck(target: string, service: ComposeService, imageHasHealthcheck: boolean, noHealthcheck: boolean): string[] {
   const disabled = service.healthcheck?.disable === true || [service.healthcheck?.test].flat()[0] === 'NONE';
-  const has = !disabled && (service.healthcheck?.test !== undefined || input.imageHasHealthcheck);
+  const has = !disabled && (service.healthcheck?.test !== undefined || imageHasHealthcheck);
   if (has) return [];
-  if (!input.noHealthcheck) {
+  if (!noHealthcheck) {
     throw usageError(
       `services.${target} has no healthcheck: Traefik would route to it before it is ready`,
       'add a healthcheck to the service (or its image), or pass --no-healthcheck to accept it',
@@ -173,9 +232,10 @@ function singleExposedPort(target: string, service: ComposeService): number {
   );
 }
 
-function assertDependsOnlyOnSideTargets(target: string, service: ComposeService, sideTargets: string[]): void {
+function assertDependsOnlyOnSideTargets(target: string, service: ComposeService, sideTargets: string[], colouredBeside: string[] = []): void {
   for (const dependency of Object.keys(service.depends_on ?? {})) {
-    if (!sideTargets.includes(dependency)) {
+    // A companion may wait for the target it runs beside: healthchecks order them within a colour.
+    if (!sideTargets.includes(dependency) && !colouredBeside.includes(dependency)) {
       throw usageError(
         `services.${target}.depends_on: ${dependency} is neither the target nor a side target`,
         `run it once for both colours with --side-target ${dependency}`,

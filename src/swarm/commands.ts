@@ -40,6 +40,9 @@ export interface SwarmSwitchResult {
 
 /** `up` in swarm mode: the next release as the candidate colour's stack, preview route only, verified; on failure the stack is removed (exit 1). */
 export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour: Colour; release: Release; count: number; about: HistorySubject }> {
+  if (ctx.options.companions.length) {
+    throw usageError(`--target ${ctx.options.companions.join(', ')}: coloured workers beside the target are not in swarm mode yet`, 'deploy one --target in swarm mode; run the worker as a side target or as an app of its own');
+  }
   await swarmPreflight(ctx, swarm);
   const [colours, state, config] = await Promise.all([readSwarmColours(swarm.engine, ctx.app), ctx.store.read(), ctx.userConfig()]);
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);

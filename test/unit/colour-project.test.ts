@@ -90,3 +90,18 @@ test('a colour label overrides a user label of the same name; the release is not
   assert.equal(labels.keep, 'me');
   assert.deepEqual(release, before);
 });
+
+test('companions run in the colour project with labels that name the colour but never the routing', () => {
+  const worker = { image: 'sha256:def456', command: ['shop', 'work'], labels: { 'traefik.enable': 'false' } };
+  const release = sampleRelease({ companions: { worker } });
+  const preview = renderColourProject(release, 'green', { kind: 'preview' }, GATEWAY);
+  const live = renderColourProject(release, 'green', { kind: 'live', generation: 7 }, GATEWAY);
+  assert.deepEqual(preview.services.worker, {
+    image: 'sha256:def456',
+    command: ['shop', 'work'],
+    labels: { 'traefik.enable': 'false', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.release': '3', 'io.bluegreen.companion-of': 'green' },
+  });
+  // Identical in both modes: compose leaves a running worker alone at the switch.
+  assert.deepEqual(live.services.worker, preview.services.worker);
+  assert.equal('io.bluegreen.colour' in preview.services.worker!.labels!, false, 'not counted among the colour’s routed containers');
+});

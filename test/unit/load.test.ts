@@ -61,13 +61,23 @@ const rows: PrecedenceRow[] = [
   },
   {
     option: 'target',
-    cli: { target: 'cli-web' },
+    cli: { target: ['cli-web'] },
     env: { BG_TARGET: 'env-web' },
     yml: { target: 'yml-web' },
     fromCli: 'cli-web',
     fromEnv: 'env-web',
     fromYml: 'yml-web',
     byDefault: undefined,
+  },
+  {
+    option: 'companions',
+    cli: { target: ['cli-web', 'cli-worker'] },
+    env: { BG_TARGET: 'env-web,env-worker,env-mailer' },
+    yml: { target: ['yml-web', 'yml-worker'] },
+    fromCli: ['cli-worker'],
+    fromEnv: ['env-worker', 'env-mailer'],
+    fromYml: ['yml-worker'],
+    byDefault: [],
   },
   {
     option: 'sideTargets',
@@ -298,7 +308,7 @@ describe('precedence details', () => {
 
   test('layers combine option by option', () => {
     const options = loadOptions({
-      cli: { target: 'web' },
+      cli: { target: ['web'] },
       env: { BG_PORT: '8080' },
       cwd: workdir({ target: 'api', port: 9000, network: 'edge' }),
     });
@@ -353,6 +363,7 @@ describe('precedence details', () => {
       cwd,
       project: undefined,
       target: undefined,
+      companions: [],
       sideTargets: [],
       rule: undefined,
       servicePaths: [],
@@ -485,7 +496,7 @@ describe('validation: a usage error (exit 2) naming the option', () => {
 
   test('the CLI does not rescue a broken bluegreen.yml: the file is still read', () => {
     const cwd = workdir('target: [web\n');
-    assertUsageError(() => loadOptions({ cli: { target: 'web' }, env: {}, cwd }), /not valid YAML/);
+    assertUsageError(() => loadOptions({ cli: { target: ['web'] }, env: {}, cwd }), /not valid YAML/);
   });
 });
 

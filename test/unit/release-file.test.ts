@@ -71,3 +71,13 @@ test('volumes appear only when the release has some', () => {
   const volumes = { uploads: { name: 'shop_uploads', external: true as const } };
   assert.deepEqual(parse(releaseToYaml(sampleRelease({ volumes }))).volumes, volumes);
 });
+
+test('a release with companions survives the round trip; its file runs them as services beside the target', () => {
+  const worker = { image: 'sha256:def456', command: ['shop', 'work'], labels: { 'traefik.enable': 'false' } };
+  const release = sampleRelease({ companions: { worker } });
+  const text = releaseToYaml(release);
+  assert.deepEqual(releaseFromYaml(text), release);
+  const document = parse(text) as { services: Record<string, unknown>; 'x-bluegreen': { companions?: string[] } };
+  assert.deepEqual(Object.keys(document.services), ['app', 'worker']);
+  assert.deepEqual(document['x-bluegreen'].companions, ['worker']);
+});

@@ -286,3 +286,47 @@ test('the frozen file carries the secrets and configs the target uses, and drops
   assert.deepEqual(release.configs, { nginx: { file: '/srv/shop/nginx.conf' } });
   assert.equal(release.service.profiles, undefined);
 });
+
+/** `app` routed, `worker` beside it: the same image, its own command, a healthcheck, a database it waits for. */
+function withWorker(worker: ComposeService = {}): ComposeConfig {
+  const config = composeConfig();
+  config.services.worker = { image: 'shop:1.2', command: ['shop', 'work'], healthcheck: HEALTHY, depends_on: { db: {}, app: {} }, networks: { jobs: null }, build: { context: '.' }, ...worker };
+  config.networks = { ...config.networks, jobs: { name: 'shop_jobs' } };
+  return config;
+}
+const WORKER = { name: 'worker', imageId: 'sha256:def456', imageHasHealthcheck: false };
+
+test('a companion is frozen beside the target: image pinned, nothing built or ordered, never routed, its networks kept', () => {
+  const { release, warnings } = freezeRelease(input({ config: withWorker(), sideTargets: ['db'], companions: [WORKER] }));
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(release.companions, {
+    worker: { image: 'sha256:def456', command: ['shop', 'work'], healthcheck: HEALTHY, networks: { jobs: null }, labels: { 'traefik.enable': 'false' } },
+  });
+  assert.deepEqual(release.networks, { default: { name: 'shop_default', external: true }, jobs: { name: 'shop_jobs', external: true } });
+  assert.equal(release.service.image, 'sha256:abc123', 'the target keeps its own image');
+});
+
+test('without companions a release has no companions field (files written before them read the same)', () => {
+  assert.equal('companions' in freezeRelease(input()).release, false);
+});
+
+test('a companion with a router of its own is refused: only the first target is routed', () => {
+  const config = withWorker({ labels: { 'traefik.http.routers.jobs.rule': 'Host(`jobs.shop`)' } });
+  assertUsageError(() => freezeRelease(input({ config, sideTargets: ['db'], companions: [WORKER] })), /services\.worker\.labels: traefik\.http\.routers\.jobs\.rule: only the first --target is routed/);
+});
+
+test('a companion that cannot run twice, has no healthcheck, waits for a service outside the release, or is named twice is refused', () => {
+  const refuse = (worker: ComposeService, message: RegExp, more: Partial<FreezeInput> = {}) =>
+    assertUsageError(() => freezeRelease(input({ config: withWorker(worker), sideTargets: ['db'], companions: [WORKER], ...more })), message);
+  refuse({ container_name: 'the-worker' }, /services\.worker\.container_name: "the-worker" cannot run twice/);
+  refuse({ healthcheck: { disable: true } }, /services\.worker has no healthcheck/);
+  refuse({}, /services\.worker\.depends_on: db is neither the target nor a side target/, { sideTargets: [] });
+  refuse({}, /--target worker is given twice/, { companions: [WORKER, WORKER] });
+  refuse({}, /--target app is given twice/, { companions: [{ ...WORKER, name: 'app' }] });
+  refuse({}, /db is both a target and a side target/, { companions: [WORKER, { ...WORKER, name: 'db' }] });
+});
+
+test('a companion without a healthcheck runs with --no-healthcheck, with a warning naming it', () => {
+  const { warnings } = freezeRelease(input({ config: withWorker({ healthcheck: undefined }), sideTargets: ['db'], companions: [WORKER], noHealthcheck: true }));
+  assert.deepEqual(warnings, ['services.worker has no healthcheck (--no-healthcheck): routing may start before the app listens']);
+});

@@ -65,7 +65,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
     {
       files: ['a.yml', 'b.yml'],
       project: 'shop',
-      target: 'web',
+      target: ['web'],
       sideTargets: ['db', 'cache'],
       rule: 'Host(`shop.test`)',
       servicePaths: ['/api'],
@@ -158,7 +158,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
   assert.deepEqual(fromYmlFile(path), {
     files: [join(dir, 'compose.yml'), join(dir, '..', 'shared', 'compose.override.yml')],
     project: 'shop',
-    target: 'web',
+    target: ['web'],
     sideTargets: ['db', 'cache'],
     rule: 'Host(`shop.test`)',
     servicePaths: ['/api', '/admin'],

@@ -1,0 +1,137 @@
+// Several coloured services in one release, the part built so far (issue
+// 12): `target: [app, worker]` runs the worker in each colour beside the
+// routed target, from the same frozen release. It has no route, is judged by
+// its health, is left running by the switch, stops with its colour at
+// stop-old and comes back with it at rollback; a worker that is not healthy
+// fails the release, live untouched. Under load, real engine and Traefik.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import got from 'got';
+import { ensureTestTraefik } from '../support/traefik.js';
+import { docker } from '../support/containers.js';
+import { show, TestApp } from '../support/cli.js';
+import { ask } from '../support/http.js';
+import { describeLoad, Load } from '../support/load.js';
+import { TEST_TRAEFIK_API } from '../support/ports.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+// The sample app again as a worker: same image, no route; WORKER_NEVER_HEALTHY makes it fail its healthcheck.
+const WORKER = `  worker:
+    image: \${SAMPLE_IMAGE:-bluegreen-sample:latest}
+    environment:
+      RELEASE: \${RELEASE:-v1}
+      NEVER_HEALTHY: \${WORKER_NEVER_HEALTHY:-0}
+      SIDE_URL: http://store:7000
+    depends_on:
+      store:
+        condition: service_healthy
+    healthcheck:
+      test: ["CMD", "/sample", "healthcheck"]
+      interval: 1s
+      timeout: 2s
+      retries: 2
+      start_period: 2s
+      start_interval: 250ms
+
+`;
+const sample = readFileSync(join(ROOT, 'compose', 'docker-compose.yml'), 'utf8');
+const app = new TestApp('bgt-companion', sample.replace(/^volumes:/m, `${WORKER}volumes:`));
+writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: [app, worker]\nside_targets: [store]\n');
+
+interface Worker {
+  id: string;
+  state: string;
+  release: string;
+  labels: Record<string, string>;
+}
+
+/** The worker containers of one colour (stopped ones too), with the release they run. */
+async function workers(colour: string): Promise<Worker[]> {
+  const listed = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.companion-of=${colour}`] } });
+  return Promise.all(
+    listed.map(async (c) => {
+      const env = (await docker.getContainer(c.Id).inspect()).Config.Env;
+      return { id: c.Id, state: c.State, release: env.find((e) => e.startsWith('RELEASE='))?.slice(8) ?? '?', labels: c.Labels };
+    }),
+  );
+}
+
+const traefikNames = async () => {
+  const list = async (kind: string) => ((await got(`${TEST_TRAEFIK_API}/api/http/${kind}`).json()) as { name: string }[]).map((r) => r.name);
+  return [...(await list('routers')), ...(await list('services'))];
+};
+
+before(async () => {
+  await ensureTestTraefik();
+  const first = await app.run(['deploy'], { RELEASE: 'v1' });
+  assert.equal(first.code, 0, show(first));
+});
+after(() => app.destroy());
+
+test('the worker runs in the live colour with its release, with no route in Traefik, and status lists it', async () => {
+  const [worker] = await workers('blue');
+  assert.deepEqual([worker?.state, worker?.release], ['running', 'v1']);
+  assert.equal(worker?.labels['traefik.enable'], 'false', 'routed by nobody, even by a Traefik exposing every container');
+  assert.equal(worker?.labels['io.bluegreen.colour'], undefined, 'not counted among the colour’s routed containers');
+  const names = await traefikNames();
+  assert.ok(names.some((n) => n.startsWith(`${app.app}-blue`)), 'the target is routed');
+  assert.ok(!names.some((n) => n.includes('worker')), `nothing of the worker in Traefik: ${names.filter((n) => n.startsWith(app.app)).join(', ')}`);
+  const status = await app.run(['status']);
+  assert.match(status.stdout, /bgt-companion-blue-worker-1 {2}running {2}healthy {2}\(worker: no route\)/, show(status));
+  const json = await app.run(['status', '--json']);
+  assert.deepEqual(json.result?.colours[0].companions.map((c: { service: string; state: string }) => [c.service, c.state]), [['worker', 'running']]);
+});
+
+test('up, switch, stop-old, rollback: the worker changes with its colour, is not recreated by the switch, and no request fails', async () => {
+  const load = new Load(app.host, { clients: 8 }).start();
+  const up = await app.run(['up'], { RELEASE: 'v2' });
+  assert.equal(up.code, 0, show(up));
+  const candidate = await workers('green');
+  assert.deepEqual(candidate.map((w) => [w.state, w.release]), [['running', 'v2']], 'the candidate’s worker runs beside it, healthy before up returns');
+  assert.equal((await workers('blue'))[0]?.state, 'running', 'the live colour’s worker runs on');
+
+  const switched = await app.run(['switch']);
+  assert.equal(switched.code, 0, show(switched));
+  assert.deepEqual((await workers('green')).map((w) => w.id), candidate.map((w) => w.id), 'the switch recreates the routed target only');
+  assert.equal((await ask(app.host)).release, 'v2');
+
+  const stopped = await app.run(['stop-old']);
+  assert.equal(stopped.code, 0, show(stopped));
+  assert.deepEqual((await workers('blue')).map((w) => [w.state, w.release]), [['exited', 'v1']], 'the old worker stops with its colour');
+
+  const rolled = await app.run(['rollback']);
+  assert.equal(rolled.code, 0, show(rolled));
+  assert.equal((await ask(app.host)).release, 'v1');
+  assert.deepEqual((await workers('blue')).map((w) => [w.state, w.release]), [['running', 'v1']], 'release 1’s worker is back with it');
+  assert.deepEqual((await workers('green')).map((w) => w.state), ['exited'], 'release 2’s worker stopped with its colour');
+  const report = await load.stop();
+  console.log(`companions: up, switch, stop-old, rollback under load: ${describeLoad(report)}`);
+  assert.ok(report.sent > 100, describeLoad(report));
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+});
+
+test('a worker that never gets healthy fails the release: exit 1 naming it, the candidate removed, live untouched', async () => {
+  const load = new Load(app.host, { clients: 8 }).start();
+  const bad = await app.run(['deploy', '--timeout', '10s'], { RELEASE: 'v3', WORKER_NEVER_HEALTHY: '1' });
+  const report = await load.stop();
+  assert.equal(bad.code, 1, show(bad));
+  assert.match(bad.stderr, /worker of green \(release 3\)/, show(bad));
+  assert.equal((await ask(app.host)).release, 'v1');
+  assert.deepEqual(await workers('green'), [], 'the candidate colour, worker included, was removed');
+  assert.deepEqual((await workers('blue')).map((w) => w.state), ['running']);
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+});
+
+test('a target named twice, or both target and side target, is refused before anything starts (exit 2)', async () => {
+  const before = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } });
+  const twice = await app.run(['up', '-t', 'app', '-t', 'worker', '-t', 'worker'], { RELEASE: 'v4' });
+  assert.equal(twice.code, 2, show(twice));
+  assert.match(twice.stderr, /--target worker is given twice/);
+  const side = await app.run(['up'], { RELEASE: 'v4', BG_TARGET: 'app,store' });
+  assert.equal(side.code, 2, show(side));
+  assert.match(side.stderr, /store is both a target and a side target/);
+  const after = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } });
+  assert.deepEqual(after.map((c) => c.Id).sort(), before.map((c) => c.Id).sort());
+});

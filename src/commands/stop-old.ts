@@ -5,7 +5,8 @@ import type { HistorySubject } from '../plan/state.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { atDocker, colourProject, liveRouter } from '../plan/names.js';
+import { atProvider, colourProject, LABEL, liveRouter } from '../plan/names.js';
+import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour, type ColourView } from '../plan/reality.js';
 import { liveExcludesOf } from '../plan/labels.js';
@@ -32,6 +33,7 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
   const old = otherColour(live);
   const subject = { colour: old, release: colours[old].release };
   if (colours[old].containers.length === 0 || (colours[old].running === 0 && !options.remove)) {
+    if (await stopStrayWorkers(ctx, old)) return { stopped: 0, drainedMs: 0, about: subject };
     ctx.out.info(`${old} is not running: nothing to stop`);
     return { stopped: 0, drainedMs: 0, about: subject };
   }
@@ -48,15 +50,29 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
   });
 }
 
-async function assertLiveRouterWins(ctx: Context, live: Colour, generation: number): Promise<void> {
-  const router = await ctx.traefik.router(atDocker(liveRouter(ctx.app, live)));
-  if (router?.status !== 'enabled' || router.priority !== livePriority(generation)) {
-    throw new BgError(
-      `Traefik does not show ${liveRouter(ctx.app, live)} enabled at priority ${livePriority(generation)} (${router ? `${router.status}, priority ${router.priority}` : 'absent'}): stopping the other colour could cut live traffic`,
-      ExitCode.failedReverted,
-      'check `bluegreen status`; nothing was stopped',
-    );
-  }
+/** Workers of a colour whose routed containers are gone or stopped serve nobody's release: stopped too. */
+async function stopStrayWorkers(ctx: Context, colour: Colour): Promise<boolean> {
+  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.companionOf]: colour })).filter((c) => c.state === 'running');
+  if (running.length === 0) return false;
+  await ctx.out.step(`stop ${colour}'s workers (its routed containers do not run)`, () => ctx.compose.stop(colourProject(ctx.app, colour)), { colour }, 'stop');
+  return true;
+}
+
+/**
+ * Before the other colour is drained and stopped, every Traefik instance
+ * must show the live colour's router winning: one that has not loaded it
+ * (lagging, restarted) would still send requests to the colour stopped.
+ */
+export async function assertLiveRouterWins(ctx: Context, live: Colour, generation: number, provider: 'docker' | 'swarm' = 'docker'): Promise<void> {
+  const views = await routerOnEachInstance(ctx.traefik, atProvider(liveRouter(ctx.app, live), provider));
+  const index = views.findIndex((router) => router?.status !== 'enabled' || router.priority !== livePriority(generation));
+  if (index === -1) return;
+  const router = views[index];
+  throw new BgError(
+    `Traefik does not show ${liveRouter(ctx.app, live)} enabled at priority ${livePriority(generation)}${onInstance(index, views.length)} (${router ? `${router.status}, priority ${router.priority}` : 'absent'}): stopping the other colour could cut live traffic`,
+    ExitCode.failedReverted,
+    'check `bluegreen status`; nothing was stopped',
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { atDocker, LABEL, liveRouter } from '../plan/names.js';
 import type { Colour } from '../plan/colour.js';
 import { BgError, ExitCode } from '../errors.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
+import { routerOnEachInstance } from '../waiting/traefik.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import type { Context } from './context.js';
@@ -56,7 +57,9 @@ export async function withdrawColour(ctx: Context, release: Release, colour: Col
   const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour })).filter((c) => c.state === 'running');
   if (running.length === 0) return;
   const gone = async () => {
-    await retryUntil(async () => ((await ctx.traefik.router(atDocker(liveRouter(ctx.app, colour))).catch(() => null)) === undefined ? true : undefined), {
+    // Gone from every Traefik instance: one that still lists it still sends it requests.
+    const absentEverywhere = async () => (await routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, colour)))).every((router) => router === undefined);
+    await retryUntil(async () => ((await absentEverywhere().catch(() => false)) ? true : undefined), {
       deadline: Deadline.after(15_000),
       onTimeout: () => new BgError(`Traefik still routes ${liveRouter(ctx.app, colour)}`, ExitCode.needsPerson),
     });

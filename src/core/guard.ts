@@ -2,21 +2,23 @@ import { BgError, ExitCode } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
 import { atDocker, liveRouter } from '../plan/names.js';
 import type { Context } from './context.js';
+import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
 
 /**
  * Before a colour is recreated or removed, Traefik itself must not show it
  * as the winning live router: Docker's labels and health say which colour
- * is live, and this is the second opinion of the one that routes.
+ * is live, and this is the second opinion of the one that routes. With
+ * several Traefik instances, one that still prefers the colour is enough.
  */
 export async function assertNotServingLive(ctx: Context, colour: Colour): Promise<void> {
   const [mine, theirs] = await Promise.all([
-    ctx.traefik.router(atDocker(liveRouter(ctx.app, colour))),
-    ctx.traefik.router(atDocker(liveRouter(ctx.app, otherColour(colour)))),
+    routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, colour))),
+    routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, otherColour(colour)))),
   ]);
-  const serving = mine?.status === 'enabled' && (theirs?.status !== 'enabled' || mine.priority > theirs.priority);
-  if (serving) {
+  const index = mine.findIndex((router, i) => router?.status === 'enabled' && (theirs[i]?.status !== 'enabled' || router.priority > theirs[i]!.priority));
+  if (index !== -1) {
     throw new BgError(
-      `Traefik routes live traffic to ${colour} (${liveRouter(ctx.app, colour)}, priority ${mine.priority}), which this command would replace: refused, nothing changed`,
+      `Traefik routes live traffic to ${colour} (${liveRouter(ctx.app, colour)}, priority ${mine[index]!.priority}${onInstance(index, mine.length)}), which this command would replace: refused, nothing changed`,
       ExitCode.failedReverted,
       'an interrupted switch may still be settling: check `bluegreen status` and run the command again',
     );

@@ -15,7 +15,8 @@ import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
-import { companionCount, type ComposeConfig } from '../plan/compose-model.js';
+import type { ComposeConfig } from '../plan/compose-model.js';
+import { companionsBefore, stopOtherReleaseWorkers, waitCompanionsHealthy } from './companions.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -39,6 +40,8 @@ export async function launchColour(
   const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
+  const companions = await companionsBefore(ctx, release, colour);
+  await stopOtherReleaseWorkers(ctx, colour, companions);
   // The colour carries no live traffic (the guards make sure): what it runs
   // is replaced at once, not after its stop_grace_period (an app whose PID 1
   // ignores SIGTERM would make every switch wait it out).
@@ -50,19 +53,12 @@ export async function launchColour(
     [LABEL.release]: String(release.number),
   };
   if (mode.kind === 'live') labels[LABEL.generation] = String(mode.generation);
-  const companions = Object.keys(release.companions ?? {});
   const waitTarget = () => waitHealthy(ctx.docker, { labels, count, deadline, what: `${colour} (release ${release.number})` });
-  if (companions.length === 0) return ctx.out.step('wait until healthy', waitTarget, fields, 'healthy');
-  return ctx.out.step(`wait until ${[release.target, ...companions].join(', ')} are healthy`, async () => {
-    const [containers] = await Promise.all([waitTarget(), ...companions.map((name) => waitCompanionHealthy(ctx, release, colour, name, deadline))]);
-    return containers;
-  }, fields, 'healthy');
-}
-
-/** A companion's containers, as many as its file asks for (deploy.replicas, else one), running and healthy. */
-function waitCompanionHealthy(ctx: Context, release: Release, colour: Colour, name: string, deadline: Deadline): Promise<ContainerView[]> {
-  const labels = { 'com.docker.compose.project': colourProject(ctx.app, colour), 'com.docker.compose.service': name, [LABEL.release]: String(release.number) };
-  return waitHealthy(ctx.docker, { labels, count: companionCount(release.companions![name]!), deadline, what: `${name} of ${colour} (release ${release.number})` });
+  // Workers that ran this release, healthy, before the start were left as
+  // they are: judged when they started, not again (a switch, or its undo).
+  if (companions.ready) return ctx.out.step('wait until healthy', waitTarget, fields, 'healthy');
+  const names = [release.target, ...Object.keys(release.companions ?? {})].join(', ');
+  return ctx.out.step(`wait until ${names} are healthy`, async () => (await Promise.all([waitTarget(), waitCompanionsHealthy(ctx, release, colour, deadline)]))[0], fields, 'healthy');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
+import { assertTargetsDistinct } from '../plan/release.js';
 
 /**
  * The target: as configured, else `app`, else the only service that is not
@@ -13,7 +14,10 @@ export function chooseTarget(config: ComposeConfig, configured: string | undefin
       throw usageError(`${role} "${name}" is not a service of the compose file`, `its services: ${services.join(', ')}`);
     }
   }
-  if (configured) return configured;
+  if (configured) {
+    assertTargetsDistinct(configured, companions, sideTargets);
+    return configured;
+  }
   if (services.includes('app')) return 'app';
   const candidates = services.filter((s) => !sideTargets.includes(s));
   if (candidates.length === 1) return candidates[0]!;

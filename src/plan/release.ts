@@ -134,22 +134,33 @@ export function freezeRelease(input: FreezeInput): Frozen {
  */
 function freezeCompanions(input: FreezeInput, warnings: string[]): Record<string, ComposeService> {
   const { config, target } = input;
+  assertTargetsDistinct(target, (input.companions ?? []).map((c) => c.name), input.sideTargets);
   const frozen: Record<string, ComposeService> = {};
   for (const companion of input.companions ?? []) {
     const { name } = companion;
     const service = config.services[name];
     if (!service) throw unknownService(config, name, 'target');
-    if (name === target || frozen[name]) throw usageError(`--target ${name} is given twice`, 'name each coloured service once');
-    if (input.sideTargets.includes(name)) throw usageError(`${name} is both a target and a side target`, 'a target runs in each colour, a side target once for both: choose one');
     refuseWhatCannotRunTwice(name, service);
     refuseRoutedCompanion(name, service.labels ?? {});
-    warnings.push(...checkHealthcheck(name, service, companion.imageHasHealthcheck, input.noHealthcheck));
+    warnings.push(...checkHealthcheck(name, service, companion.imageHasHealthcheck, input.noHealthcheck, false));
     assertDependsOnlyOnSideTargets(name, service, input.sideTargets, [target, ...(input.companions ?? []).map((c) => c.name)]);
     frozen[name] = pinned(service, companion.imageId);
     // Routed by nobody, even by a Traefik that exposes every container by default.
     frozen[name]!.labels = { ...(service.labels ?? {}), 'traefik.enable': 'false' };
+    // A stopped colour's worker must stay stopped when the engine restarts: it would consume jobs with an old release.
+    if (service.restart === 'always') frozen[name]!.restart = 'unless-stopped';
   }
   return frozen;
+}
+
+/** Each service has one role: the target, a worker beside it, or a side target; each named once. */
+export function assertTargetsDistinct(target: string, companions: string[], sideTargets: string[]): void {
+  const seen = new Set([target]);
+  for (const name of companions) {
+    if (seen.has(name)) throw usageError(`--target ${name} is given twice`, 'name each coloured service once');
+    if (sideTargets.includes(name)) throw usageError(`${name} is both a target and a side target`, 'a target runs in each colour, a side target once for both: choose one');
+    seen.add(name);
+  }
 }
 
 /** A companion with Traefik routers: only the first target is routed (one reload moves it). */
@@ -196,17 +207,17 @@ function refuseWhatCannotRunTwice(target: string, service: ComposeService): void
   if (service.network_mode === 'host') throw usageError(`services.${target}.network_mode: host cannot run twice`, hint);
 }
 
-function checkHealthcheck(target: string, service: ComposeService, imageHasHealthcheck: boolean, noHealthcheck: boolean): string[] {
+function checkHealthcheck(target: string, service: ComposeService, imageHasHealthcheck: boolean, noHealthcheck: boolean, routed = true): string[] {
   const disabled = service.healthcheck?.disable === true || [service.healthcheck?.test].flat()[0] === 'NONE';
   const has = !disabled && (service.healthcheck?.test !== undefined || imageHasHealthcheck);
   if (has) return [];
   if (!noHealthcheck) {
     throw usageError(
-      `services.${target} has no healthcheck: Traefik would route to it before it is ready`,
+      `services.${target} has no healthcheck: ${routed ? 'Traefik would route to it before it is ready' : 'a release could go live with it broken'}`,
       'add a healthcheck to the service (or its image), or pass --no-healthcheck to accept it',
     );
   }
-  return [`services.${target} has no healthcheck (--no-healthcheck): routing may start before the app listens`];
+  return [`services.${target} has no healthcheck (--no-healthcheck): ${routed ? 'routing may start before the app listens' : 'it counts as ready once it runs'}`];
 }
 
 function labelPort(target: string, port: number | undefined): number | undefined {

@@ -1,3 +1,4 @@
+import { usageError } from '../errors.js';
 import type { Colour } from './colour.js';
 import { renderColourProject } from './colour-project.js';
 import type { ComposeConfig, ComposeService } from './compose-model.js';
@@ -74,6 +75,10 @@ const liveHealthLabels = (service: string, check: LiveHealthCheck): Record<strin
 
 /** One colour's stack: the release's target with the colour's routing, `replicas` tasks; live, with Traefik's health check. */
 export function renderColourStack(release: Release, colour: Colour, mode: RoutingMode, gateway: string, replicas: number, image: string, check?: LiveHealthCheck): ComposeConfig {
+  // A release made on one host with workers: swarm mode would run it without them.
+  if (release.companions) {
+    throw usageError(`release ${release.number} runs ${Object.keys(release.companions).join(', ')} beside ${release.target}: coloured workers are not in swarm mode yet`, 'deploy a release with one --target in swarm mode');
+  }
   const project = renderColourProject(release, colour, mode, gateway);
   const service = project.services[release.target]!;
   const health = mode.kind === 'live' && check ? liveHealthLabels(serviceName(release.app, colour), check) : {};

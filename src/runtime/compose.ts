@@ -93,9 +93,10 @@ export class ComposeCli {
     return Object.fromEntries(run.out.trim().split('\n').map((line) => line.trim().split(/\s+/) as [string, string]).filter((pair) => pair.length === 2));
   }
 
-  async stop(project: string, timeoutSeconds?: number): Promise<void> {
+  /** Stops the project (or some of its services); without a timeout each container gets its own stop_grace_period. */
+  async stop(project: string, timeoutSeconds?: number, services: string[] = []): Promise<void> {
     const timeout = timeoutSeconds === undefined ? [] : ['--timeout', String(timeoutSeconds)];
-    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout], { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
+    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout, ...services], { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
   }
 
   async down(project: string, options: { volumes?: boolean } = {}): Promise<void> {

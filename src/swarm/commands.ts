@@ -1,3 +1,4 @@
+import { assertLiveRouterWins } from '../commands/stop-old.js';
 import type { Context } from '../core/context.js';
 import { drain } from '../core/drain.js';
 import { resolveImage } from '../core/image.js';
@@ -172,10 +173,7 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
   }
   return about(subject, async () => {
     const generation = colours[live].generation ?? 0;
-    const router = await ctx.traefik.router(atProvider(liveRouter(ctx.app, live), 'swarm'));
-    if (router?.status !== 'enabled' || router.priority !== livePriority(generation)) {
-      throw new BgError(`Traefik does not show ${liveRouter(ctx.app, live)} enabled at priority ${livePriority(generation)}: stopping ${old} could cut live traffic`, ExitCode.failedReverted, 'check `bluegreen status`; nothing was stopped');
-    }
+    await assertLiveRouterWins(ctx, live, generation, 'swarm');
     await preHook(ctx, 'pre_stop_old', { release: view.release, colour: old, previousRelease: view.release, liveColour: live });
     const drained = view.running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old, 'swarm'), { colour: old }, 'drain') : { waitedMs: 0 };
     if (options.remove) await ctx.out.step(`remove stack ${colourProject(ctx.app, old)}`, () => swarm.stacks.remove(colourProject(ctx.app, old)), { colour: old }, 'remove');

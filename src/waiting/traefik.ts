@@ -19,6 +19,14 @@ export function onEachInstance(api: Traefik): string {
   return api.replicas && api.replicas.length > 1 ? ` on each of ${api.replicas.length} Traefik instances` : '';
 }
 
+/** A router as each Traefik instance that routes the app shows it (one entry with one instance). */
+export function routerOnEachInstance(api: Traefik, name: string) {
+  return Promise.all((api.replicas ?? [api]).map((replica) => replica.router(name)));
+}
+
+/** " on Traefik instance 2 of 3" for a message when several are read, else nothing. */
+export const onInstance = (index: number, count: number) => (count > 1 ? ` on Traefik instance ${index + 1} of ${count}` : '');
+
 /**
  * Waits until Traefik's API shows the router enabled at the expected
  * priority and its service holding exactly the expected servers, on every
@@ -31,7 +39,7 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
   const pending = new Set(replicas.keys());
   let seen = 'router absent';
   const expected = [...wait.servers].sort();
-  const where = (index: number) => (replicas.length > 1 ? ` on Traefik instance ${index + 1} of ${replicas.length}` : '');
+  const where = (index: number) => onInstance(index, replicas.length);
   const routedOn = async (index: number): Promise<boolean> => {
     let router;
     try {

@@ -43,6 +43,7 @@ writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: [app, worker]\nside_targe
 interface Worker {
   id: string;
   state: string;
+  health: string;
   release: string;
   labels: Record<string, string>;
 }
@@ -52,8 +53,9 @@ async function workers(colour: string): Promise<Worker[]> {
   const listed = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.companion-of=${colour}`] } });
   return Promise.all(
     listed.map(async (c) => {
-      const env = (await docker.getContainer(c.Id).inspect()).Config.Env;
-      return { id: c.Id, state: c.State, release: env.find((e) => e.startsWith('RELEASE='))?.slice(8) ?? '?', labels: c.Labels };
+      const inspected = await docker.getContainer(c.Id).inspect();
+      const release = inspected.Config.Env.find((e) => e.startsWith('RELEASE='))?.slice(8) ?? '?';
+      return { id: c.Id, state: c.State, health: inspected.State.Health?.Status ?? 'none', release, labels: c.Labels };
     }),
   );
 }
@@ -89,7 +91,7 @@ test('up, switch, stop-old, rollback: the worker changes with its colour, is not
   const up = await app.run(['up'], { RELEASE: 'v2' });
   assert.equal(up.code, 0, show(up));
   const candidate = await workers('green');
-  assert.deepEqual(candidate.map((w) => [w.state, w.release]), [['running', 'v2']], 'the candidate’s worker runs beside it, healthy before up returns');
+  assert.deepEqual(candidate.map((w) => [w.state, w.health, w.release]), [['running', 'healthy', 'v2']], 'the candidate’s worker runs beside it, healthy before up returns');
   assert.equal((await workers('blue'))[0]?.state, 'running', 'the live colour’s worker runs on');
 
   const switched = await app.run(['switch']);
@@ -99,12 +101,15 @@ test('up, switch, stop-old, rollback: the worker changes with its colour, is not
 
   const stopped = await app.run(['stop-old']);
   assert.equal(stopped.code, 0, show(stopped));
-  assert.deepEqual((await workers('blue')).map((w) => [w.state, w.release]), [['exited', 'v1']], 'the old worker stops with its colour');
+  const stoppedWorker = await workers('blue');
+  assert.deepEqual(stoppedWorker.map((w) => [w.state, w.release]), [['exited', 'v1']], 'the old worker stops with its colour');
 
   const rolled = await app.run(['rollback']);
   assert.equal(rolled.code, 0, show(rolled));
   assert.equal((await ask(app.host)).release, 'v1');
-  assert.deepEqual((await workers('blue')).map((w) => [w.state, w.release]), [['running', 'v1']], 'release 1’s worker is back with it');
+  const restarted = await workers('blue');
+  assert.deepEqual(restarted.map((w) => [w.state, w.health, w.release]), [['running', 'healthy', 'v1']], 'release 1’s worker is back with it');
+  assert.deepEqual(restarted.map((w) => w.id), stoppedWorker.map((w) => w.id), 'started again, not recreated: compose finds its configuration unchanged');
   assert.deepEqual((await workers('green')).map((w) => w.state), ['exited'], 'release 2’s worker stopped with its colour');
   const report = await load.stop();
   console.log(`companions: up, switch, stop-old, rollback under load: ${describeLoad(report)}`);
@@ -122,6 +127,20 @@ test('a worker that never gets healthy fails the release: exit 1 naming it, the 
   assert.deepEqual(await workers('green'), [], 'the candidate colour, worker included, was removed');
   assert.deepEqual((await workers('blue')).map((w) => w.state), ['running']);
   assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+});
+
+test('an up over a running candidate stops its worker of the previous release within its grace period before compose replaces it', async () => {
+  const first = await app.run(['up'], { RELEASE: 'v5' });
+  assert.equal(first.code, 0, show(first));
+  const v5 = await workers('green');
+  assert.deepEqual(v5.map((w) => [w.state, w.release]), [['running', 'v5']]);
+  const again = await app.run(['up', '--json'], { RELEASE: 'v6' });
+  assert.equal(again.code, 0, show(again));
+  assert.ok(again.events.some((e) => e.event === 'step' && e.step === 'stop-workers' && e.state === 'done' && e.colour === 'green'), `the v5 worker stopped first:\n${show(again)}`);
+  const v6 = await workers('green');
+  assert.deepEqual(v6.map((w) => [w.state, w.health, w.release]), [['running', 'healthy', 'v6']]);
+  assert.notDeepEqual(v6.map((w) => w.id), v5.map((w) => w.id));
+  assert.equal((await ask(app.host)).release, 'v1', 'live untouched');
 });
 
 test('a target named twice, or both target and side target, is refused before anything starts (exit 2)', async () => {

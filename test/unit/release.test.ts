@@ -328,5 +328,10 @@ test('a companion that cannot run twice, has no healthcheck, waits for a service
 
 test('a companion without a healthcheck runs with --no-healthcheck, with a warning naming it', () => {
   const { warnings } = freezeRelease(input({ config: withWorker({ healthcheck: undefined }), sideTargets: ['db'], companions: [WORKER], noHealthcheck: true }));
-  assert.deepEqual(warnings, ['services.worker has no healthcheck (--no-healthcheck): routing may start before the app listens']);
+  assert.deepEqual(warnings, ['services.worker has no healthcheck (--no-healthcheck): it counts as ready once it runs']);
+});
+
+test('a worker with restart: always is frozen with unless-stopped: a stopped colour’s worker stays stopped when the engine restarts', () => {
+  const { release } = freezeRelease(input({ config: withWorker({ restart: 'always' }), sideTargets: ['db'], companions: [WORKER] }));
+  assert.equal(release.companions?.worker?.restart, 'unless-stopped');
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { asStackFile, forSwarmProvider, pinnedImage, renderColourStack, renderSideStack } from '../../src/plan/swarm-stack.js';
 import { tasksPerNode } from '../../src/swarm/reality.js';
 import { sampleRelease } from './release-fixture.js';
+import { assertUsageError } from './usage-error.js';
 
 const preview = () => renderColourStack(sampleRelease(), 'blue', { kind: 'preview', previewKey: 'k' }, 'traefik_webgateway', 3, 'shop:1.2');
 const live = () => renderColourStack(sampleRelease(), 'blue', { kind: 'live', generation: 4, previewKey: 'k' }, 'traefik_webgateway', 3, 'shop:1.2');
@@ -77,4 +78,9 @@ test('a release runs its image by registry digest where it has one of the same r
   assert.deepEqual(pinnedImage('traefik:v3.7', [`traefik@${digest}`]), { reference: `traefik@${digest}`, pinned: true });
   assert.deepEqual(pinnedImage('shop:1.2', [`mirror.example/other@${digest}`]), { reference: 'shop:1.2', pinned: false });
   assert.deepEqual(pinnedImage('bluegreen-sample:latest', []), { reference: 'bluegreen-sample:latest', pinned: false });
+});
+
+test('a release with coloured workers is refused in swarm mode (exit 2) rather than run without them', () => {
+  const release = sampleRelease({ companions: { worker: { image: 'sha256:def456' } } });
+  assertUsageError(() => renderColourStack(release, 'blue', { kind: 'preview' }, 'gw', 1, 'shop:1.2'), /release 3 runs worker beside app: coloured workers are not in swarm mode yet/);
 });

@@ -1,0 +1,50 @@
+import type { Colour } from '../plan/colour.js';
+import { companionCount } from '../plan/compose-model.js';
+import { colourProject, LABEL } from '../plan/names.js';
+import type { Release } from '../plan/release.js';
+import type { ContainerView } from '../runtime/docker.js';
+import { waitHealthy } from '../waiting/health.js';
+import type { Deadline } from '../waiting/retry.js';
+import type { Context } from './context.js';
+
+/**
+ * The coloured workers (plan/release.ts companions) a launch of `release`
+ * in `colour` finds there: whether they already run this release, healthy
+ * (compose leaves them as they are: nothing to judge again), and the
+ * services running another release (compose would recreate or remove them).
+ */
+export interface CompanionsFound {
+  ready: boolean;
+  otherRelease: string[];
+}
+
+export async function companionsBefore(ctx: Context, release: Release, colour: Colour): Promise<CompanionsFound> {
+  const wanted = Object.entries(release.companions ?? {});
+  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.companionOf]: colour })).filter((c) => c.state === 'running');
+  const service = (c: ContainerView) => c.labels['com.docker.compose.service'] ?? '';
+  const ofThisRelease = running.filter((c) => c.labels[LABEL.release] === String(release.number));
+  const ready = wanted.every(([name, spec]) => ofThisRelease.filter((c) => service(c) === name && (c.health === 'healthy' || c.health === 'none')).length === companionCount(spec));
+  const otherRelease = [...new Set(running.filter((c) => !ofThisRelease.includes(c)).map(service))].filter(Boolean);
+  return { ready, otherRelease };
+}
+
+/**
+ * Stops workers of another release before compose replaces them, each
+ * within its own stop_grace_period: the launch replaces the colour's routed
+ * containers at once (they carry no live traffic), but a worker may be in
+ * the middle of a job.
+ */
+export async function stopOtherReleaseWorkers(ctx: Context, colour: Colour, found: CompanionsFound): Promise<void> {
+  if (found.otherRelease.length === 0) return;
+  await ctx.out.step(`stop ${found.otherRelease.join(', ')} of ${colour}'s previous release (within its stop_grace_period)`, () => ctx.compose.stop(colourProject(ctx.app, colour), undefined, found.otherRelease), { colour }, 'stop-workers');
+}
+
+/** Every companion's containers, as many as its file asks for (deploy.replicas, else one), running and healthy. */
+export async function waitCompanionsHealthy(ctx: Context, release: Release, colour: Colour, deadline: Deadline): Promise<void> {
+  await Promise.all(
+    Object.entries(release.companions ?? {}).map(([name, spec]) => {
+      const labels = { 'com.docker.compose.project': colourProject(ctx.app, colour), 'com.docker.compose.service': name, [LABEL.release]: String(release.number) };
+      return waitHealthy(ctx.docker, { labels, count: companionCount(spec), deadline, what: `${name} of ${colour} (release ${release.number})` });
+    }),
+  );
+}

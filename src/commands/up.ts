@@ -7,7 +7,7 @@ import { resolveImage } from '../core/image.js';
 import { launchVerified, removeColour } from '../core/launch.js';
 import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
-import { ensureSideTargets, sideTargetsUnchanged } from '../core/side-targets.js';
+import { ensureSideTargets, sideTargetsUnchanged, warnWorkersStillSideTargets } from '../core/side-targets.js';
 import { chooseTarget } from '../core/target.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
@@ -69,6 +69,7 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     // written or started: a refusal then changes nothing.
     await assertNotServingLive(ctx, colour);
     warnings.forEach((w) => ctx.out.warn(w));
+    await warnWorkersStillSideTargets(ctx);
     // A migration before the candidate starts; its veto leaves everything as it was.
     await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });
     await ctx.store.saveRelease(release);

@@ -1,5 +1,6 @@
 import type { ComposeConfig } from '../plan/compose-model.js';
 import { renderSideProject } from '../plan/side-project.js';
+import { sideProject } from '../plan/names.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
 import type { ContainerView } from '../runtime/docker.js';
@@ -54,4 +55,19 @@ async function asComposeWouldLeaveThem(ctx: Context, spec: ComposeConfig): Promi
     if (!hashes[service] || containers.length === 0 || !containers.every(asLeft)) return false;
   }
   return true;
+}
+
+/**
+ * A service that used to be a side target and is now a coloured worker
+ * still runs once in the side project (side targets are never removed but
+ * by `down`): two releases' workers would then consume the same jobs. Said,
+ * not removed: it may be the user's to stop.
+ */
+export async function warnWorkersStillSideTargets(ctx: Context): Promise<void> {
+  if (ctx.options.companions.length === 0) return;
+  const side = await ctx.docker.containers({ 'com.docker.compose.project': sideProject(ctx.app) });
+  const stale = [...new Set(side.filter((c) => c.state === 'running').map((c) => c.labels['com.docker.compose.service'] ?? '').filter((name) => ctx.options.companions.includes(name)))];
+  for (const name of stale) {
+    ctx.out.warn(`${name} still runs once in ${sideProject(ctx.app)} (a side target before): it runs beside each colour's ${name} now; stop it with docker compose -p ${sideProject(ctx.app)} rm -sf ${name}`);
+  }
 }

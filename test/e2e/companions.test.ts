@@ -154,3 +154,14 @@ test('a target named twice, or both target and side target, is refused before an
   const after = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } });
   assert.deepEqual(after.map((c) => c.Id).sort(), before.map((c) => c.Id).sort());
 });
+
+test('a worker that still runs as a side target from before is named with a warning, not removed', async () => {
+  const asSide = await app.run(['up'], { RELEASE: 'v7', BG_TARGET: 'app', BG_SIDE_TARGETS: 'store,worker' });
+  assert.equal(asSide.code, 0, show(asSide));
+  const coloured = await app.run(['up'], { RELEASE: 'v8' });
+  assert.equal(coloured.code, 0, show(coloured));
+  assert.match(coloured.stderr, /warning: worker still runs once in bgt-companion-side \(a side target before\).*docker compose -p bgt-companion-side rm -sf worker/, show(coloured));
+  const side = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${app.app}-side`, 'com.docker.compose.service=worker'] } });
+  assert.equal(side.length, 1, 'left running: it is the user’s to stop');
+  await docker.getContainer(side[0]!.Id).remove({ force: true });
+});

@@ -54,15 +54,20 @@ export async function readStatus(ctx: Context): Promise<Status> {
   return { app: ctx.app, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
 }
 
-/** What the live colour's rule does not exclude but should (routers added since it was launched). */
-async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters<typeof routerFacts>[1]): Promise<Status['shadowed']> {
+/** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
+export async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters<typeof routerFacts>[1], provider: 'docker' | 'swarm' = 'docker'): Promise<Status['shadowed']> {
   const excludes = liveExcludesOf(view.containers);
   if (!excludes || view.release === undefined) return [];
   const release = await ctx.store.loadRelease(view.release).catch(() => undefined);
   if (!release) return [];
-  const facts = await routerFacts(ctx, known).catch(() => []);
-  return shadowedBy(facts, ownRoute(ctx, release), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
+  const facts = await routerFacts(ctx, known, provider).catch(() => []);
+  return shadowedBy(facts, ownRoute(ctx, release, provider), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
 }
+
+/** The line status prints for a router the live colour shadows now. */
+export const shadowedLine = (app: string, router: Status['shadowed'][number]) =>
+  `shadowed: ${router.name} (${router.rule}, priority ${router.priority}) won over ${app} before, and now loses to its live router; ` +
+  'fix: `bluegreen deploy` (the next launch leaves it alone), or give it a priority above 1000000000';
 
 function companionsOf(containers: ContainerView[], colour: Colour): ColourStatus['companions'] {
   return containers
@@ -120,11 +125,6 @@ export function formatStatus(status: Status): string {
     }
   }
   lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');
-  for (const router of status.shadowed) {
-    lines.push(
-      `shadowed: ${router.name} (${router.rule}, priority ${router.priority}) won over ${status.app} before, and now loses to its live router; ` +
-        'fix: `bluegreen deploy` (the next launch leaves it alone), or give it a priority above 1000000000',
-    );
-  }
+  for (const router of status.shadowed) lines.push(shadowedLine(status.app, router));
   return lines.join('\n');
 }

@@ -28,7 +28,8 @@ const CONTAINER_LABELS: string[] = [LABEL.managed, LABEL.app, LABEL.colour, LABE
 /** A label of the docker provider as the swarm provider spells it. */
 export function forSwarmProvider(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(labels).map(([key, value]) => [key.replace(/^traefik\.docker\./, 'traefik.swarm.'), value.replace(/@docker\b/g, '@swarm')]),
+    // Only Traefik's own labels name this provider's objects: bluegreen's (the excluded routers) keep Traefik's names as read.
+    Object.entries(labels).map(([key, value]) => [key.replace(/^traefik\.docker\./, 'traefik.swarm.'), key.startsWith('traefik.') ? value.replace(/@docker\b/g, '@swarm') : value]),
   );
 }
 

@@ -43,7 +43,7 @@ export async function deployColour(ctx: Context, swarm: SwarmParts, release: Rel
 }
 
 /** The labels of every bluegreen colour service on the swarm that runs tasks (core/routers.ts ranks their routers). */
-const runningColourServicesLabels = async (swarm: SwarmParts) =>
+export const runningColourServicesLabels = async (swarm: SwarmParts) =>
   (await swarm.engine.services({ [LABEL.managed]: 'true', [LABEL.colour]: '' })).filter((service) => service.replicas > 0).map((service) => service.labels);
 
 /** Waits until exactly `count` tasks of the service run (with `routed`, each with an address on Traefik's network). */

@@ -45,16 +45,16 @@ async function tasksOf(colour: string): Promise<{ id: string; node: string }[]> 
  * app's own router, and bluegreen's live router must not shadow it.
  */
 const TEAM_SERVICE = 'bgt-swarm-team-api';
-async function runTeamService(): Promise<void> {
-  const router = `traefik.http.routers.${TEAM_SERVICE}`;
+async function runTeamService(name = TEAM_SERVICE, path = '/api'): Promise<void> {
+  const router = `traefik.http.routers.${name}`;
   await manager.createService({
-    Name: TEAM_SERVICE,
+    Name: name,
     Labels: {
       'io.bluegreen.test': 'swarm',
       'traefik.enable': 'true',
-      [`${router}.rule`]: `Host(\`${app.host}\`) && PathPrefix(\`/api\`)`,
+      [`${router}.rule`]: `Host(\`${app.host}\`) && PathPrefix(\`${path}\`)`,
       [`${router}.entrypoints`]: 'web',
-      [`traefik.http.services.${TEAM_SERVICE}.loadbalancer.server.port`]: '8000',
+      [`traefik.http.services.${name}.loadbalancer.server.port`]: '8000',
     },
     TaskTemplate: { ContainerSpec: { Image: SAMPLE_IMAGE, Env: ['RELEASE=team-api'] }, Networks: [{ Target: 'traefik_webgateway' }] },
     Mode: { Replicated: { Replicas: 1 } },
@@ -62,8 +62,8 @@ async function runTeamService(): Promise<void> {
   });
   const deadline = Date.now() + 60_000;
   for (const api of apis()) {
-    while ((await fetch(`${api}/api/http/routers/${TEAM_SERVICE}@swarm`).then((r) => (r.ok ? r.json() : undefined)))?.status !== 'enabled') {
-      assert.ok(Date.now() < deadline, `${api} never routed ${TEAM_SERVICE}`);
+    while ((await fetch(`${api}/api/http/routers/${name}@swarm`).then((r) => (r.ok ? r.json() : undefined)))?.status !== 'enabled') {
+      assert.ok(Date.now() < deadline, `${api} never routed ${name}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -158,6 +158,13 @@ test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load
   const status = await bg(['status', '--json']);
   assert.equal(status.code, 0, show(status));
   assert.equal(status.result?.live, 'green');
+  assert.deepEqual(status.result?.shadowed, [], 'the team router left alone at the deploy is not said to be shadowed');
+  // A team router added after the deploy loses to the live router until the next one: status says so.
+  await runTeamService('bgt-swarm-team-admin', '/admin');
+  const later = await bg(['status']);
+  assert.equal(later.code, 0, show(later));
+  assert.match(later.stdout + later.stderr, /shadowed: bgt-swarm-team-admin@swarm \(Host\(`[^`]+`\) && PathPrefix\(`\/admin`\), priority \d+\) won over/, show(later));
+  await manager.getService('bgt-swarm-team-admin').remove();
 });
 
 test('a release that never gets healthy: exit 1, its stack removed, live untouched', async () => {

@@ -84,3 +84,9 @@ test('a release with coloured workers is refused in swarm mode (exit 2) rather t
   const release = sampleRelease({ companions: { worker: { image: 'sha256:def456' } } });
   assertUsageError(() => renderColourStack(release, 'blue', { kind: 'preview' }, 'gw', 1, 'shop:1.2'), /release 3 runs worker beside app: coloured workers are not in swarm mode yet/);
 });
+
+test('in swarm mode Traefik labels name the swarm provider, but the excluded routers keep the names Traefik gave them', () => {
+  const excludes = JSON.stringify([{ name: 'team@docker', rule: 'Host(`a`) && PathPrefix(`/api`)' }]);
+  const labels = forSwarmProvider({ 'traefik.http.routers.r.middlewares': 'shop-blue-retry@docker', 'traefik.docker.network': 'gw', 'io.bluegreen.excludes': excludes });
+  assert.deepEqual(labels, { 'traefik.http.routers.r.middlewares': 'shop-blue-retry@swarm', 'traefik.swarm.network': 'gw', 'io.bluegreen.excludes': excludes });
+});

@@ -5,7 +5,8 @@ import type { HistorySubject } from '../plan/state.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { atProvider, colourProject, LABEL, liveRouter } from '../plan/names.js';
+import { atProvider, colourProject, liveRouter } from '../plan/names.js';
+import { runningWorkers } from '../core/companions.js';
 import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour, type ColourView } from '../plan/reality.js';
@@ -52,8 +53,7 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
 
 /** Workers of a colour whose routed containers are gone or stopped serve nobody's release: stopped too. */
 async function stopStrayWorkers(ctx: Context, colour: Colour): Promise<boolean> {
-  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.companionOf]: colour })).filter((c) => c.state === 'running');
-  if (running.length === 0) return false;
+  if ((await runningWorkers(ctx, colour)).length === 0) return false;
   await ctx.out.step(`stop ${colour}'s workers (its routed containers do not run)`, () => ctx.compose.stop(colourProject(ctx.app, colour)), { colour }, 'stop');
   return true;
 }

@@ -18,9 +18,14 @@ export interface CompanionsFound {
   otherRelease: string[];
 }
 
+/** The worker containers running in a colour, of any release. */
+export async function runningWorkers(ctx: Context, colour: Colour): Promise<ContainerView[]> {
+  return (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.companionOf]: colour })).filter((c) => c.state === 'running');
+}
+
 export async function companionsBefore(ctx: Context, release: Release, colour: Colour): Promise<CompanionsFound> {
   const wanted = Object.entries(release.companions ?? {});
-  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.companionOf]: colour })).filter((c) => c.state === 'running');
+  const running = await runningWorkers(ctx, colour);
   const service = (c: ContainerView) => c.labels['com.docker.compose.service'] ?? '';
   const ofThisRelease = running.filter((c) => c.labels[LABEL.release] === String(release.number));
   const ready = wanted.every(([name, spec]) => ofThisRelease.filter((c) => service(c) === name && (c.health === 'healthy' || c.health === 'none')).length === companionCount(spec));

@@ -5,7 +5,7 @@ import { preflight } from '../core/preflight.js';
 import { LockLostError, needsPersonError, usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import { liveExcludesOf, previewKeyOf } from '../plan/labels.js';
+import { liveCompanionExcludesOf, liveExcludesOf, previewKeyOf } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js';
 import { livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
@@ -53,7 +53,7 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Prom
   const release = await loadRelease(ctx, view.release!);
   const subject = { ...counted, image: release.image };
   return about(subject, async (): Promise<ScaleResult> => {
-    const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], previewKey: previewKeyOf(view.containers) } as const;
+    const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], companionExclude: liveCompanionExcludesOf(view.containers), previewKey: previewKeyOf(view.containers) } as const;
     const fields = { colour: live, release: release.number };
     const deadline = Deadline.after(ctx.options.timeoutMs);
     const routeTo = (containers: ContainerView[]) =>

@@ -18,7 +18,8 @@ export interface ColourStatus {
   generation?: number;
   containers: { name: string; state: string; health: string }[];
   /** The colour's coloured workers (--target beyond the first): no route, health only. */
-  companions: { service: string; name: string; state: string; health: string }[];
+  /** The colour's other targets: workers (no route) and routed companions (their live router rides on the first target's containers). */
+  companions: { service: string; name: string; state: string; health: string; routed: boolean }[];
   traefik: { liveRouter?: string; previewRouter?: string; servers: number; serversUp: number } | { error: string };
 }
 
@@ -72,7 +73,7 @@ export const shadowedLine = (app: string, router: Status['shadowed'][number]) =>
 function companionsOf(containers: ContainerView[], colour: Colour): ColourStatus['companions'] {
   return containers
     .filter((c) => c.labels[LABEL.companionOf] === colour)
-    .map((c) => ({ service: c.labels['com.docker.compose.service'] ?? '?', name: c.name, state: c.state, health: c.state === 'running' ? c.health : '-' }));
+    .map((c) => ({ service: c.labels['com.docker.compose.service'] ?? '?', name: c.name, state: c.state, health: c.state === 'running' ? c.health : '-', routed: c.labels['traefik.enable'] === 'true' }));
 }
 
 function colourStatus(view: ColourView, live: Colour | undefined, traefik: ColourStatus['traefik']): Omit<ColourStatus, 'companions'> {
@@ -117,7 +118,7 @@ export function formatStatus(status: Status): string {
     const healthy = c.containers.filter((x) => x.health === 'healthy' || (x.health === 'none' && x.state === 'running')).length;
     lines.push(`${head} release ${c.release ?? '?'}  ${c.image ?? ''}  generation ${c.generation ?? '-'}  ${healthy}/${c.containers.length} healthy`);
     for (const x of c.containers) lines.push(`         ${x.name}  ${x.state}  ${x.health}`);
-    for (const x of c.companions) lines.push(`         ${x.name}  ${x.state}  ${x.health}  (${x.service}: no route)`);
+    for (const x of c.companions) lines.push(`         ${x.name}  ${x.state}  ${x.health}  (${x.service}: ${x.routed ? 'routed with the colour' : 'no route'})`);
     if ('error' in c.traefik) lines.push(`         traefik: ${c.traefik.error}`);
     else {
       const routers = [c.traefik.liveRouter && `live router ${c.traefik.liveRouter}`, c.traefik.previewRouter && `preview router ${c.traefik.previewRouter}`].filter(Boolean);

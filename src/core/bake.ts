@@ -1,7 +1,7 @@
 import { otherColour, type Colour } from '../plan/colour.js';
 import { answerCounts, describeJudgement, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
 import { formatDuration } from '../plan/duration.js';
-import { atProvider, serviceName } from '../plan/names.js';
+import { isColourLiveService } from '../plan/names.js';
 import { usageError } from '../errors.js';
 import { cancellation } from '../runtime/cancellation.js';
 import { displayUrl } from '../runtime/traefik-api.js';
@@ -20,7 +20,7 @@ export interface BakeOutcome {
 async function counts(ctx: Context, colour: Colour, provider: 'docker' | 'swarm'): Promise<AnswerCounts | undefined> {
   const text = await ctx.traefik.metrics();
   if (text === undefined || !text.includes('traefik_service_requests_total{')) return undefined;
-  return answerCounts(text, atProvider(serviceName(ctx.app, colour), provider));
+  return answerCounts(text, isColourLiveService(ctx.app, colour, provider));
 }
 
 /** --bake judges Traefik's per-service counters: without Traefik's metrics it cannot, and says so before anything changes (exit 2). */

@@ -1,7 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import type { Colour } from '../plan/colour.js';
 import { sumCounter } from '../plan/metrics.js';
-import { atProvider, serviceName } from '../plan/names.js';
+import { isColourLiveService } from '../plan/names.js';
 import type { Context } from './context.js';
 import { displayUrl } from '../runtime/traefik-api.js';
 import { cancellation } from '../runtime/cancellation.js';
@@ -27,7 +27,8 @@ export async function drain(ctx: Context, colour: Colour, provider: 'docker' | '
   const boundMs = ctx.options.drainMs;
   if (boundMs === 0) return { waitedMs: 0, how: 'skipped' };
   const started = Date.now();
-  const service = atProvider(serviceName(ctx.app, colour), provider);
+  // Every routed target's live service: a companion's too (`-t web -t api`).
+  const service = isColourLiveService(ctx.app, colour, provider);
   const read = async () => {
     const text = await ctx.traefik.metrics();
     // Without per-service series (metrics off, elsewhere, or without

@@ -1,8 +1,8 @@
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import { previewKeyOf, type RoutingMode } from '../plan/labels.js';
-import { atDocker, colourProject, LABEL, liveRouter, PREVIEW_KEY_HEADER, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
-import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
+import { previewKeyOf, rankedCompanions, type RoutingMode } from '../plan/labels.js';
+import { atDocker, colourProject, companionLiveRouter, companionPreviewRouter, companionPreviewServiceName, companionServiceName, LABEL, liveRouter, PREVIEW_KEY_HEADER, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
+import { companionLivePriority, companionPreviewPriority, livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
@@ -16,7 +16,7 @@ import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
-import { companionsBefore, stopOtherReleaseWorkers, waitCompanionsHealthy } from './companions.js';
+import { companionsBefore, runningWorkers, stopOtherReleaseWorkers, waitCompanionsHealthy } from './companions.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -36,12 +36,16 @@ export async function launchColour(
   deadline: Deadline,
   replacing: string[] = [],
 ): Promise<ContainerView[]> {
-  const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release), appPreviewKey(ctx)]);
-  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network);
+  const [{ excluded, companions: companionExclude }, previewKey] = await Promise.all([currentExclusions(ctx, release), appPreviewKey(ctx)]);
+  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, companionExclude, previewKey }, ctx.options.network);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
   const companions = await companionsBefore(ctx, release, colour);
   await stopOtherReleaseWorkers(ctx, colour, companions);
+  if (mode.kind === 'live' && !companions.ready && release.companionRouting) {
+    await startCompanionsFirst(ctx, spec, release, colour, deadline);
+    companions.ready = true;
+  }
   // The colour carries no live traffic (the guards make sure): what it runs
   // is replaced at once, not after its stop_grace_period (an app whose PID 1
   // ignores SIGTERM would make every switch wait it out).
@@ -59,6 +63,21 @@ export async function launchColour(
   if (companions.ready) return ctx.out.step('wait until healthy', waitTarget, fields, 'healthy');
   const names = [release.target, ...Object.keys(release.companions ?? {})].join(', ');
   return ctx.out.step(`wait until ${names} are healthy`, async () => (await Promise.all([waitTarget(), waitCompanionsHealthy(ctx, release, colour, deadline)]))[0], fields, 'healthy');
+}
+
+/**
+ * A live launch whose routed companions are not running yet (a rollback
+ * onto a stopped colour) starts them, healthy, before the first target's
+ * containers: these carry every target's live router, and a live router
+ * whose service is not up yet would leave that target on the other colour
+ * after the rest had moved (clients would see two releases meanwhile).
+ */
+async function startCompanionsFirst(ctx: Context, spec: ComposeConfig, release: Release, colour: Colour, deadline: Deadline): Promise<void> {
+  const { [release.target]: _target, ...companions } = spec.services;
+  const fields = { colour, release: release.number };
+  const names = Object.keys(companions).join(', ');
+  await ctx.out.step(`start ${names} first`, () => ctx.compose.up({ ...spec, services: companions }, { keepOrphans: true, stopTimeoutSeconds: 0 }), fields, 'start');
+  await ctx.out.step(`wait until ${names} are healthy`, () => waitCompanionsHealthy(ctx, release, colour, deadline), fields, 'healthy');
 }
 
 /**
@@ -93,10 +112,32 @@ export async function verifyRoute(
   const servers = containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
   await ctx.out.step(`Traefik routes ${atDocker(router)}${onEachInstance(ctx.traefik)}`, () =>
     waitRouted(ctx.traefik, { router, priority, service: (mode.kind === 'preview' ? previewServiceName : serviceName)(ctx.app, colour), servers, deadline }), fields, 'traefik');
+  await verifyCompanionRoutes(ctx, release, colour, mode, deadline);
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);
   await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`, () =>
     waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, headers: checkHeaders(release, colour, preview, previewKeyOf(containers)), times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+}
+
+/**
+ * Each routed companion's router, as Traefik shows it: its preview router,
+ * or its live router (carried by the first target's containers, so in the
+ * same reload as theirs), sending to exactly the companion's containers.
+ * The end-to-end check asks the first target only: a companion's rule
+ * names no path known to answer.
+ */
+async function verifyCompanionRoutes(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, deadline: Deadline): Promise<void> {
+  const companions = rankedCompanions(release);
+  if (companions.length === 0) return;
+  const fields = { colour, release: release.number };
+  const running = await runningWorkers(ctx, colour);
+  for (const { target, routing, rank } of companions) {
+    const router = mode.kind === 'preview' ? companionPreviewRouter(ctx.app, colour, target) : companionLiveRouter(ctx.app, colour, target);
+    const priority = mode.kind === 'preview' ? companionPreviewPriority(rank) : companionLivePriority(mode.generation, rank);
+    const service = (mode.kind === 'preview' ? companionPreviewServiceName : companionServiceName)(ctx.app, colour, target);
+    const servers = running.filter((c) => c.labels['com.docker.compose.service'] === target && c.labels[LABEL.release] === String(release.number)).map((c) => `http://${c.ips[ctx.options.network]}:${routing.port}`);
+    await ctx.out.step(`Traefik routes ${atDocker(router)}${onEachInstance(ctx.traefik)}`, () => waitRouted(ctx.traefik, { router, priority, service, servers, deadline }), fields, 'traefik');
+  }
 }
 
 /**

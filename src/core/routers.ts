@@ -1,23 +1,27 @@
-import { basePriority } from '../plan/labels.js';
-import { atProvider, checkRouter, LABEL, liveRouter, previewRouter } from '../plan/names.js';
-import type { Release } from '../plan/release.js';
+import { basePriority, routesOf } from '../plan/labels.js';
+import { atProvider, checkRouter, companionLiveRouter, companionPreviewRouter, isColourObject, LABEL, liveRouter, previewRouter } from '../plan/names.js';
+import type { Release, RoutingSpec } from '../plan/release.js';
 import { liveRule } from '../plan/rule.js';
 import { defaultPriority, exclusionsFor, type Exclusions, type OwnRoute, type RouterFact } from '../plan/shadowing.js';
-import { COLOURS, isColour } from '../plan/colour.js';
+import { isColour } from '../plan/colour.js';
 import type { Context } from './context.js';
 import type { RouterView } from '../runtime/traefik-api.js';
 
 /** Traefik's provider of bluegreen's routers: `docker`, or `swarm` in swarm mode. */
 type Provider = 'docker' | 'swarm';
 
-/** The target's own route, as plan/shadowing.ts compares the team's routers with it. */
-export function ownRoute(ctx: Context, release: Release, provider: Provider = 'docker'): OwnRoute {
-  const ours = new Set(COLOURS.flatMap((colour) => [liveRouter(ctx.app, colour), previewRouter(ctx.app, colour), checkRouter(ctx.app, colour)].map((name) => atProvider(name, provider))));
+/**
+ * The target's own route (or a routed companion's, given its routing), as
+ * plan/shadowing.ts compares the team's routers with it. Every router of
+ * either colour is the app's own, whichever release's target defined it.
+ */
+export function ownRoute(ctx: Context, release: Release, provider: Provider = 'docker', routing: RoutingSpec = release.routing): OwnRoute {
+  const suffix = `@${provider}`;
   return {
-    rule: liveRule(release.routing.rule, release.routing.servicePaths),
-    priority: basePriority(release.routing),
-    entryPoints: release.routing.entrypoints,
-    ownRouters: (name) => ours.has(name),
+    rule: liveRule(routing.rule, routing.servicePaths),
+    priority: basePriority(routing),
+    entryPoints: routing.entrypoints,
+    ownRouters: (name) => name.endsWith(suffix) && isColourObject(ctx.app, name.slice(0, -suffix.length)),
   };
 }
 
@@ -40,6 +44,10 @@ export async function routerFacts(ctx: Context, known: { routers?: RouterView[];
     bluegreen.set(atProvider(previewRouter(app, colour), provider), 'preview');
     bluegreen.set(atProvider(checkRouter(app, colour), provider), 'preview'); // reached with a preview key only, like a preview
     if (Number.isFinite(base) && base > 0) bluegreen.set(atProvider(liveRouter(app, colour), provider), base);
+    for (const route of routesOf(labels)) {
+      bluegreen.set(atProvider(companionPreviewRouter(app, colour, route.target), provider), 'preview');
+      bluegreen.set(atProvider(companionLiveRouter(app, colour, route.target), provider), route.base);
+    }
   }
   return routers.flatMap((router): RouterFact[] => {
     const known = bluegreen.get(router.name);
@@ -54,15 +62,27 @@ export const runningColoursLabels = (ctx: Context) => ctx.docker.runningLabels({
 
 /**
  * The team's routers a colour of this release must leave alone, read from
- * Traefik now, and said: those left alone, and those it cannot leave alone.
+ * Traefik now, and said: those left alone, and those it cannot leave alone;
+ * `companions`, those each routed companion's rule leaves alone.
  * `managed`: the running colours' labels where they are not containers' (swarm).
  */
-export async function currentExclusions(ctx: Context, release: Release, provider: Provider = 'docker', managed?: Promise<Record<string, string>[]>): Promise<Exclusions> {
-  const found = exclusionsFor(await routerFacts(ctx, { managed }, provider), ownRoute(ctx, release, provider));
-  const { excluded } = found;
-  if (excluded.length) ctx.out.info(`  leaving alone ${excluded.length} router${excluded.length > 1 ? 's' : ''} that Traefik prefers over ${ctx.app}'s own: ${excluded.map((r) => r.name).join(', ')}`);
-  for (const router of found.cannot) {
-    ctx.out.warn(`${router.name} wins over ${ctx.app}'s own router, but ${router.why}: bluegreen's live router shadows it; give it a priority above 1000000000 or a v3 rule`);
+export async function currentExclusions(ctx: Context, release: Release, provider: Provider = 'docker', managed?: Promise<Record<string, string>[]>): Promise<Exclusions & { companions: Record<string, Exclusions['excluded']> }> {
+  const facts = await routerFacts(ctx, { managed }, provider);
+  const found = exclusionsFor(facts, ownRoute(ctx, release, provider));
+  say(ctx, `${ctx.app}'s`, found);
+  const companions: Record<string, Exclusions['excluded']> = {};
+  for (const [target, routing] of Object.entries(release.companionRouting ?? {})) {
+    const ofCompanion = exclusionsFor(facts, ownRoute(ctx, release, provider, routing));
+    say(ctx, `${ctx.app}'s ${target}'s`, ofCompanion);
+    companions[target] = ofCompanion.excluded;
   }
-  return found;
+  return { ...found, companions };
+}
+
+function say(ctx: Context, whose: string, found: Exclusions): void {
+  const { excluded } = found;
+  if (excluded.length) ctx.out.info(`  leaving alone ${excluded.length} router${excluded.length > 1 ? 's' : ''} that Traefik prefers over ${whose} own: ${excluded.map((r) => r.name).join(', ')}`);
+  for (const router of found.cannot) {
+    ctx.out.warn(`${router.name} wins over ${whose} own router, but ${router.why}: bluegreen's live router shadows it; give it a priority above 1000000000 or a v3 rule`);
+  }
 }

@@ -27,9 +27,10 @@ export interface BakeLimits {
   maxLatencyRatio: number;
 }
 
-/** The service's answer counters in Traefik's metrics (0 before its first request). */
-export function answerCounts(metricsText: string, service: string): AnswerCounts {
-  const ofService = (metric: string) => counterSeries(metricsText, metric).filter((s) => s.labels.get('service') === service);
+/** The service's answer counters in Traefik's metrics (0 before its first request); `service` a name, or a test of names (every routed target of a colour). */
+export function answerCounts(metricsText: string, service: string | ((name: string) => boolean)): AnswerCounts {
+  const isOurs = typeof service === 'string' ? (name: string) => name === service : service;
+  const ofService = (metric: string) => counterSeries(metricsText, metric).filter((s) => isOurs(s.labels.get('service') ?? ''));
   const total = (series: { value: number }[]) => series.reduce((sum, s) => sum + s.value, 0);
   const requests = ofService(REQUESTS_METRIC);
   return {

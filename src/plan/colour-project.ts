@@ -1,6 +1,6 @@
 import type { Colour } from './colour.js';
 import type { ComposeConfig } from './compose-model.js';
-import { colourLabels, type RoutingMode } from './labels.js';
+import { colourLabels, companionContainerLabels, type RoutingMode } from './labels.js';
 import { colourProject, LABEL } from './names.js';
 import type { Release } from './release.js';
 
@@ -26,7 +26,7 @@ export function renderColourProject(release: Release, colour: Colour, mode: Rout
         labels: { ...release.service.labels, ...colourLabels(release, colour, mode, gateway) },
         networks: serviceNetworks,
       },
-      ...companionServices(release, colour),
+      ...companionServices(release, colour, gateway, alreadyOnGateway ? undefined : GATEWAY_KEY, mode.previewKey),
     },
     networks,
     ...(Object.keys(release.volumes).length ? { volumes: release.volumes } : {}),
@@ -35,8 +35,18 @@ export function renderColourProject(release: Release, colour: Colour, mode: Rout
   };
 }
 
-/** The release's companions in a colour: their labels say so, and never change with the routing (a switch leaves them running). */
-function companionServices(release: Release, colour: Colour): ComposeConfig['services'] {
+/**
+ * The release's companions in a colour: their labels say so, and never
+ * change with the routing (a switch leaves them running). A routed one is
+ * on Traefik's network too, with its preview router and services.
+ */
+function companionServices(release: Release, colour: Colour, gateway: string, gatewayKey: string | undefined, previewKey?: string): ComposeConfig['services'] {
   const labels = { [LABEL.managed]: 'true', [LABEL.app]: release.app, [LABEL.release]: String(release.number), [LABEL.companionOf]: colour };
-  return Object.fromEntries(Object.entries(release.companions ?? {}).map(([name, service]) => [name, { ...service, labels: { ...service.labels, ...labels } }]));
+  return Object.fromEntries(
+    Object.entries(release.companions ?? {}).map(([name, service]) => {
+      if (!release.companionRouting?.[name]) return [name, { ...service, labels: { ...service.labels, ...labels } }];
+      const networks = { ...(service.networks ?? { default: null }), ...(gatewayKey ? { [gatewayKey]: null } : {}) };
+      return [name, { ...service, labels: { ...service.labels, ...companionContainerLabels(release, colour, name, gateway, previewKey), ...labels }, networks }];
+    }),
+  );
 }

@@ -4,14 +4,18 @@ import {
   colourHeaderMiddleware,
   COLOUR_HEADER,
   checkRouter,
+  companionLiveRouter as companionLiveRouterName,
+  companionPreviewRouter,
+  companionPreviewServiceName,
+  companionServiceName,
   liveRouter,
   previewRouter,
   retryMiddleware,
   previewServiceName,
   serviceName,
 } from './names.js';
-import { checkPriority, livePriority, PREVIEW_PRIORITY } from './priority.js';
-import type { Release } from './release.js';
+import { checkPriority, companionLivePriority, companionPreviewPriority, livePriority, PREVIEW_PRIORITY } from './priority.js';
+import type { Release, RoutingSpec } from './release.js';
 import { checkRule, liveRule, previewRule } from './rule.js';
 import { escapeDollars } from './adopt.js';
 import { defaultPriority, excludingRule } from './shadowing.js';
@@ -22,7 +26,21 @@ import { defaultPriority, excludingRule } from './shadowing.js';
  * alone (plan/shadowing.ts), read from Traefik when the colour is launched;
  * `previewKey` is what the preview route asks for besides the colour header.
  */
-export type RoutingMode = ({ kind: 'preview' } | { kind: 'live'; generation: number }) & { exclude?: { name: string; rule: string }[]; previewKey?: string };
+export type RoutingMode = ({ kind: 'preview' } | { kind: 'live'; generation: number }) & {
+  exclude?: { name: string; rule: string }[];
+  /** The same, for each routed companion's rule (its own team routers to leave alone). */
+  companionExclude?: Record<string, { name: string; rule: string }[]>;
+  previewKey?: string;
+};
+
+type Excluded = { name: string; rule: string }[];
+
+/** A release's routed companions, ranked by the priority Traefik gave their routers before (plan/priority.ts). */
+export function rankedCompanions(release: Release): { target: string; routing: RoutingSpec; rank: number }[] {
+  return Object.entries(release.companionRouting ?? {})
+    .sort(([a, x], [b, y]) => basePriority(x) - basePriority(y) || a.localeCompare(b))
+    .map(([target, routing], index) => ({ target, routing, rank: index + 1 }));
+}
 
 /** The priority Traefik would have given the target's own router: what the team's routers were ranked against. */
 export const basePriority = (routing: Release['routing']) => routing.priority ?? defaultPriority(liveRule(routing.rule, routing.servicePaths));
@@ -44,24 +62,10 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   const exclude = mode.exclude ?? [];
   const rule = excludingRule(liveRule(routing.rule, routing.servicePaths), exclude);
 
-  const router = (name: string, routerRule: string, priority: number, middlewares = withHeader, target = service): Record<string, string> => {
-    const prefix = `traefik.http.routers.${name}`;
-    const labels: Record<string, string> = {
-      [`${prefix}.rule`]: routerRule,
-      [`${prefix}.priority`]: String(priority),
-      [`${prefix}.entrypoints`]: routing.entrypoints.join(','),
-      [`${prefix}.service`]: target,
-      [`${prefix}.middlewares`]: middlewares,
-    };
-    for (const [prop, value] of Object.entries(routing.routerExtras)) labels[`${prefix}.${prop}`] = value;
-    return labels;
-  };
-
+  const router = (name: string, routerRule: string, priority: number, middlewares = withHeader, target = service): Record<string, string> =>
+    routerLabels(routing, name, routerRule, priority, middlewares, target);
   // Every container serves the preview service; only live ones the live service.
-  const serviceLabels = (name: string): Record<string, string> => ({
-    [`traefik.http.services.${name}.loadbalancer.server.port`]: String(routing.port),
-    ...Object.fromEntries(Object.entries(routing.serviceExtras).map(([prop, value]) => [`traefik.http.services.${name}.loadbalancer.${prop}`, value])),
-  });
+  const serviceLabels = (name: string) => serviceLabelsOf(routing, name);
   const previewService = previewServiceName(app, colour);
   const labels: Record<string, string> = {
     'traefik.enable': 'true',
@@ -87,8 +91,11 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   for (const [name, settings] of Object.entries(ownMiddlewares)) {
     for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${ownName(name)}.${prop}`] = value;
   }
+  if (release.companionRouting) labels[LABEL.routes] = JSON.stringify(rankedCompanions(release).map(({ target, routing: spec }) => ({ target, base: basePriority(spec), excludes: mode.companionExclude?.[target] ?? [] })));
   if (mode.kind === 'live') {
     Object.assign(labels, serviceLabels(service), router(liveRouter(app, colour), rule, livePriority(mode.generation), liveMiddlewares));
+    // The routed companions' live routers ride here: the switch's one recreate moves every target's route in one Traefik reload.
+    for (const companion of rankedCompanions(release)) Object.assign(labels, companionLiveRouter(release, colour, companion, mode.generation, mode.companionExclude?.[companion.target] ?? []));
     // Without the colour on live answers, the live check asks this mirror of the live router (plan/priority.ts).
     if (routing.colourHeader === 'preview' && mode.previewKey) {
       Object.assign(labels, router(checkRouter(app, colour), checkRule(rule, mode.previewKey), checkPriority(mode.generation)));
@@ -96,6 +103,83 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   }
   // Compose interpolates `$`: every value is escaped (a rule may hold `$`, e.g. HostRegexp(`^.+$`)).
   return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, escapeDollars(value)]));
+}
+
+function routerLabels(routing: RoutingSpec, name: string, rule: string, priority: number, middlewares: string, service: string): Record<string, string> {
+  const prefix = `traefik.http.routers.${name}`;
+  const labels: Record<string, string> = {
+    [`${prefix}.rule`]: rule,
+    [`${prefix}.priority`]: String(priority),
+    [`${prefix}.entrypoints`]: routing.entrypoints.join(','),
+    [`${prefix}.service`]: service,
+    [`${prefix}.middlewares`]: middlewares,
+  };
+  for (const [prop, value] of Object.entries(routing.routerExtras)) labels[`${prefix}.${prop}`] = value;
+  return labels;
+}
+
+function serviceLabelsOf(routing: RoutingSpec, name: string): Record<string, string> {
+  return {
+    [`traefik.http.services.${name}.loadbalancer.server.port`]: String(routing.port),
+    ...Object.fromEntries(Object.entries(routing.serviceExtras).map(([prop, value]) => [`traefik.http.services.${name}.loadbalancer.${prop}`, value])),
+  };
+}
+
+/**
+ * The middlewares a companion's routers use: the colour's retry (and colour
+ * header), defined on the first target's containers, then its own, each
+ * pointing at the copy its containers define.
+ */
+function companionMiddlewares(release: Release, colour: Colour, target: string, routing: RoutingSpec, header: boolean): string {
+  const own = routing.middlewareDefinitions ?? {};
+  const refs = routing.middlewares.map((ref) => {
+    const name = ref.replace(/@docker$/, '');
+    return own[name] ? `${release.app}-${colour}-${target}-${name}@docker` : ref;
+  });
+  const colourOnes = [`${retryMiddleware(release.app, colour)}@docker`, ...(header ? [`${colourHeaderMiddleware(release.app, colour)}@docker`] : [])];
+  return [...colourOnes, ...refs].join(',');
+}
+
+/** A routed companion's live router, carried by its colour's first-target containers in live mode. */
+function companionLiveRouter(release: Release, colour: Colour, companion: { target: string; routing: RoutingSpec; rank: number }, generation: number, exclude: Excluded): Record<string, string> {
+  const { target, routing, rank } = companion;
+  const rule = excludingRule(liveRule(routing.rule, []), exclude);
+  const middlewares = companionMiddlewares(release, colour, target, routing, routing.colourHeader !== 'preview');
+  return routerLabels(routing, companionLiveRouterName(release.app, colour, target), rule, companionLivePriority(generation, rank), middlewares, companionServiceName(release.app, colour, target));
+}
+
+/**
+ * The Traefik labels of a routed companion's containers: its services (the
+ * live one too: only a live router, on the first target's containers, sends
+ * to it), its own middlewares and its preview router. They do not depend on
+ * the routing mode, so a switch leaves these containers as they are.
+ */
+export function companionContainerLabels(release: Release, colour: Colour, target: string, network: string, previewKey?: string): Record<string, string> {
+  const { app } = release;
+  const companion = rankedCompanions(release).find((c) => c.target === target);
+  if (!companion) return {};
+  const { routing, rank } = companion;
+  const labels: Record<string, string> = {
+    'traefik.enable': 'true',
+    'traefik.docker.network': network,
+    ...serviceLabelsOf(routing, companionPreviewServiceName(app, colour, target)),
+    ...serviceLabelsOf(routing, companionServiceName(app, colour, target)),
+    ...routerLabels(routing, companionPreviewRouter(app, colour, target), previewRule(liveRule(routing.rule, []), colour, previewKey), companionPreviewPriority(rank), companionMiddlewares(release, colour, target, routing, true), companionPreviewServiceName(app, colour, target)),
+  };
+  for (const [name, settings] of Object.entries(routing.middlewareDefinitions ?? {})) {
+    for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${app}-${colour}-${target}-${name}.${prop}`] = value;
+  }
+  return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, escapeDollars(value)]));
+}
+
+/** What a colour's first-target containers say of its routed companions' live routers (LABEL.routes). */
+export function routesOf(labels: Record<string, string>): { target: string; base: number; excludes: Excluded }[] {
+  try {
+    const parsed = JSON.parse(labels[LABEL.routes] || '[]') as unknown;
+    return Array.isArray(parsed) ? parsed.filter((r): r is { target: string; base: number; excludes: Excluded } => typeof r?.target === 'string' && typeof r?.base === 'number' && Array.isArray(r?.excludes)) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -116,6 +200,12 @@ export function excludesOf(labels: Record<string, string>): { name: string; rule
 export function liveExcludesOf(containers: { state: string; labels: Record<string, string> }[]): { name: string; rule: string }[] | undefined {
   const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
   return routed ? excludesOf(routed.labels) : undefined;
+}
+
+/** The routed companions' exclusions a colour's running live containers carry (a replica added later renders the same routers). */
+export function liveCompanionExcludesOf(containers: { state: string; labels: Record<string, string> }[]): Record<string, Excluded> {
+  const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
+  return Object.fromEntries((routed ? routesOf(routed.labels) : []).map((route) => [route.target, route.excludes]));
 }
 
 /**

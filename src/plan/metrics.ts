@@ -19,9 +19,11 @@ export function counterSeries(text: string, metric: string): Series[] {
 
 /**
  * Sums a Prometheus counter over the series whose labels include the given
- * ones (e.g. traefik_service_requests_total{service="app-blue@docker"}).
+ * ones (e.g. traefik_service_requests_total{service="app-blue@docker"}),
+ * or whose label values pass the given tests.
  */
-export function sumCounter(text: string, metric: string, labels: Record<string, string>): number | undefined {
-  const matching = counterSeries(text, metric).filter((s) => Object.entries(labels).every(([k, v]) => s.labels.get(k) === v));
+export function sumCounter(text: string, metric: string, labels: Record<string, string | ((value: string) => boolean)>): number | undefined {
+  const matches = (value: string | undefined, wanted: string | ((value: string) => boolean)) => (typeof wanted === 'string' ? value === wanted : value !== undefined && wanted(value));
+  const matching = counterSeries(text, metric).filter((s) => Object.entries(labels).every(([k, v]) => matches(s.labels.get(k), v)));
   return matching.length ? matching.reduce((total, s) => total + s.value, 0) : undefined;
 }

@@ -12,6 +12,28 @@ export const serviceName = (app: string, colour: Colour) => `${app}-${colour}`;
 export const previewServiceName = (app: string, colour: Colour) => `${app}-${colour}-preview`;
 export const liveRouter = (app: string, colour: Colour) => `${app}-${colour}-live`;
 export const previewRouter = (app: string, colour: Colour) => `${app}-${colour}-preview`;
+/** A routed companion's objects (`-t web -t api`): the colour's names with the target's. */
+export const companionServiceName = (app: string, colour: Colour, target: string) => `${app}-${colour}-${target}`;
+export const companionPreviewServiceName = (app: string, colour: Colour, target: string) => `${app}-${colour}-${target}-preview`;
+export const companionLiveRouter = (app: string, colour: Colour, target: string) => `${app}-${colour}-${target}-live`;
+export const companionPreviewRouter = (app: string, colour: Colour, target: string) => `${app}-${colour}-${target}-preview`;
+/**
+ * Whether a Traefik object's name is one of an app's colours' (its
+ * target's, or a routed companion's): every name a colour defines starts
+ * with `<app>-<colour>-`.
+ */
+export const isColourObject = (app: string, name: string) => /^(blue|green)-/.test(name.startsWith(`${app}-`) ? name.slice(app.length + 1) : '');
+/**
+ * Whether a service in Traefik's metrics is one a colour's live routers
+ * send to: its first target's (`<app>-<colour>`) or a routed companion's
+ * (`<app>-<colour>-<target>`), not a preview service.
+ */
+export const isColourLiveService = (app: string, colour: Colour, provider: 'docker' | 'swarm' = 'docker') => (name: string) => {
+  const suffix = `@${provider}`;
+  if (!name.endsWith(suffix)) return false;
+  const bare = name.slice(0, -suffix.length);
+  return bare === serviceName(app, colour) || (bare.startsWith(`${serviceName(app, colour)}-`) && !bare.endsWith('-preview'));
+};
 export const colourHeaderMiddleware = (app: string, colour: Colour) => `${app}-${colour}-header`;
 export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour}-retry`;
 
@@ -50,6 +72,13 @@ export const LABEL = {
   basePriority: 'io.bluegreen.base-priority',
   /** The team's routers this colour's rules exclude: JSON [{name, rule}]. */
   excludes: 'io.bluegreen.excludes',
+  /**
+   * On the first target's containers, the release's routed companions as
+   * their live routers were rendered: JSON [{target, base, excludes}] (a
+   * replica added later renders the same routers; another app reads the
+   * base priorities).
+   */
+  routes: 'io.bluegreen.routes',
   /** The preview key the colour's preview router asks for ('' when launched before keys existed). */
   previewKey: 'io.bluegreen.preview-key',
 } as const;

@@ -1,7 +1,9 @@
 import { usageError } from '../errors.js';
-import { adoptTraefikLabels } from './adopt.js';
+import { adoptTraefikLabels, type AdoptedRouting } from './adopt.js';
+import { basePriority } from './labels.js';
+import { MAX_ROUTED_COMPANIONS } from './priority.js';
 import type { ComposeConfig, ComposeService, ExternalResource } from './compose-model.js';
-import { defaultRule } from './rule.js';
+import { defaultRule, liveRule } from './rule.js';
 
 /** How a release is routed: frozen with it, so a rollback routes exactly as before. */
 export interface RoutingSpec {
@@ -41,9 +43,15 @@ export interface Release {
   /**
    * The release's other coloured services (a queue worker), frozen like the
    * target: they start, stop and roll back with its colour, carry no route
-   * and are judged by their health alone.
+   * and are judged by their health alone, unless they are routed too.
    */
   companions?: Record<string, ComposeService>;
+  /**
+   * The routing of the companions that have routes of their own (`-t web
+   * -t api`): their live routers ride on the target's containers, so one
+   * switch moves every target's route in one Traefik reload.
+   */
+  companionRouting?: Record<string, RoutingSpec>;
 }
 
 /** A companion as `up` resolved it: its image pinned like the target's. */
@@ -91,19 +99,9 @@ export function freezeRelease(input: FreezeInput): Frozen {
   const companions = freezeCompanions(input, warnings);
   refuseNonHttpRouting(target, service.labels ?? {});
   const adopted = adoptTraefikLabels(service.labels);
-  const routing: RoutingSpec = {
-    rule: input.rule ?? adopted.rule ?? defaultRule(input.app),
-    ...(input.rule === undefined && adopted.priority !== undefined ? { priority: adopted.priority } : {}),
-    servicePaths: input.servicePaths,
-    port: input.port ?? labelPort(target, adopted.port) ?? singleExposedPort(target, service),
-    entrypoints: adopted.entrypoints ?? [input.entrypoint],
-    middlewares: adopted.middlewares,
-    routerExtras: adopted.routerExtras,
-    serviceExtras: adopted.serviceExtras,
-    middlewareDefinitions: adopted.middlewareDefinitions,
-    ...(input.colourHeader === 'preview' ? { colourHeader: 'preview' as const } : {}),
-  };
+  const routing = routingOf(target, service, adopted, input, { rule: input.rule, port: input.port, servicePaths: input.servicePaths });
   const frozenService: ComposeService = { ...pinned(service, input.imageId), labels: adopted.keptLabels };
+  const companionRouting = freezeCompanionRouting(input, companions, routing);
   assertDependsOnlyOnSideTargets(target, service, input.sideTargets, [...Object.keys(companions)]);
   const services = [service, ...Object.keys(companions).map((name) => config.services[name]!)];
   return {
@@ -123,14 +121,71 @@ export function freezeRelease(input: FreezeInput): Frozen {
       ...usedTopLevel(config, services, 'secrets'),
       ...usedTopLevel(config, services, 'configs'),
       ...(Object.keys(companions).length ? { companions } : {}),
+      ...(Object.keys(companionRouting).length ? { companionRouting } : {}),
     },
   };
 }
 
+/** Names that would collide with the colour's own Traefik objects (plan/names.ts). */
+const RESERVED_TARGET = /(^|-)(preview|live|check|header|retry)$/;
+
+/** How a routed service is routed: its adopted Traefik labels, overridden by --rule / --port (the first target's only). */
+function routingOf(name: string, service: ComposeService, adopted: AdoptedRouting, input: FreezeInput, given: { rule?: string; port?: number; servicePaths: string[] }): RoutingSpec {
+  return {
+    rule: given.rule ?? adopted.rule ?? defaultRule(input.app),
+    ...(given.rule === undefined && adopted.priority !== undefined ? { priority: adopted.priority } : {}),
+    servicePaths: given.servicePaths,
+    port: given.port ?? labelPort(name, adopted.port) ?? singleExposedPort(name, service),
+    entrypoints: adopted.entrypoints ?? [input.entrypoint],
+    middlewares: adopted.middlewares,
+    routerExtras: adopted.routerExtras,
+    serviceExtras: adopted.serviceExtras,
+    middlewareDefinitions: adopted.middlewareDefinitions,
+    ...(input.colourHeader === 'preview' ? { colourHeader: 'preview' as const } : {}),
+  };
+}
+
+/**
+ * The routing of each companion that carries Traefik routers of its own.
+ * bluegreen ranks a colour's routers by the priority Traefik gave them
+ * before (plan/priority.ts): the first target must be the broadest route
+ * (every other target's router above it), and no two targets may share a
+ * rule (one would never be reached).
+ */
+function freezeCompanionRouting(input: FreezeInput, companions: Record<string, ComposeService>, primary: RoutingSpec): Record<string, RoutingSpec> {
+  const routed: Record<string, RoutingSpec> = {};
+  for (const name of Object.keys(companions)) {
+    const labels = input.config.services[name]?.labels ?? {};
+    if (!Object.keys(labels).some((key) => /^traefik\.http\.routers\./.test(key))) continue;
+    if (RESERVED_TARGET.test(name)) throw usageError(`--target ${name}: a routed target's name cannot be, or end with, preview, live, check, header or retry`, `bluegreen names the colour's Traefik objects <app>-<colour>-<target>-preview: rename the service`);
+    const adopted = adoptTraefikLabels(labels);
+    if (!adopted.rule) throw usageError(`services.${name}.labels: its router has no rule`, `a routed target needs its own rule, e.g. traefik.http.routers.${name}.rule=Host(\`…\`) && PathPrefix(\`/${name}\`)`);
+    const routing = routingOf(name, input.config.services[name]!, adopted, input, { servicePaths: [] });
+    const own = basePriority(routing);
+    const first = basePriority(primary);
+    if (liveRule(routing.rule, []) === liveRule(primary.rule, primary.servicePaths)) {
+      throw usageError(`services.${name}: its rule is ${input.target}'s (${routing.rule}): one of them would never be reached`, `give ${name} a narrower rule, e.g. && PathPrefix(\`/${name}\`)`);
+    }
+    if (own <= first) {
+      throw usageError(
+        `services.${name}: its router's priority (${own}) is not above ${input.target}'s (${first}): the first --target must be the broadest route`,
+        `list the broadest route first, or give ${name}'s router a priority label above ${first}`,
+      );
+    }
+    const clash = Object.entries(routed).find(([, other]) => other.rule === routing.rule);
+    if (clash) throw usageError(`services.${name}: its rule is ${clash[0]}'s (${routing.rule}): one of them would never be reached`, `give each target its own rule`);
+    routed[name] = routing;
+    // The companion's own router and service labels are bluegreen's to render per colour (plan/labels.ts).
+    companions[name]!.labels = adopted.keptLabels;
+  }
+  if (Object.keys(routed).length > MAX_ROUTED_COMPANIONS) throw usageError(`${Object.keys(routed).length} routed targets besides ${input.target}`, `at most ${MAX_ROUTED_COMPANIONS}`);
+  return routed;
+}
+
 /**
  * The other --target services, frozen beside the target: each must be a
- * service of the file, named once, able to run twice, and without a route
- * of its own (a second routed target is not built yet).
+ * service of the file, named once, and able to run twice. One with routers
+ * of its own is routed (freezeCompanionRouting); one without is a worker.
  */
 function freezeCompanions(input: FreezeInput, warnings: string[]): Record<string, ComposeService> {
   const { config, target } = input;
@@ -141,12 +196,13 @@ function freezeCompanions(input: FreezeInput, warnings: string[]): Record<string
     const service = config.services[name];
     if (!service) throw unknownService(config, name, 'target');
     refuseWhatCannotRunTwice(name, service);
-    refuseRoutedCompanion(name, service.labels ?? {});
-    warnings.push(...checkHealthcheck(name, service, companion.imageHasHealthcheck, input.noHealthcheck, false));
+    refuseNonHttpRouting(name, service.labels ?? {});
+    const routed = Object.keys(service.labels ?? {}).some((key) => /^traefik\.http\.routers\./.test(key));
+    warnings.push(...checkHealthcheck(name, service, companion.imageHasHealthcheck, input.noHealthcheck, routed));
     assertDependsOnlyOnSideTargets(name, service, input.sideTargets, [target, ...(input.companions ?? []).map((c) => c.name)]);
     frozen[name] = pinned(service, companion.imageId);
-    // Routed by nobody, even by a Traefik that exposes every container by default.
-    frozen[name]!.labels = { ...(service.labels ?? {}), 'traefik.enable': 'false' };
+    // A worker is routed by nobody, even by a Traefik that exposes every container by default.
+    if (!routed) frozen[name]!.labels = { ...(service.labels ?? {}), 'traefik.enable': 'false' };
     // A stopped colour's worker must stay stopped when the engine restarts: it would consume jobs with an old release.
     if (service.restart === 'always') frozen[name]!.restart = 'unless-stopped';
   }
@@ -160,17 +216,6 @@ export function assertTargetsDistinct(target: string, companions: string[], side
     if (seen.has(name)) throw usageError(`--target ${name} is given twice`, 'name each coloured service once');
     if (sideTargets.includes(name)) throw usageError(`${name} is both a target and a side target`, 'a target runs in each colour, a side target once for both: choose one');
     seen.add(name);
-  }
-}
-
-/** A companion with Traefik routers: only the first target is routed (one reload moves it). */
-function refuseRoutedCompanion(name: string, labels: Record<string, string>): void {
-  const found = Object.keys(labels).find((key) => /^traefik\.(http|tcp|udp)\.routers\./.test(key));
-  if (found) {
-    throw usageError(
-      `services.${name}.labels: ${found}: only the first --target is routed; the others are coloured workers (no route, health only)`,
-      'route it as its own app (another bluegreen project), or drop its routers',
-    );
   }
 }
 

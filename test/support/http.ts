@@ -5,6 +5,8 @@ export interface Answer {
   status: number;
   release?: string;
   colour?: string;
+  /** The answering container's hostname (the sample app says it). */
+  answeredBy?: string;
   error?: string;
 }
 
@@ -25,14 +27,14 @@ export async function ask(host: string, path = '/', headers: Record<string, stri
       timeout: { request: timeoutMs },
       ...(secure ? { https: { rejectUnauthorized: Boolean(through?.ca), certificateAuthority: through?.ca } } : {}),
     });
-    let release: string | undefined;
+    let body: { release?: string; host?: string } = {};
     try {
-      release = JSON.parse(response.body).release;
+      body = JSON.parse(response.body);
     } catch {
-      release = undefined;
+      body = {};
     }
     const colour = response.headers['x-bluegreen-color'];
-    return { status: response.statusCode, release, colour: typeof colour === 'string' ? colour : undefined };
+    return { status: response.statusCode, release: body.release, answeredBy: body.host, colour: typeof colour === 'string' ? colour : undefined };
   } catch (error) {
     return { status: 0, error: (error as { code?: string }).code ?? String(error) };
   }

@@ -35,7 +35,7 @@ export class Load {
    * `baseUrl` sends the load to another entrypoint than the test Traefik's:
    * over https:// with SNI = host, the certificate verified with `ca` when given.
    */
-  constructor(private readonly host: string, private readonly options: { clients?: number; path?: string; maxMs?: number; baseUrl?: string; ca?: string } = {}) {
+  constructor(private readonly host: string, private readonly options: { clients?: number; path?: string; then?: string; maxMs?: number; baseUrl?: string; ca?: string } = {}) {
     const base = new URL(options.baseUrl ?? `http://127.0.0.1:${TEST_HTTP_PORT}`);
     this.target = { port: Number(base.port), secure: base.protocol === 'https:' };
     this.agent = this.target.secure
@@ -43,10 +43,21 @@ export class Load {
       : new http.Agent({ keepAlive: true, maxSockets: 64 });
   }
 
+  /** With `then`: each client's requests in sequence, first then then (a page, then its API call). */
+  readonly pairs: [Sample, Sample][] = [];
+
   start(): this {
     const deadline = Date.now() + (this.options.maxMs ?? 120_000);
+    const { then } = this.options;
     this.running = Array.from({ length: this.options.clients ?? 8 }, async () => {
-      while (!this.stopped && Date.now() < deadline) this.samples.push(await this.ask());
+      while (!this.stopped && Date.now() < deadline) {
+        const first = await this.ask(this.options.path ?? '/');
+        this.samples.push(first);
+        if (!then) continue;
+        const second = await this.ask(then);
+        this.samples.push(second);
+        this.pairs.push([first, second]);
+      }
     });
     return this;
   }
@@ -58,11 +69,11 @@ export class Load {
     return report(this.samples);
   }
 
-  private ask(): Promise<Sample> {
+  private ask(path: string): Promise<Sample> {
     const startedAt = Date.now();
     return new Promise((resolve) => {
       const get = this.target.secure ? https.get : http.get;
-      const request = get({ host: '127.0.0.1', port: this.target.port, path: this.options.path ?? '/', headers: { host: this.host }, agent: this.agent, timeout: 10_000 }, (response) => {
+      const request = get({ host: '127.0.0.1', port: this.target.port, path, headers: { host: this.host }, agent: this.agent, timeout: 10_000 }, (response) => {
         let body = '';
         response.on('data', (chunk) => (body += chunk));
         response.on('end', () => {
@@ -94,6 +105,12 @@ export function report(samples: Sample[]): LoadReport {
 
 export const describeLoad = (r: LoadReport) =>
   `${r.sent} requests, ${r.ok} 2xx, ${r.non2xx.length} non-2xx [${[...new Set(r.non2xx.map((s) => s.status))].join(',')}], ${r.errors.length} errors [${[...new Set(r.errors.map((s) => s.error))].join(',')}]`;
+
+/** Sequential pairs both answered, and those answered by two different releases (a pair that straddled a switch). */
+export function pairSkew(pairs: [Sample, Sample][]): { answered: number; skewed: [Sample, Sample][] } {
+  const answered = pairs.filter(([a, b]) => a.status === 200 && b.status === 200);
+  return { answered: answered.length, skewed: answered.filter(([a, b]) => a.release !== b.release) };
+}
 
 /** The samples of a run whose requests started between `from` and `to` (ms since the epoch). */
 export const within = (full: LoadReport, from: number, to: number) => report(full.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));

@@ -310,9 +310,56 @@ test('without companions a release has no companions field (files written before
   assert.equal('companions' in freezeRelease(input()).release, false);
 });
 
-test('a companion with a router of its own is refused: only the first target is routed', () => {
-  const config = withWorker({ labels: { 'traefik.http.routers.jobs.rule': 'Host(`jobs.shop`)' } });
-  assertUsageError(() => freezeRelease(input({ config, sideTargets: ['db'], companions: [WORKER] })), /services\.worker\.labels: traefik\.http\.routers\.jobs\.rule: only the first --target is routed/);
+/** `api` routed beside `app`: its own router on a path of the app's host. */
+const API_LABELS = {
+  'traefik.http.routers.api.rule': 'Host(`shop.localhost`) && PathPrefix(`/api`)',
+  'traefik.http.routers.api.middlewares': 'api-strip',
+  'traefik.http.middlewares.api-strip.stripprefix.prefixes': '/api',
+  'traefik.http.services.api.loadbalancer.server.port': '9000',
+  'com.example.team': 'api',
+};
+const API = { name: 'api', imageId: 'sha256:ap1', imageHasHealthcheck: false };
+const withApi = (labels: Record<string, string> = API_LABELS) => {
+  const config = composeConfig({ labels: { 'traefik.http.routers.app.rule': 'Host(`shop.localhost`)' } });
+  config.services.api = { image: 'shop-api:2', healthcheck: HEALTHY, labels };
+  return config;
+};
+
+test('a companion with a router of its own is routed: its routing frozen from its labels, its Traefik labels left to bluegreen', () => {
+  const { release } = freezeRelease(input({ config: withApi(), companions: [API] }));
+  assert.deepEqual(release.companionRouting?.api, {
+    rule: 'Host(`shop.localhost`) && PathPrefix(`/api`)',
+    servicePaths: [],
+    port: 9000,
+    entrypoints: ['web'],
+    middlewares: ['api-strip'],
+    routerExtras: {},
+    serviceExtras: {},
+    middlewareDefinitions: { 'api-strip': { 'stripprefix.prefixes': '/api' } },
+  });
+  assert.deepEqual(release.companions?.api?.labels, { 'com.example.team': 'api' }, 'routers, services and middlewares are rendered per colour; traefik.enable is not false');
+  assert.equal(release.companions?.api?.image, 'sha256:ap1');
+});
+
+test('a routed companion is refused when it would never be reached, ranks below the first target, has no rule, or is named like a colour object', () => {
+  const refuse = (labels: Record<string, string>, message: RegExp, name = 'api') => {
+    const config = withApi(labels);
+    if (name !== 'api') {
+      config.services[name] = config.services.api!;
+      delete config.services.api;
+    }
+    assertUsageError(() => freezeRelease(input({ config, companions: [{ ...API, name }] })), message);
+  };
+  refuse({ 'traefik.http.routers.api.rule': 'Host(`shop.localhost`)', 'traefik.http.services.api.loadbalancer.server.port': '9000' }, /services\.api: its rule is app's \(Host\(`shop\.localhost`\)\): one of them would never be reached/);
+  refuse({ 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.services.api.loadbalancer.server.port': '9000' }, /services\.api: its router's priority \(9\) is not above app's \(22\): the first --target must be the broadest route/);
+  refuse({ 'traefik.http.routers.api.entrypoints': 'web', 'traefik.http.services.api.loadbalancer.server.port': '9000' }, /services\.api\.labels: its router has no rule/);
+  refuse(API_LABELS, /--target api-preview: a routed target's name cannot be, or end with, preview/, 'api-preview');
+  refuse({ ...API_LABELS, 'traefik.tcp.routers.x.rule': 'HostSNI(`*`)' }, /services\.api\.labels: traefik\.tcp\.routers\.x\.rule: bluegreen moves HTTP routes only/);
+});
+
+test('an explicit priority label ranks a routed companion above the first target', () => {
+  const { release } = freezeRelease(input({ config: withApi({ 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.routers.api.priority': '50', 'traefik.http.services.api.loadbalancer.server.port': '9000' }), companions: [API] }));
+  assert.equal(release.companionRouting?.api?.priority, 50);
 });
 
 test('a companion that cannot run twice, has no healthcheck, waits for a service outside the release, or is named twice is refused', () => {

@@ -1,0 +1,111 @@
+// Several routed targets in one release (issue 12): `target: [app, api]`,
+// each with its own router (api: a path of app's host). One release number
+// covers both; the switch moves both live routers in one Traefik reload, so
+// a client calling app then api sees one release, but for a pair that
+// straddles that reload; a rollback moves both back; a target that fails
+// its checks fails the release as a whole. Under load, real engine and Traefik.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import got from 'got';
+import { ensureTestTraefik } from '../support/traefik.js';
+import { docker } from '../support/containers.js';
+import { show, TestApp } from '../support/cli.js';
+import { ask } from '../support/http.js';
+import { describeLoad, Load, pairSkew } from '../support/load.js';
+import { TEST_TRAEFIK_API } from '../support/ports.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const APP = 'bgt-routed';
+const HOST = `${APP}.test`;
+// The sample app again as the API: same image, its own router on /api of the app's host.
+const API = `  api:
+    image: \${SAMPLE_IMAGE:-bluegreen-sample:latest}
+    environment:
+      RELEASE: \${RELEASE:-v1}
+      NEVER_HEALTHY: \${API_NEVER_HEALTHY:-0}
+      START_DELAY: \${API_START_DELAY:-0s}
+      SIDE_URL: http://store:7000
+    expose:
+      - "8000"
+    depends_on:
+      store:
+        condition: service_healthy
+    labels:
+      traefik.http.routers.api.rule: Host(\`${HOST}\`) && PathPrefix(\`/api\`)
+    healthcheck:
+      test: ["CMD", "/sample", "healthcheck"]
+      interval: 1s
+      timeout: 2s
+      retries: 2
+      start_period: 2s
+      start_interval: 250ms
+
+`;
+const sample = readFileSync(join(ROOT, 'compose', 'docker-compose.yml'), 'utf8');
+const app = new TestApp(APP, sample.replace(/^volumes:/m, `${API}volumes:`));
+writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: [app, api]\nside_targets: [store]\n');
+
+/** The hostnames (container IDs' first 12 characters) of a colour's running containers of one service. */
+async function hostnames(colour: string, service: string): Promise<string[]> {
+  const listed = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${APP}-${colour}`, `com.docker.compose.service=${service}`] } });
+  return listed.map((c) => c.Id.slice(0, 12));
+}
+
+/** Asks app then api: the release each answers with, and whether each came from its own service's containers. */
+async function bothAnswer(colour: string) {
+  const [page, call] = [await ask(HOST, '/'), await ask(HOST, '/api/orders')];
+  const [apps, apis] = [await hostnames(colour, 'app'), await hostnames(colour, 'api')];
+  return { releases: [page.release, call.release], fromOwnService: [apps.includes(page.answeredBy ?? ''), apis.includes(call.answeredBy ?? '')] };
+}
+
+before(async () => {
+  await ensureTestTraefik();
+  // Release 1's api starts 2 s later than its app: the rollback onto it must not move app's route before api's.
+  const first = await app.run(['deploy'], { RELEASE: 'v1', API_START_DELAY: '2s' });
+  assert.equal(first.code, 0, show(first));
+});
+after(() => app.destroy());
+
+test('each target answers its own route from its own containers; both live routers ride on the app containers; status says api is routed', async () => {
+  assert.deepEqual(await bothAnswer('blue'), { releases: ['v1', 'v1'], fromOwnService: [true, true] });
+  const routers = (await got(`${TEST_TRAEFIK_API}/api/http/routers`).json()) as { name: string; status: string; priority: number }[];
+  const live = routers.filter((r) => r.name.startsWith(`${APP}-blue`) && r.name.endsWith('-live@docker'));
+  assert.deepEqual(live.map((r) => [r.name, r.status]).sort(), [[`${APP}-blue-api-live@docker`, 'enabled'], [`${APP}-blue-live@docker`, 'enabled']]);
+  const status = await app.run(['status']);
+  assert.match(status.stdout, new RegExp(`${APP}-blue-api-1 {2}running {2}healthy {2}\\(api: routed with the colour\\)`), show(status));
+});
+
+test('deploy, scale +1, rollback under sequential app-then-api pairs: no request fails, at most a pair per client straddles each switch', async () => {
+  const clients = 8;
+  const load = new Load(HOST, { clients, then: '/api/orders' }).start();
+  const deployed = await app.run(['deploy'], { RELEASE: 'v2' });
+  assert.equal(deployed.code, 0, show(deployed));
+  assert.deepEqual(await bothAnswer('green'), { releases: ['v2', 'v2'], fromOwnService: [true, true] });
+  const scaled = await app.run(['scale', '+1']);
+  assert.equal(scaled.code, 0, show(scaled));
+  assert.deepEqual((await bothAnswer('green')).releases, ['v2', 'v2'], 'a replica added later carries the same routers (Traefik would drop a router defined two ways)');
+  const rolled = await app.run(['rollback']);
+  assert.equal(rolled.code, 0, show(rolled));
+  assert.deepEqual(await bothAnswer('blue'), { releases: ['v1', 'v1'], fromOwnService: [true, true] }, 'both targets back on release 1');
+  const report = await load.stop();
+  const { answered, skewed } = pairSkew(load.pairs);
+  console.log(`routed targets: deploy, scale +1, rollback under load: ${describeLoad(report)}; app-then-api pairs answered ${answered}, skewed ${skewed.length} (${skewed.map(([a, b]) => `${a.release}->${b.release}`).join(' ') || 'none'})`);
+  assert.ok(answered > 200, `pairs answered: ${answered}`);
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+  // Two switches (the deploy's, the rollback's): one reload each, each client straddles it at most once.
+  assert.ok(skewed.length <= 2 * clients, `skewed pairs: ${skewed.length}`);
+});
+
+test('an api that never gets healthy fails the release as a whole: exit 1 naming it, the candidate removed, both targets left live', async () => {
+  const load = new Load(HOST, { clients: 4, then: '/api/orders' }).start();
+  const bad = await app.run(['deploy', '--timeout', '10s'], { RELEASE: 'v3', API_NEVER_HEALTHY: '1' });
+  const report = await load.stop();
+  assert.equal(bad.code, 1, show(bad));
+  assert.match(bad.stderr, /api of green \(release 3\)/, show(bad));
+  assert.deepEqual((await bothAnswer('blue')).releases, ['v1', 'v1']);
+  assert.deepEqual(await hostnames('green', 'api'), [], 'the candidate colour was removed');
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+  assert.equal(pairSkew(load.pairs).skewed.length, 0);
+});

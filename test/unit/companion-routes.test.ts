@@ -1,0 +1,93 @@
+// Routed companions (`-t app -t api -t admin`): every target's live router
+// rides on the first target's containers, ranked in bands above it; the
+// companions' own containers carry static labels (preview router, services).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { colourLabels, companionContainerLabels, liveCompanionExcludesOf, rankedCompanions, routesOf } from '../../src/plan/labels.js';
+import { renderColourProject } from '../../src/plan/colour-project.js';
+import { companionLivePriority, checkPriority, PREVIEW_PRIORITY } from '../../src/plan/priority.js';
+import { isColourLiveService, isColourObject } from '../../src/plan/names.js';
+import { answerCounts } from '../../src/plan/bake.js';
+import { sumCounter } from '../../src/plan/metrics.js';
+import type { RoutingSpec } from '../../src/plan/release.js';
+import { sampleRelease } from './release-fixture.js';
+
+const routing = (rule: string, more: Partial<RoutingSpec> = {}): RoutingSpec => ({ rule, servicePaths: [], port: 9000, entrypoints: ['web'], middlewares: [], routerExtras: {}, serviceExtras: {}, ...more });
+const release = sampleRelease({
+  companions: { api: { image: 'sha256:ap1', labels: { 'com.example.team': 'api' } }, admin: { image: 'sha256:ad1' }, worker: { image: 'sha256:w1', labels: { 'traefik.enable': 'false' } } },
+  companionRouting: {
+    // Longer rule, higher base priority: ranked above api.
+    admin: routing('Host(`shop.localhost`) && PathPrefix(`/api/admin`)', { middlewares: ['auth'], middlewareDefinitions: { auth: { 'basicauth.users': 'u:$apr1$x' } } }),
+    api: routing('Host(`shop.localhost`) && PathPrefix(`/api`)'),
+  },
+});
+const GATEWAY = 'traefik_webgateway';
+
+test('routed companions rank by the priority Traefik gave their routers before, above the first target', () => {
+  assert.deepEqual(rankedCompanions(release).map((c) => [c.target, c.rank]), [['api', 1], ['admin', 2]]);
+  // Within a generation the narrower route wins; a newer generation wins for every target; all stay under the check and preview routers.
+  assert.ok(companionLivePriority(7, 2) > companionLivePriority(7, 1));
+  assert.ok(companionLivePriority(8, 1) > companionLivePriority(7, 1));
+  assert.ok(companionLivePriority(1_000_000, 39) < checkPriority(0));
+});
+
+test('the live first target carries every routed companion’s live router, to the companion’s own service, and records them', () => {
+  const exclude = { api: [{ name: 'team-api@docker', rule: 'Host(`shop.localhost`) && PathPrefix(`/api/v0`)' }] };
+  const labels = colourLabels(release, 'green', { kind: 'live', generation: 7, companionExclude: exclude }, GATEWAY);
+  assert.equal(labels['traefik.http.routers.shop-green-api-live.rule'], '(Host(`shop.localhost`) && PathPrefix(`/api`)) && !(Host(`shop.localhost`) && PathPrefix(`/api/v0`))');
+  assert.equal(labels['traefik.http.routers.shop-green-api-live.priority'], String(companionLivePriority(7, 1)));
+  assert.equal(labels['traefik.http.routers.shop-green-api-live.service'], 'shop-green-api');
+  assert.equal(labels['traefik.http.routers.shop-green-api-live.middlewares'], 'shop-green-retry@docker,shop-green-header@docker');
+  assert.equal(labels['traefik.http.routers.shop-green-admin-live.priority'], String(companionLivePriority(7, 2)));
+  assert.equal(labels['traefik.http.routers.shop-green-admin-live.middlewares'], 'shop-green-retry@docker,shop-green-header@docker,shop-green-admin-auth@docker', 'its own middleware: the colour’s copy');
+  assert.equal(Object.keys(labels).some((k) => k.includes('worker')), false, 'a worker has no router');
+  const unescaped = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.replace(/\$\$/g, '$')]));
+  assert.deepEqual(routesOf(unescaped), [
+    { target: 'api', base: 44, excludes: exclude.api },
+    { target: 'admin', base: 50, excludes: [] },
+  ]);
+  assert.deepEqual(liveCompanionExcludesOf([{ state: 'running', labels: { ...unescaped } }]), { api: exclude.api, admin: [] });
+  const preview = colourLabels(release, 'green', { kind: 'preview' }, GATEWAY);
+  assert.equal(Object.keys(preview).some((k) => k.includes('-live.')), false, 'no live router before the switch');
+});
+
+test('a routed companion’s containers carry its preview router and both its services, whatever the routing mode', () => {
+  const labels = companionContainerLabels(release, 'blue', 'admin', GATEWAY, 'k3y');
+  assert.deepEqual(labels, {
+    'traefik.enable': 'true',
+    'traefik.docker.network': GATEWAY,
+    'traefik.http.services.shop-blue-admin-preview.loadbalancer.server.port': '9000',
+    'traefik.http.services.shop-blue-admin.loadbalancer.server.port': '9000',
+    'traefik.http.routers.shop-blue-admin-preview.rule': '(Host(`shop.localhost`) && PathPrefix(`/api/admin`)) && Header(`X-Bluegreen-Color`, `blue`) && Header(`X-Bluegreen-Preview-Key`, `k3y`)',
+    'traefik.http.routers.shop-blue-admin-preview.priority': String(PREVIEW_PRIORITY + 2),
+    'traefik.http.routers.shop-blue-admin-preview.entrypoints': 'web',
+    'traefik.http.routers.shop-blue-admin-preview.service': 'shop-blue-admin-preview',
+    'traefik.http.routers.shop-blue-admin-preview.middlewares': 'shop-blue-retry@docker,shop-blue-header@docker,shop-blue-admin-auth@docker',
+    'traefik.http.middlewares.shop-blue-admin-auth.basicauth.users': 'u:$$apr1$$x',
+  });
+  const project = renderColourProject(release, 'blue', { kind: 'live', generation: 3, previewKey: 'k3y' }, GATEWAY);
+  const preview = renderColourProject(release, 'blue', { kind: 'preview', previewKey: 'k3y' }, GATEWAY);
+  assert.deepEqual(project.services.api, preview.services.api, 'a switch leaves a routed companion as it is');
+  assert.deepEqual(project.services.api?.networks, { default: null, bluegreen_gateway: null }, 'on Traefik’s network');
+  assert.equal(project.services.api?.labels?.['io.bluegreen.companion-of'], 'blue');
+  assert.equal(project.services.api?.labels?.['com.example.team'], 'api');
+  assert.equal(project.services.worker?.labels?.['traefik.enable'], 'false');
+  assert.equal(project.services.worker?.networks, undefined, 'a worker stays off Traefik’s network');
+});
+
+test('every router of either colour is the app’s own; metrics of a colour sum its routed targets’ live services, not previews', () => {
+  assert.ok(isColourObject('shop', 'shop-blue-api-live'));
+  assert.ok(isColourObject('shop', 'shop-green-live'));
+  assert.ok(!isColourObject('shop', 'shop-api'));
+  assert.ok(!isColourObject('shop', 'shopping-blue-live'));
+  const live = isColourLiveService('shop', 'blue');
+  assert.deepEqual(['shop-blue@docker', 'shop-blue-api@docker', 'shop-blue-preview@docker', 'shop-blue-api-preview@docker', 'shop-green@docker', 'shop-blue@swarm'].map(live), [true, true, false, false, false, false]);
+  const text = [
+    'traefik_service_requests_total{code="200",method="GET",protocol="http",service="shop-blue@docker"} 10',
+    'traefik_service_requests_total{code="500",method="GET",protocol="http",service="shop-blue-api@docker"} 3',
+    'traefik_service_requests_total{code="200",method="GET",protocol="http",service="shop-blue-api-preview@docker"} 5',
+    'traefik_service_requests_total{code="200",method="GET",protocol="http",service="shop-green@docker"} 7',
+  ].join('\n');
+  assert.equal(sumCounter(text, 'traefik_service_requests_total', { service: live }), 13);
+  assert.deepEqual([answerCounts(text, live).requests, answerCounts(text, live).errors], [13, 3]);
+});

@@ -5,9 +5,9 @@ import { preflight } from '../core/preflight.js';
 import { LockLostError, needsPersonError, usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import { liveCompanionExcludesOf, liveExcludesOf, previewKeyOf } from '../plan/labels.js';
+import { launchedBeforeStride, liveCompanionExcludesOf, liveExcludesOf, previewKeyOf } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js';
-import { livePriority } from '../plan/priority.js';
+import { legacyLivePriority, livePriority } from '../plan/priority.js';
 import { liveColour } from '../plan/reality.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
 import { waitHealthy } from '../waiting/health.js';
@@ -53,13 +53,13 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Prom
   const release = await loadRelease(ctx, view.release!);
   const subject = { ...counted, image: release.image };
   return about(subject, async (): Promise<ScaleResult> => {
-    const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], companionExclude: liveCompanionExcludesOf(view.containers), previewKey: previewKeyOf(view.containers) } as const;
+    const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], companionExclude: liveCompanionExcludesOf(view.containers), previewKey: previewKeyOf(view.containers), legacyPriority: launchedBeforeStride(ctx.app, live, generation, view.containers) } as const;
     const fields = { colour: live, release: release.number };
     const deadline = Deadline.after(ctx.options.timeoutMs);
     const routeTo = (containers: ContainerView[]) =>
       waitRouted(ctx.traefik, {
         router: liveRouter(ctx.app, live),
-        priority: livePriority(generation),
+        priority: (mode.legacyPriority ? legacyLivePriority : livePriority)(generation),
         service: serviceName(ctx.app, live),
         servers: containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`),
         deadline,

@@ -5,12 +5,12 @@ import type { HistorySubject } from '../plan/state.js';
 import { preflight } from '../core/preflight.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { atProvider, colourProject, liveRouter } from '../plan/names.js';
+import { atProvider, colourProject, companionLiveRouter, LABEL, liveRouter } from '../plan/names.js';
 import { runningWorkers } from '../core/companions.js';
 import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
-import { livePriority } from '../plan/priority.js';
+import { companionLivePriority, legacyLivePriority, livePriority } from '../plan/priority.js';
 import { liveColour, type ColourView } from '../plan/reality.js';
-import { liveExcludesOf } from '../plan/labels.js';
+import { liveExcludesOf, routesOf } from '../plan/labels.js';
 import { stillAnsweredByOld } from '../plan/shadowing.js';
 import { withdrawColour } from '../core/detach.js';
 import { preHook } from '../core/hooks.js';
@@ -40,6 +40,7 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
   }
   return about(subject, async () => {
     await assertLiveRouterWins(ctx, live, colours[live].generation ?? 0);
+    await assertCompanionRoutersWin(ctx, live, colours[live].generation ?? 0, colours[live].containers);
     await preHook(ctx, 'pre_stop_old', { release: colours[old].release, colour: old, previousRelease: colours[old].release, liveColour: live });
     await handOverRoutersLeftAlone(ctx, colours[live], colours[old]);
     const drained = colours[old].running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old), { colour: old }, 'drain') : { waitedMs: 0 };
@@ -65,7 +66,8 @@ async function stopStrayWorkers(ctx: Context, colour: Colour): Promise<boolean> 
  */
 export async function assertLiveRouterWins(ctx: Context, live: Colour, generation: number, provider: 'docker' | 'swarm' = 'docker'): Promise<void> {
   const views = await routerOnEachInstance(ctx.traefik, atProvider(liveRouter(ctx.app, live), provider));
-  const index = views.findIndex((router) => router?.status !== 'enabled' || router.priority !== livePriority(generation));
+  const winning = [livePriority(generation), legacyLivePriority(generation)];
+  const index = views.findIndex((router) => router?.status !== 'enabled' || !winning.includes(router.priority));
   if (index === -1) return;
   const router = views[index];
   throw new BgError(
@@ -73,6 +75,28 @@ export async function assertLiveRouterWins(ctx: Context, live: Colour, generatio
     ExitCode.failedReverted,
     'check `bluegreen status`; nothing was stopped',
   );
+}
+
+/**
+ * The same for each routed companion's live router (`-t web -t api`): one
+ * that Traefik refused (its service not up) leaves that target on the old
+ * colour, which must then keep running.
+ */
+async function assertCompanionRoutersWin(ctx: Context, live: Colour, generation: number, containers: { state: string; labels: Record<string, string> }[]): Promise<void> {
+  const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
+  for (const [index, { target }] of (routed ? routesOf(routed.labels) : []).entries()) {
+    const name = companionLiveRouter(ctx.app, live, target);
+    const priority = companionLivePriority(generation, index + 1);
+    const views = await routerOnEachInstance(ctx.traefik, atProvider(name));
+    const lagging = views.findIndex((router) => router?.status !== 'enabled' || router.priority !== priority);
+    if (lagging === -1) continue;
+    const router = views[lagging];
+    throw new BgError(
+      `Traefik does not show ${name} enabled at priority ${priority}${onInstance(lagging, views.length)} (${router ? `${router.status}, priority ${router.priority}` : 'absent'}): ${target} may still be answered by ${otherColour(live)}`,
+      ExitCode.failedReverted,
+      `check \`bluegreen status\` and ${target}'s health in ${live}; nothing was stopped`,
+    );
+  }
 }
 
 /**

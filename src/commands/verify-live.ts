@@ -3,7 +3,7 @@ import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { liveRouter, serviceName } from '../plan/names.js';
-import { livePriority } from '../plan/priority.js';
+import { legacyLivePriority, livePriority } from '../plan/priority.js';
 import { liveColour, routable } from '../plan/reality.js';
 import { Deadline } from '../waiting/retry.js';
 import { waitRouted } from '../waiting/traefik.js';
@@ -18,6 +18,6 @@ export async function verifyLive(ctx: Context): Promise<{ colour: Colour; server
   const running = await ctx.docker.containers({ 'io.bluegreen.app': ctx.app, 'io.bluegreen.colour': live });
   const servers = running.filter(routable).map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
   await ctx.out.step(`Traefik routes ${live}`, () =>
-    waitRouted(ctx.traefik, { router: liveRouter(ctx.app, live), priority: livePriority(colours[live].generation!), service: serviceName(ctx.app, live), servers, deadline: Deadline.after(ctx.options.timeoutMs) }), { colour: live });
+    waitRouted(ctx.traefik, { router: liveRouter(ctx.app, live), priority: livePriority(colours[live].generation!), alsoPriority: legacyLivePriority(colours[live].generation!), service: serviceName(ctx.app, live), servers, deadline: Deadline.after(ctx.options.timeoutMs) }), { colour: live });
   return { colour: live, servers: servers.length };
 }

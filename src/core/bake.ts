@@ -2,6 +2,7 @@ import { otherColour, type Colour } from '../plan/colour.js';
 import { answerCounts, describeJudgement, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
 import { formatDuration } from '../plan/duration.js';
 import { isColourLiveService } from '../plan/names.js';
+import { routedTargets } from './companions.js';
 import { usageError } from '../errors.js';
 import { cancellation } from '../runtime/cancellation.js';
 import { displayUrl } from '../runtime/traefik-api.js';
@@ -18,9 +19,9 @@ export interface BakeOutcome {
 
 /** The colour's answers as Traefik counts them (summed over every Traefik instance): `provider` names its service. */
 async function counts(ctx: Context, colour: Colour, provider: 'docker' | 'swarm'): Promise<AnswerCounts | undefined> {
-  const text = await ctx.traefik.metrics();
+  const [text, targets] = await Promise.all([ctx.traefik.metrics(), routedTargets(ctx, colour, provider)]);
   if (text === undefined || !text.includes('traefik_service_requests_total{')) return undefined;
-  return answerCounts(text, isColourLiveService(ctx.app, colour, provider));
+  return answerCounts(text, isColourLiveService(ctx.app, colour, provider, targets));
 }
 
 /** --bake judges Traefik's per-service counters: without Traefik's metrics it cannot, and says so before anything changes (exit 2). */

@@ -1,6 +1,7 @@
 import type { Colour } from '../plan/colour.js';
 import { companionCount } from '../plan/compose-model.js';
 import { colourProject, LABEL } from '../plan/names.js';
+import { routesOf } from '../plan/labels.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { waitHealthy } from '../waiting/health.js';
@@ -52,4 +53,11 @@ export async function waitCompanionsHealthy(ctx: Context, release: Release, colo
       return waitHealthy(ctx.docker, { labels, count: companionCount(spec), deadline, what: `${name} of ${colour} (release ${release.number})` });
     }),
   );
+}
+
+/** The routed companions whose live routers a colour's first-target containers carry (their LABEL.routes): none in swarm mode. */
+export async function routedTargets(ctx: Context, colour: Colour, provider: 'docker' | 'swarm'): Promise<string[]> {
+  if (provider === 'swarm') return [];
+  const containers = await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour });
+  return [...new Set(containers.flatMap((c) => routesOf(c.labels).map((route) => route.target)))];
 }

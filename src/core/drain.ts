@@ -2,6 +2,7 @@ import { formatDuration } from '../plan/duration.js';
 import type { Colour } from '../plan/colour.js';
 import { sumCounter } from '../plan/metrics.js';
 import { isColourLiveService } from '../plan/names.js';
+import { routedTargets } from './companions.js';
 import type { Context } from './context.js';
 import { displayUrl } from '../runtime/traefik-api.js';
 import { cancellation } from '../runtime/cancellation.js';
@@ -28,7 +29,7 @@ export async function drain(ctx: Context, colour: Colour, provider: 'docker' | '
   if (boundMs === 0) return { waitedMs: 0, how: 'skipped' };
   const started = Date.now();
   // Every routed target's live service: a companion's too (`-t web -t api`).
-  const service = isColourLiveService(ctx.app, colour, provider);
+  const service = isColourLiveService(ctx.app, colour, provider, await routedTargets(ctx, colour, provider));
   const read = async () => {
     const text = await ctx.traefik.metrics();
     // Without per-service series (metrics off, elsewhere, or without

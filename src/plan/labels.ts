@@ -14,7 +14,7 @@ import {
   previewServiceName,
   serviceName,
 } from './names.js';
-import { checkPriority, companionLivePriority, companionPreviewPriority, livePriority, PREVIEW_PRIORITY } from './priority.js';
+import { checkPriority, companionLivePriority, companionPreviewPriority, legacyLivePriority, livePriority, PREVIEW_PRIORITY } from './priority.js';
 import type { Release, RoutingSpec } from './release.js';
 import { checkRule, liveRule, previewRule } from './rule.js';
 import { escapeDollars } from './adopt.js';
@@ -31,6 +31,8 @@ export type RoutingMode = ({ kind: 'preview' } | { kind: 'live'; generation: num
   /** The same, for each routed companion's rule (its own team routers to leave alone). */
   companionExclude?: Record<string, { name: string; rule: string }[]>;
   previewKey?: string;
+  /** Render the live router at the priority of colours launched before the stride (a replica added to such a colour). */
+  legacyPriority?: boolean;
 };
 
 type Excluded = { name: string; rule: string }[];
@@ -93,7 +95,7 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   }
   if (release.companionRouting) labels[LABEL.routes] = JSON.stringify(rankedCompanions(release).map(({ target, routing: spec }) => ({ target, base: basePriority(spec), excludes: mode.companionExclude?.[target] ?? [] })));
   if (mode.kind === 'live') {
-    Object.assign(labels, serviceLabels(service), router(liveRouter(app, colour), rule, livePriority(mode.generation), liveMiddlewares));
+    Object.assign(labels, serviceLabels(service), router(liveRouter(app, colour), rule, (mode.legacyPriority ? legacyLivePriority : livePriority)(mode.generation), liveMiddlewares));
     // The routed companions' live routers ride here: the switch's one recreate moves every target's route in one Traefik reload.
     for (const companion of rankedCompanions(release)) Object.assign(labels, companionLiveRouter(release, colour, companion, mode.generation, mode.companionExclude?.[companion.target] ?? []));
     // Without the colour on live answers, the live check asks this mirror of the live router (plan/priority.ts).
@@ -132,9 +134,12 @@ function serviceLabelsOf(routing: RoutingSpec, name: string): Record<string, str
  */
 function companionMiddlewares(release: Release, colour: Colour, target: string, routing: RoutingSpec, header: boolean): string {
   const own = routing.middlewareDefinitions ?? {};
+  const firstTargets = release.routing.middlewareDefinitions ?? {};
+  // A middleware the compose file defines on the first target is defined again as that target's colour copy.
   const refs = routing.middlewares.map((ref) => {
     const name = ref.replace(/@docker$/, '');
-    return own[name] ? `${release.app}-${colour}-${target}-${name}@docker` : ref;
+    if (own[name]) return `${release.app}-${colour}-${target}-${name}@docker`;
+    return firstTargets[name] ? `${release.app}-${colour}-${name}@docker` : ref;
   });
   const colourOnes = [`${retryMiddleware(release.app, colour)}@docker`, ...(header ? [`${colourHeaderMiddleware(release.app, colour)}@docker`] : [])];
   return [...colourOnes, ...refs].join(',');
@@ -200,6 +205,13 @@ export function excludesOf(labels: Record<string, string>): { name: string; rule
 export function liveExcludesOf(containers: { state: string; labels: Record<string, string> }[]): { name: string; rule: string }[] | undefined {
   const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
   return routed ? excludesOf(routed.labels) : undefined;
+}
+
+/** Whether a colour's running live containers carry the live router at the priority of colours launched before the stride. */
+export function launchedBeforeStride(app: string, colour: Colour, generation: number, containers: { state: string; labels: Record<string, string> }[]): boolean {
+  const routed = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'live');
+  const priority = Number(routed?.labels[`traefik.http.routers.${liveRouter(app, colour)}.priority`]);
+  return priority === legacyLivePriority(generation) && priority !== livePriority(generation);
 }
 
 /** The routed companions' exclusions a colour's running live containers carry (a replica added later renders the same routers). */

@@ -18,21 +18,19 @@ export const companionPreviewServiceName = (app: string, colour: Colour, target:
 export const companionLiveRouter = (app: string, colour: Colour, target: string) => `${app}-${colour}-${target}-live`;
 export const companionPreviewRouter = (app: string, colour: Colour, target: string) => `${app}-${colour}-${target}-preview`;
 /**
- * Whether a Traefik object's name is one of an app's colours' (its
- * target's, or a routed companion's): every name a colour defines starts
- * with `<app>-<colour>-`.
+ * Whether a router's name is one of an app's colours' (its target's, or a
+ * routed companion's, of any release): `<app>-<colour>-[<target>-]live`,
+ * `-preview` or `-check`.
  */
-export const isColourObject = (app: string, name: string) => /^(blue|green)-/.test(name.startsWith(`${app}-`) ? name.slice(app.length + 1) : '');
+export const isColourObject = (app: string, name: string) => /^(blue|green)-(.+-)?(live|preview|check)$/.test(name.startsWith(`${app}-`) ? name.slice(app.length + 1) : '');
 /**
  * Whether a service in Traefik's metrics is one a colour's live routers
- * send to: its first target's (`<app>-<colour>`) or a routed companion's
- * (`<app>-<colour>-<target>`), not a preview service.
+ * send to: its first target's (`<app>-<colour>`) or one of its routed
+ * companions' (`<app>-<colour>-<target>`, `targets` named).
  */
-export const isColourLiveService = (app: string, colour: Colour, provider: 'docker' | 'swarm' = 'docker') => (name: string) => {
-  const suffix = `@${provider}`;
-  if (!name.endsWith(suffix)) return false;
-  const bare = name.slice(0, -suffix.length);
-  return bare === serviceName(app, colour) || (bare.startsWith(`${serviceName(app, colour)}-`) && !bare.endsWith('-preview'));
+export const isColourLiveService = (app: string, colour: Colour, provider: 'docker' | 'swarm' = 'docker', targets: string[] = []) => {
+  const names = new Set([serviceName(app, colour), ...targets.map((target) => companionServiceName(app, colour, target))].map((name) => `${name}@${provider}`));
+  return (name: string) => names.has(name);
 };
 export const colourHeaderMiddleware = (app: string, colour: Colour) => `${app}-${colour}-header`;
 export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour}-retry`;

@@ -16,18 +16,27 @@ export const PREVIEW_PRIORITY = 1_000_000_000;
 export const CHECK_PRIORITY_BASE = 500_000_000;
 export const checkPriority = (generation: number) => CHECK_PRIORITY_BASE + generation;
 
-export const livePriority = (generation: number) => LIVE_PRIORITY_BASE + generation;
+/**
+ * Each generation spans GENERATION_STRIDE priorities: its first target's
+ * live router at the bottom, its routed companions' above it by rank. A
+ * newer generation is above every router of an older one, so a switch moves
+ * every target, even one the new release no longer has or ranks otherwise.
+ */
+export const GENERATION_STRIDE = 40;
+export const livePriority = (generation: number) => LIVE_PRIORITY_BASE + generation * GENERATION_STRIDE;
+/**
+ * The live priority of colours launched before routed companions (one per
+ * generation): such a colour is still recognised as live, and a replica
+ * added to it carries the same router (Traefik drops a router defined two ways).
+ */
+export const legacyLivePriority = (generation: number) => LIVE_PRIORITY_BASE + generation;
 
 /**
  * A release's other routed targets (`-t web -t api`) rank above its first
- * target, each in its own band, in the order of the priority Traefik gave
- * their routers before (rank 1, 2, …): within a generation the narrower
- * route wins as it did, and each band grows by one per generation like the
- * first target's, so a newer switch shadows every target of the older one.
- * The bands stay below the check routers.
+ * target within their generation (rank 1, 2, …, in the order of the priority
+ * Traefik gave their routers before), so the narrower route wins as it did.
  */
-export const COMPANION_BAND = 10_000_000;
-export const MAX_ROUTED_COMPANIONS = 39;
-export const companionLivePriority = (generation: number, rank: number) => LIVE_PRIORITY_BASE + rank * COMPANION_BAND + generation;
+export const MAX_ROUTED_COMPANIONS = GENERATION_STRIDE - 1;
+export const companionLivePriority = (generation: number, rank: number) => livePriority(generation) + rank;
 /** A routed companion's preview router sits above its colour's first target's, by its rank. */
 export const companionPreviewPriority = (rank: number) => PREVIEW_PRIORITY + rank;

@@ -126,6 +126,28 @@ export function freezeRelease(input: FreezeInput): Frozen {
   };
 }
 
+/** A companion is routed when it has HTTP routers of its own and is not switched off for Traefik (else it is a worker). */
+const hasOwnRoutes = (labels: Record<string, string>) =>
+  labels['traefik.enable'] !== 'false' && Object.keys(labels).some((key) => /^traefik\.http\.routers\./.test(key));
+
+/**
+ * Middlewares are defined again per colour as <app>-<colour>-<name> (the
+ * first target's) and <app>-<colour>-<target>-<name> (a companion's): two
+ * that would get one name are refused, since Traefik drops a middleware
+ * defined two ways for every router that uses it.
+ */
+function assertMiddlewareNamesDistinct(primary: RoutingSpec, routed: Record<string, RoutingSpec>, target: string): void {
+  const seen = new Map(Object.keys(primary.middlewareDefinitions ?? {}).map((name) => [name, `${target}'s middleware ${name}`]));
+  for (const [companion, routing] of Object.entries(routed)) {
+    for (const name of Object.keys(routing.middlewareDefinitions ?? {})) {
+      const key = `${companion}-${name}`;
+      const other = seen.get(key);
+      if (other) throw usageError(`services.${companion}: its middleware ${name} and ${other} would both be named <app>-<colour>-${key}`, 'rename one of the two middlewares');
+      seen.set(key, `${companion}'s middleware ${name}`);
+    }
+  }
+}
+
 /** Names that would collide with the colour's own Traefik objects (plan/names.ts). */
 const RESERVED_TARGET = /(^|-)(preview|live|check|header|retry)$/;
 
@@ -156,7 +178,7 @@ function freezeCompanionRouting(input: FreezeInput, companions: Record<string, C
   const routed: Record<string, RoutingSpec> = {};
   for (const name of Object.keys(companions)) {
     const labels = input.config.services[name]?.labels ?? {};
-    if (!Object.keys(labels).some((key) => /^traefik\.http\.routers\./.test(key))) continue;
+    if (!hasOwnRoutes(labels)) continue;
     if (RESERVED_TARGET.test(name)) throw usageError(`--target ${name}: a routed target's name cannot be, or end with, preview, live, check, header or retry`, `bluegreen names the colour's Traefik objects <app>-<colour>-<target>-preview: rename the service`);
     const adopted = adoptTraefikLabels(labels);
     if (!adopted.rule) throw usageError(`services.${name}.labels: its router has no rule`, `a routed target needs its own rule, e.g. traefik.http.routers.${name}.rule=Host(\`…\`) && PathPrefix(\`/${name}\`)`);
@@ -178,6 +200,7 @@ function freezeCompanionRouting(input: FreezeInput, companions: Record<string, C
     // The companion's own router and service labels are bluegreen's to render per colour (plan/labels.ts).
     companions[name]!.labels = adopted.keptLabels;
   }
+  assertMiddlewareNamesDistinct(primary, routed, input.target);
   if (Object.keys(routed).length > MAX_ROUTED_COMPANIONS) throw usageError(`${Object.keys(routed).length} routed targets besides ${input.target}`, `at most ${MAX_ROUTED_COMPANIONS}`);
   return routed;
 }
@@ -197,7 +220,7 @@ function freezeCompanions(input: FreezeInput, warnings: string[]): Record<string
     if (!service) throw unknownService(config, name, 'target');
     refuseWhatCannotRunTwice(name, service);
     refuseNonHttpRouting(name, service.labels ?? {});
-    const routed = Object.keys(service.labels ?? {}).some((key) => /^traefik\.http\.routers\./.test(key));
+    const routed = hasOwnRoutes(service.labels ?? {});
     warnings.push(...checkHealthcheck(name, service, companion.imageHasHealthcheck, input.noHealthcheck, routed));
     assertDependsOnlyOnSideTargets(name, service, input.sideTargets, [target, ...(input.companions ?? []).map((c) => c.name)]);
     frozen[name] = pinned(service, companion.imageId);

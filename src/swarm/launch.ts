@@ -6,7 +6,7 @@ import type { Colour } from '../plan/colour.js';
 import { formatDuration } from '../plan/duration.js';
 import type { RoutingMode } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
-import { livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
+import { legacyLivePriority, livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import { releaseProbe } from '../plan/probe.js';
 import type { Release } from '../plan/release.js';
 import { renderColourStack, stackService } from '../plan/swarm-stack.js';
@@ -79,6 +79,8 @@ export async function verifyColourRoute(ctx: Context, release: Release, colour: 
     waitRouted(ctx.traefik, {
       router,
       priority: preview ? PREVIEW_PRIORITY : livePriority(mode.generation),
+      // A scale does not relabel the service: one labelled before the priorities' stride keeps its priority.
+      ...(preview ? {} : { alsoPriority: legacyLivePriority(mode.generation) }),
       service: (preview ? previewServiceName : serviceName)(ctx.app, colour),
       servers,
       deadline,

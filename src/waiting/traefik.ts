@@ -6,6 +6,8 @@ import { retryUntil, type Deadline } from './retry.js';
 export interface RouteWait {
   router: string;
   priority: number;
+  /** Another priority that counts too: a running colour launched before the priorities' stride (plan/priority.ts legacyLivePriority). */
+  alsoPriority?: number;
   service: string;
   /** Server URLs the service must hold: exactly these, no more, no fewer. */
   servers: string[];
@@ -62,7 +64,7 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
     const service = await replicas[index]!.service(atProvider(wait.service, wait.provider)).catch(() => undefined);
     const servers = [...(service?.servers ?? [])].sort();
     seen = `router ${router.status} priority ${router.priority}, servers [${servers.join(', ')}]${where(index)}`;
-    return router.status === 'enabled' && router.priority === wait.priority && servers.join() === expected.join();
+    return router.status === 'enabled' && (router.priority === wait.priority || router.priority === wait.alsoPriority) && servers.join() === expected.join();
   };
   await retryUntil(
     async () => {

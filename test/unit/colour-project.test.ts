@@ -31,7 +31,7 @@ test('the live mode reaches the labels', () => {
   const project = renderColourProject(sampleRelease(), 'green', { kind: 'live', generation: 2 }, GATEWAY);
   const labels = project.services.app!.labels!;
   assert.equal(project.name, 'shop-green');
-  assert.equal(labels['traefik.http.routers.shop-green-live.priority'], '100002');
+  assert.equal(labels['traefik.http.routers.shop-green-live.priority'], '100080');
   assert.equal(labels['io.bluegreen.routing'], 'live');
   assert.equal(labels['traefik.docker.network'], GATEWAY);
 });

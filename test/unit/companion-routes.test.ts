@@ -3,14 +3,15 @@
 // companions' own containers carry static labels (preview router, services).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourLabels, companionContainerLabels, liveCompanionExcludesOf, rankedCompanions, routesOf } from '../../src/plan/labels.js';
+import { colourLabels, companionContainerLabels, launchedBeforeStride, liveCompanionExcludesOf, rankedCompanions, routesOf } from '../../src/plan/labels.js';
 import { renderColourProject } from '../../src/plan/colour-project.js';
-import { companionLivePriority, checkPriority, PREVIEW_PRIORITY } from '../../src/plan/priority.js';
+import { companionLivePriority, checkPriority, legacyLivePriority, livePriority, PREVIEW_PRIORITY } from '../../src/plan/priority.js';
 import { isColourLiveService, isColourObject } from '../../src/plan/names.js';
 import { answerCounts } from '../../src/plan/bake.js';
 import { sumCounter } from '../../src/plan/metrics.js';
 import type { RoutingSpec } from '../../src/plan/release.js';
 import { sampleRelease } from './release-fixture.js';
+import { releaseFromYaml, releaseToYaml } from '../../src/plan/release-file.js';
 
 const routing = (rule: string, more: Partial<RoutingSpec> = {}): RoutingSpec => ({ rule, servicePaths: [], port: 9000, entrypoints: ['web'], middlewares: [], routerExtras: {}, serviceExtras: {}, ...more });
 const release = sampleRelease({
@@ -75,13 +76,15 @@ test('a routed companion’s containers carry its preview router and both its se
   assert.equal(project.services.worker?.networks, undefined, 'a worker stays off Traefik’s network');
 });
 
-test('every router of either colour is the app’s own; metrics of a colour sum its routed targets’ live services, not previews', () => {
+test('every router of either colour is the app’s own, a team router or another app’s is not; metrics of a colour sum its routed targets’ live services', () => {
   assert.ok(isColourObject('shop', 'shop-blue-api-live'));
   assert.ok(isColourObject('shop', 'shop-green-live'));
+  assert.ok(isColourObject('shop', 'shop-green-api-preview'));
   assert.ok(!isColourObject('shop', 'shop-api'));
+  assert.ok(!isColourObject('shop', 'shop-blue-legacy'), 'a team router named like a colour object is the team’s');
   assert.ok(!isColourObject('shop', 'shopping-blue-live'));
-  const live = isColourLiveService('shop', 'blue');
-  assert.deepEqual(['shop-blue@docker', 'shop-blue-api@docker', 'shop-blue-preview@docker', 'shop-blue-api-preview@docker', 'shop-green@docker', 'shop-blue@swarm'].map(live), [true, true, false, false, false, false]);
+  const live = isColourLiveService('shop', 'blue', 'docker', ['api']);
+  assert.deepEqual(['shop-blue@docker', 'shop-blue-api@docker', 'shop-blue-preview@docker', 'shop-blue-api-preview@docker', 'shop-blue-legacy@docker', 'shop-green@docker', 'shop-blue@swarm'].map(live), [true, true, false, false, false, false, false]);
   const text = [
     'traefik_service_requests_total{code="200",method="GET",protocol="http",service="shop-blue@docker"} 10',
     'traefik_service_requests_total{code="500",method="GET",protocol="http",service="shop-blue-api@docker"} 3',
@@ -90,4 +93,27 @@ test('every router of either colour is the app’s own; metrics of a colour sum 
   ].join('\n');
   assert.equal(sumCounter(text, 'traefik_service_requests_total', { service: live }), 13);
   assert.deepEqual([answerCounts(text, live).requests, answerCounts(text, live).errors], [13, 3]);
+});
+
+test('the release file keeps the companions’ routing', () => {
+  assert.deepEqual(releaseFromYaml(releaseToYaml(release)).companionRouting, release.companionRouting);
+});
+
+test('a replica added to a colour launched before the stride carries its live router at the priority it was launched with', () => {
+  const before = sampleRelease();
+  const running = [{ state: 'running', labels: { 'io.bluegreen.routing': 'live', 'traefik.http.routers.shop-blue-live.priority': String(legacyLivePriority(5)) } }];
+  assert.equal(launchedBeforeStride('shop', 'blue', 5, running), true);
+  assert.equal(launchedBeforeStride('shop', 'blue', 5, [{ ...running[0]!, labels: { ...running[0]!.labels, 'traefik.http.routers.shop-blue-live.priority': String(livePriority(5)) } }]), false);
+  const labels = colourLabels(before, 'blue', { kind: 'live', generation: 5, legacyPriority: true }, GATEWAY);
+  assert.equal(labels['traefik.http.routers.shop-blue-live.priority'], '100005');
+});
+
+test('a companion’s reference to a middleware the first target defines points at that target’s colour copy', () => {
+  const shared = sampleRelease({
+    routing: { ...release.routing, middlewares: ['auth'], middlewareDefinitions: { auth: { 'basicauth.users': 'u:p' } } },
+    companions: { api: { image: 'sha256:ap1' } },
+    companionRouting: { api: routing('Host(`shop.localhost`) && PathPrefix(`/api`)', { middlewares: ['auth', 'other@file'] }) },
+  });
+  const labels = colourLabels(shared, 'blue', { kind: 'live', generation: 1 }, GATEWAY);
+  assert.equal(labels['traefik.http.routers.shop-blue-api-live.middlewares'], 'shop-blue-retry@docker,shop-blue-header@docker,shop-blue-auth@docker,other@file');
 });

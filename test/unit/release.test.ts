@@ -357,6 +357,17 @@ test('a routed companion is refused when it would never be reached, ranks below 
   refuse({ ...API_LABELS, 'traefik.tcp.routers.x.rule': 'HostSNI(`*`)' }, /services\.api\.labels: traefik\.tcp\.routers\.x\.rule: bluegreen moves HTTP routes only/);
 });
 
+test('a companion whose router labels are switched off (traefik.enable=false) stays a worker; two middlewares that would share a colour name are refused', () => {
+  const { release } = freezeRelease(input({ config: withApi({ ...API_LABELS, 'traefik.enable': 'false' }), companions: [API] }));
+  assert.equal(release.companionRouting, undefined);
+  const config = withApi();
+  config.services.app!.labels = { ...config.services.app!.labels, 'traefik.http.middlewares.api-strip.stripprefix.prefixes': '/x' };
+  const renamed = { ...API_LABELS, 'traefik.http.routers.api.middlewares': 'strip', 'traefik.http.middlewares.strip.stripprefix.prefixes': '/api' };
+  delete (renamed as Record<string, string>)['traefik.http.middlewares.api-strip.stripprefix.prefixes'];
+  config.services.api!.labels = renamed;
+  assertUsageError(() => freezeRelease(input({ config, companions: [API] })), /services\.api: its middleware strip and app's middleware api-strip would both be named <app>-<colour>-api-strip/);
+});
+
 test('an explicit priority label ranks a routed companion above the first target', () => {
   const { release } = freezeRelease(input({ config: withApi({ 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.routers.api.priority': '50', 'traefik.http.services.api.loadbalancer.server.port': '9000' }), companions: [API] }));
   assert.equal(release.companionRouting?.api?.priority, 50);

@@ -17,20 +17,20 @@ function instance(routers: Record<string, number>): Traefik {
 const context = (...replicas: Traefik[]) => ({ app: 'shop', traefik: { ...replicas[0]!, replicas } }) as unknown as Context;
 
 test('stop-old needs the live router winning on every Traefik instance, and names the one that lags', async () => {
-  const switched = instance({ 'shop-green-live@docker': 100002, 'shop-blue-live@docker': 100001 });
-  const lagging = instance({ 'shop-blue-live@docker': 100001 });
+  const switched = instance({ 'shop-green-live@docker': 100080, 'shop-blue-live@docker': 100040 });
+  const lagging = instance({ 'shop-blue-live@docker': 100040 });
   await assertLiveRouterWins(context(switched, switched), 'green', 2);
   const error = await assertLiveRouterWins(context(switched, lagging), 'green', 2).catch((e: BgError) => e);
   assert.ok(error instanceof BgError);
   assert.equal(error.exitCode, ExitCode.failedReverted);
-  assert.match(error.message, /enabled at priority 100002 on Traefik instance 2 of 2 \(absent\): stopping the other colour could cut live traffic/);
+  assert.match(error.message, /enabled at priority 100080 on Traefik instance 2 of 2 \(absent\): stopping the other colour could cut live traffic/);
 });
 
 test('the guard refuses to replace a colour that any Traefik instance still prefers', async () => {
-  const switched = instance({ 'shop-green-live@docker': 100002, 'shop-blue-live@docker': 100001 });
-  const lagging = instance({ 'shop-blue-live@docker': 100001 });
+  const switched = instance({ 'shop-green-live@docker': 100080, 'shop-blue-live@docker': 100040 });
+  const lagging = instance({ 'shop-blue-live@docker': 100040 });
   await assertNotServingLive(context(switched, switched), 'blue');
   const error = await assertNotServingLive(context(switched, lagging), 'blue').catch((e: BgError) => e);
   assert.ok(error instanceof BgError);
-  assert.match(error.message, /Traefik routes live traffic to blue \(shop-blue-live, priority 100001 on Traefik instance 2 of 2\)/);
+  assert.match(error.message, /Traefik routes live traffic to blue \(shop-blue-live, priority 100040 on Traefik instance 2 of 2\)/);
 });

@@ -13,7 +13,7 @@ test('routing labels go on the service (deploy.labels), so that a switch changes
   const deployLabels = (p.deploy as { labels: Record<string, string> }).labels;
   assert.equal(deployLabels['traefik.http.routers.shop-blue-preview.priority'], '1000000000');
   assert.equal(deployLabels['io.bluegreen.routing'], 'preview');
-  assert.equal((l.deploy as { labels: Record<string, string> }).labels['traefik.http.routers.shop-blue-live.priority'], '100004');
+  assert.equal((l.deploy as { labels: Record<string, string> }).labels['traefik.http.routers.shop-blue-live.priority'], '100160');
   assert.ok(!Object.keys(p.labels ?? {}).some((key) => key.startsWith('traefik.')), 'no Traefik label on the tasks');
   // Everything but the service's labels is identical: swarm replaces no task.
   const template = (s: typeof p) => JSON.stringify({ ...s, deploy: { ...(s.deploy as object), labels: undefined } });

@@ -155,16 +155,18 @@ export async function proxyCommand(options: Options, action: 'up' | 'down' | 'st
   out.result(line, { command: `proxy ${action}`, outcome: 'ok', message: line });
 }
 
-export async function scaleCommand(options: Options): Promise<void> {
+export async function scaleCommand(options: Options, target?: string): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
   const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'scale', (): Promise<{ colour: string; from: number; to: number; movedFrom?: string }> =>
-    inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale) : scaleLive(ctx, options.scale));
+  if (inSwarm && target !== undefined) throw usageError(`scale ${target}: swarm mode runs a release's first target only`, 'give the count alone: `bluegreen scale +2`');
+  const result = await runLocked(ctx, 'scale', (): Promise<{ colour: string; from: number; to: number; movedFrom?: string; target?: string }> =>
+    inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale) : scaleLive(ctx, options.scale, target));
   const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
-  ctx.out.result(`${result.colour} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
-    command: 'scale', outcome: 'ok', colour: result.colour, from: result.from, to: result.to, moved_from: result.movedFrom, elapsed_ms: Date.now() - started,
+  const what = result.target ? `${result.target} of ${result.colour}` : result.colour;
+  ctx.out.result(`${what} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
+    command: 'scale', outcome: 'ok', colour: result.colour, ...(result.target ? { target: result.target } : {}), from: result.from, to: result.to, moved_from: result.movedFrom, elapsed_ms: Date.now() - started,
   });
 }
 

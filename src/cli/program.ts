@@ -52,9 +52,11 @@ export function buildProgram(): Command {
     .option('--keep-old', 'leave the old colour running (shadowed) instead of stopping it')
     .action(act((run, options, flags) => run.deployCommand(options, Boolean(flags.keepOld))));
   // `-1` reaches the command as its count through scaleCountAsOperand (cli.ts), not as an option.
-  command('scale', 'scale the live colour: N, +N or -N from what runs')
-    .argument('<count>', 'N, +N or -N')
-    .action(act((run, options) => run.scaleCommand(options), 'scale'));
+  command('scale', 'scale the live colour: N, +N or -N from what runs; `scale api +2` scales another target')
+    .argument('<count-or-target>', 'N, +N or -N; or the target to scale, then its count')
+    .argument('[count]', 'N, +N or -N, after a target')
+    .action(async (first: string, second: string | undefined, ...rest: unknown[]) =>
+      act((run, options) => run.scaleCommand(options, second === undefined ? undefined : first), 'scale')(second ?? first, ...rest));
   command('flow', "Docker Flow's steps in the order given: deploy (up), proxy (switch), stop-old, scale")
     .option('-F, --flow <step>', 'a step (repeatable; env FLOW, docker-flow.yml flow; default deploy)', (v: string, p: string[] = []) => [...p, v])
     .option('-b, --blue-green', "Docker Flow's flag; bluegreen always deploys blue-green")
@@ -108,7 +110,7 @@ const EXAMPLES: Record<Exclude<CommandName, 'proxy'>, string> = {
   'stop-old': 'bluegreen stop-old --drain 30s',
   rollback: 'bluegreen rollback --to 3',
   deploy: 'RELEASE=v2 bluegreen deploy',
-  scale: 'bluegreen scale +2    bluegreen scale -1    bluegreen scale 3',
+  scale: 'bluegreen scale +2    bluegreen scale -1    bluegreen scale 3    bluegreen scale api +2',
   flow: 'bluegreen flow --flow=deploy --flow=proxy --flow=stop-old',
   status: 'bluegreen status --json',
   history: 'bluegreen history',

@@ -28,6 +28,8 @@ export interface ScaleResult {
   to: number;
   /** A scale-down moves live traffic to the other colour: the colour it came from. */
   movedFrom?: Colour;
+  /** Another target than the first (`scale api +2`). */
+  target?: string;
   about: HistorySubject;
 }
 
@@ -37,8 +39,13 @@ export interface ScaleResult {
  * (--no-recreate, same labels); new ones are routed only once healthy, and
  * Traefik's API must then list them all. Down: see scaleDown.
  */
-export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Promise<ScaleResult> {
+export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined, target?: string): Promise<ScaleResult> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
+  if (target !== undefined) {
+    const { scaleCompanion } = await import('./scale-companion.js');
+    const scaled = await scaleCompanion(ctx, spec, target);
+    if (scaled) return scaled;
+  }
   const { colours, state } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError(`no colour is live: nothing to scale ${formatScale(spec)}`, 'run `bluegreen deploy` first');
@@ -53,7 +60,7 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Prom
   const release = await loadRelease(ctx, view.release!);
   const subject = { ...counted, image: release.image };
   return about(subject, async (): Promise<ScaleResult> => {
-    const mode = { kind: 'live', generation, exclude: liveExcludesOf(view.containers) ?? [], companionExclude: liveCompanionExcludesOf(view.containers), previewKey: previewKeyOf(view.containers), legacyPriority: launchedBeforeStride(ctx.app, live, generation, view.containers) } as const;
+    const mode = liveModeOf(ctx, live, generation, view.containers);
     const fields = { colour: live, release: release.number };
     const deadline = Deadline.after(ctx.options.timeoutMs);
     const routeTo = (containers: ContainerView[]) =>
@@ -67,7 +74,8 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Prom
     if (to < view.running) return scaleDown(ctx, { live, from: view.running, to, release }, { colours, state });
     const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
     await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
-      ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true }), fields, 'scale');
+      // The first target only: its other targets keep the count they run (`scale api +2` before).
+      ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true, services: [release.target] }), fields, 'scale');
     let containers: ContainerView[];
     try {
       containers = await ctx.out.step('wait until healthy', () =>
@@ -95,8 +103,20 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined): Prom
   });
 }
 
+/** The routing a live colour's containers were launched with: a container added to it must carry exactly the same routers. */
+export function liveModeOf(ctx: Context, live: Colour, generation: number, containers: { state: string; labels: Record<string, string> }[]) {
+  return {
+    kind: 'live',
+    generation,
+    exclude: liveExcludesOf(containers) ?? [],
+    companionExclude: liveCompanionExcludesOf(containers),
+    previewKey: previewKeyOf(containers),
+    legacyPriority: launchedBeforeStride(ctx.app, live, generation, containers),
+  } as const;
+}
+
 /** Removes the live colour's replicas that a failed scale-up added (never routed: not healthy). */
-async function removeAdded(ctx: Context, live: Colour, before: Set<string>): Promise<void> {
+export async function removeAdded(ctx: Context, live: Colour, before: Set<string>): Promise<void> {
   const added = (await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).filter((c) => !before.has(c.id));
   await Promise.all(added.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
 }
@@ -110,8 +130,11 @@ async function removeAdded(ctx: Context, live: Colour, before: Set<string>): Pro
  * whose PID 1 ignores SIGTERM runs its whole grace period) is routed again
  * until it is killed with requests in flight. A shadowed colour gets none.
  */
-async function scaleDown(ctx: Context, move: { live: Colour; from: number; to: number; release: Release }, { colours, state }: Observed): Promise<ScaleResult> {
-  const { live, from, to, release } = move;
+export async function scaleDown(ctx: Context, move: { live: Colour; from: number; to: number; release: Release; target?: string }, { colours, state }: Observed): Promise<ScaleResult> {
+  const { live, from, to, release, target } = move;
+  // The first target keeps its count when another target is scaled down.
+  const count = target ? colours[live].running : to;
+  const scaled = target ? { [target]: to } : {};
   const colour = otherColour(live);
   if (colours[colour].running > 0 && colours[colour].routing === 'preview') {
     throw usageError(
@@ -120,12 +143,12 @@ async function scaleDown(ctx: Context, move: { live: Colour; from: number; to: n
     );
   }
   const generation = nextGeneration(state, colours);
-  await promoteRelease(ctx, release, colour, generation, to, live);
+  await promoteRelease(ctx, release, colour, generation, count, live, scaled);
   // The release is unchanged: what rollback brings back stays as it was.
   await ctx.store
     .update((s) => ({ ...s, live: { colour, release: release.number, since: new Date().toISOString() }, candidate: undefined, generation }))
     .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
-  const subject = { colour, release: release.number, image: release.image, detail: `${from} -> ${to} (moved from ${live} to ${colour})` };
+  const subject = { colour, release: release.number, image: release.image, detail: `${target ? `${target} ` : ''}${from} -> ${to} (moved from ${live} to ${colour})` };
   await stopAfterSwitch(ctx, { colour, release, generation, switchedAt: Date.now(), about: subject });
-  return { colour, from, to, movedFrom: live, about: subject };
+  return { colour, from, to, movedFrom: live, about: subject, ...(target ? { target } : {}) };
 }

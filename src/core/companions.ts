@@ -1,5 +1,5 @@
-import type { Colour } from '../plan/colour.js';
-import { companionCount } from '../plan/compose-model.js';
+import { otherColour, type Colour } from '../plan/colour.js';
+import { companionCount, withReplicas } from '../plan/compose-model.js';
 import { colourProject, LABEL } from '../plan/names.js';
 import { routesOf } from '../plan/labels.js';
 import type { Release } from '../plan/release.js';
@@ -60,4 +60,25 @@ export async function routedTargets(ctx: Context, colour: Colour, provider: 'doc
   if (provider === 'swarm') return [];
   const containers = await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour });
   return [...new Set(containers.flatMap((c) => routesOf(c.labels).map((route) => route.target)))];
+}
+
+/**
+ * How many containers of each companion a launch of `release` in `colour`
+ * runs: as many as the colour has of this release already (a switch, a
+ * rollback: a `scale api +2` is kept), else as many as run in the other
+ * colour (a deploy keeps the live scale, as for the first target), else
+ * what its file asks for. `given` wins (a scale).
+ */
+export async function companionCounts(ctx: Context, release: Release, colour: Colour, given: Record<string, number> = {}): Promise<Release> {
+  if (!release.companions) return release;
+  const all = await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.companionOf]: '' });
+  const of = (c: ContainerView, name: string) => c.labels['com.docker.compose.service'] === name;
+  const counts = Object.fromEntries(
+    Object.entries(release.companions).map(([name, spec]) => {
+      const here = all.filter((c) => of(c, name) && c.labels[LABEL.companionOf] === colour && c.labels[LABEL.release] === String(release.number)).length;
+      const there = all.filter((c) => of(c, name) && c.labels[LABEL.companionOf] === otherColour(colour) && c.state === 'running').length;
+      return [name, given[name] ?? (here || there || companionCount(spec))];
+    }),
+  );
+  return { ...release, companions: Object.fromEntries(Object.entries(release.companions).map(([name, spec]) => [name, withReplicas(spec, counts[name]!)])) };
 }

@@ -16,7 +16,7 @@ import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
-import { companionsBefore, runningWorkers, stopOtherReleaseWorkers, waitCompanionsHealthy } from './companions.js';
+import { companionCounts, companionsBefore, runningWorkers, stopOtherReleaseWorkers, waitCompanionsHealthy } from './companions.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
@@ -29,14 +29,15 @@ const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview 
  */
 export async function launchColour(
   ctx: Context,
-  release: Release,
+  frozen: Release,
   colour: Colour,
   mode: RoutingMode,
   count: number,
   deadline: Deadline,
   replacing: string[] = [],
+  scaled: Record<string, number> = {},
 ): Promise<ContainerView[]> {
-  const [{ excluded, companions: companionExclude }, previewKey] = await Promise.all([currentExclusions(ctx, release), appPreviewKey(ctx)]);
+  const [{ excluded, companions: companionExclude }, previewKey, release] = await Promise.all([currentExclusions(ctx, frozen), appPreviewKey(ctx), companionCounts(ctx, frozen, colour, scaled)]);
   const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, companionExclude, previewKey }, ctx.options.network);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
@@ -180,11 +181,11 @@ export interface Undo {
  * (health, Traefik, end to end) within one --timeout. On failure it undoes
  * and fails with exit 1; an undo that fails too is exit 5, needs a person.
  */
-export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo, replacing: string[] = []): Promise<void> {
+export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo, replacing: string[] = [], scaled: Record<string, number> = {}): Promise<void> {
   const deadline = Deadline.after(ctx.options.timeoutMs);
   await assertCertificateVerifies(ctx, release);
   try {
-    const containers = await launchColour(ctx, release, colour, mode, count, deadline, replacing);
+    const containers = await launchColour(ctx, release, colour, mode, count, deadline, replacing, scaled);
     await verifyRoute(ctx, release, colour, mode, containers, deadline);
   } catch (error) {
     if (error instanceof LockLostError) throw error;

@@ -40,3 +40,9 @@ export function companionCount(service: ComposeService): number {
   const replicas = service.deploy?.replicas ?? service.scale;
   return typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 0 ? replicas : 1;
 }
+
+/** The service with `count` replicas (compose honours deploy.replicas; a `scale` beside it would conflict). */
+export function withReplicas(service: ComposeService, count: number): ComposeService {
+  const { scale: _scale, ...rest } = service;
+  return { ...rest, deploy: { ...(service.deploy ?? {}), replicas: count } };
+}

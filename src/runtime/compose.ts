@@ -72,7 +72,7 @@ export class ComposeCli {
   /** Creates or updates a rendered project; compose recreates only what changed. */
   async up(
     spec: ComposeConfig,
-    options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean; stopTimeoutSeconds?: number; keepOrphans?: boolean } = {},
+    options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean; stopTimeoutSeconds?: number; keepOrphans?: boolean; services?: string[] } = {},
   ): Promise<void> {
     const args = ['--project-name', spec.name, '-f', '-', 'up', '-d', '--pull', 'missing'];
     if (!options.keepOrphans) args.push('--remove-orphans');
@@ -80,6 +80,8 @@ export class ComposeCli {
     if (options.noRecreate) args.push('--no-recreate');
     if (options.scale) args.push('--scale', `${options.scale.service}=${options.scale.count}`);
     if (options.wait) args.push('--wait', ...(options.waitTimeoutSeconds ? ['--wait-timeout', String(options.waitTimeoutSeconds)] : []));
+    // Only these services (and nothing they depend on: frozen services have no depends_on).
+    if (options.services) args.push(...options.services);
     await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec), boundMs: BOUND_MS.up + (options.waitTimeoutSeconds ?? 0) * 1000 });
   }
 

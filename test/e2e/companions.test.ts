@@ -165,3 +165,19 @@ test('a worker that still runs as a side target from before is named with a warn
   assert.equal(side.length, 1, 'left running: it is the user’s to stop');
   await docker.getContainer(side[0]!.Id).remove({ force: true });
 });
+
+test('scale worker +1, then -1: a worker gains and loses containers in place (no route to move), the live colour and its app untouched', async () => {
+  const running = async () => (await workers('blue')).filter((w) => w.state === 'running');
+  const before = await running();
+  const up = await app.run(['scale', 'worker', '+1']);
+  assert.equal(up.code, 0, show(up));
+  assert.match(up.stdout, /worker of blue scaled from 1 to 2/, show(up));
+  const two = await running();
+  assert.deepEqual(two.map((w) => [w.health, w.release]), [['healthy', 'v1'], ['healthy', 'v1']]);
+  assert.ok(before.every((w) => two.some((x) => x.id === w.id)), 'the running worker was not recreated');
+  const down = await app.run(['scale', 'worker', '-1']);
+  assert.equal(down.code, 0, show(down));
+  assert.match(down.stdout, /worker of blue scaled from 2 to 1 in/, show(down));
+  assert.equal((await running()).length, 1);
+  assert.equal((await ask(app.host)).release, 'v1', 'live untouched');
+});

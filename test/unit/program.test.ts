@@ -7,6 +7,7 @@ const argv = (...args: string[]) => ['node', 'bluegreen', ...args];
 test('scale -1 reaches the command as its count; nothing else is moved', () => {
   assert.deepEqual(scaleCountAsOperand(argv('scale', '-1', '--json')), argv('scale', '--json', '--', '-1'));
   assert.deepEqual(scaleCountAsOperand(argv('scale', '+2')), argv('scale', '+2'));
+  assert.deepEqual(scaleCountAsOperand(argv('scale', 'api', '-1')), argv('scale', 'api', '--', '-1'), 'after a target too');
   assert.deepEqual(scaleCountAsOperand(argv('deploy', '--scale', '-1')), argv('deploy', '--scale', '-1'), 'only the scale command');
 });
 

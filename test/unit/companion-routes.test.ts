@@ -117,3 +117,23 @@ test('a companion’s reference to a middleware the first target defines points 
   const labels = colourLabels(shared, 'blue', { kind: 'live', generation: 1 }, GATEWAY);
   assert.equal(labels['traefik.http.routers.shop-blue-api-live.middlewares'], 'shop-blue-retry@docker,shop-blue-header@docker,shop-blue-auth@docker,other@file');
 });
+
+test('the routers Traefik has: another app’s routed companion counts with its own rule’s priority, its preview not at all; this app’s are its own', async () => {
+  const { routerFacts, ownRoute } = await import('../../src/core/routers.js');
+  const { exclusionsFor } = await import('../../src/plan/shadowing.js');
+  const view = (name: string, rule: string, priority: number) => ({ name, status: 'enabled', rule, priority, service: 's', entryPoints: ['web'], middlewares: [], error: [] });
+  const traefik = {
+    routers: async () => [
+      view('crm-blue-live@docker', 'Host(`shop.localhost`) && PathPrefix(`/crm`)', 100_040),
+      view('crm-blue-reports-live@docker', 'Host(`shop.localhost`) && PathPrefix(`/crm/reports`)', 100_041),
+      view('crm-blue-reports-preview@docker', '(Host(`shop.localhost`) && PathPrefix(`/crm/reports`)) && Header(`X-Bluegreen-Color`, `blue`)', 1_000_000_001),
+      view('shop-green-api-live@docker', 'Host(`shop.localhost`) && PathPrefix(`/api`)', 100_081),
+    ],
+  };
+  const crm = { 'io.bluegreen.app': 'crm', 'io.bluegreen.colour': 'blue', 'io.bluegreen.base-priority': '43', 'io.bluegreen.routes': JSON.stringify([{ target: 'reports', base: 51, excludes: [] }]) };
+  const ctx = { app: 'shop', traefik } as unknown as Parameters<typeof routerFacts>[0];
+  const facts = await routerFacts(ctx, { managed: Promise.resolve([crm]) });
+  assert.deepEqual(facts.map((f) => [f.name, f.priority]), [['crm-blue-live@docker', 43], ['crm-blue-reports-live@docker', 51], ['shop-green-api-live@docker', 100_081]]);
+  const found = exclusionsFor(facts, ownRoute(ctx, release));
+  assert.deepEqual(found.excluded.map((r) => r.name), ['crm-blue-live@docker', 'crm-blue-reports-live@docker'], 'the other app’s routes are left alone; this app’s own api router is not the team’s');
+});

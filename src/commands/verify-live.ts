@@ -8,6 +8,7 @@ import { liveColour, routable } from '../plan/reality.js';
 import { Deadline } from '../waiting/retry.js';
 import { waitRouted } from '../waiting/traefik.js';
 import { loadRelease } from './switch.js';
+import { verifyCompanionRoutes } from '../core/launch.js';
 
 /** Checks that Traefik routes the live colour to exactly its running containers. */
 export async function verifyLive(ctx: Context): Promise<{ colour: Colour; servers: number }> {
@@ -19,5 +20,7 @@ export async function verifyLive(ctx: Context): Promise<{ colour: Colour; server
   const servers = running.filter(routable).map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
   await ctx.out.step(`Traefik routes ${live}`, () =>
     waitRouted(ctx.traefik, { router: liveRouter(ctx.app, live), priority: livePriority(colours[live].generation!), alsoPriority: legacyLivePriority(colours[live].generation!), service: serviceName(ctx.app, live), servers, deadline: Deadline.after(ctx.options.timeoutMs) }), { colour: live });
+  // Its routed companions' live routers too (`-t web -t api`), each with exactly its containers.
+  await verifyCompanionRoutes(ctx, release, live, { kind: 'live', generation: colours[live].generation! }, Deadline.after(ctx.options.timeoutMs));
   return { colour: live, servers: servers.length };
 }

@@ -127,7 +127,7 @@ export async function verifyRoute(
  * The end-to-end check asks the first target only: a companion's rule
  * names no path known to answer.
  */
-async function verifyCompanionRoutes(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, deadline: Deadline): Promise<void> {
+export async function verifyCompanionRoutes(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, deadline: Deadline): Promise<void> {
   const companions = rankedCompanions(release);
   if (companions.length === 0) return;
   const fields = { colour, release: release.number };

@@ -160,9 +160,8 @@ export async function scaleCommand(options: Options, target?: string): Promise<v
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
   const inSwarm = await swarm(ctx);
-  if (inSwarm && target !== undefined) throw usageError(`scale ${target}: swarm mode runs a release's first target only`, 'give the count alone: `bluegreen scale +2`');
   const result = await runLocked(ctx, 'scale', (): Promise<{ colour: string; from: number; to: number; movedFrom?: string; target?: string }> =>
-    inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale) : scaleLive(ctx, options.scale, target));
+    inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale, target) : scaleLive(ctx, options.scale, target));
   const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
   const what = result.target ? `${result.target} of ${result.colour}` : result.colour;
   ctx.out.result(`${what} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {

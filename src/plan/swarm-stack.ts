@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
 import type { Colour } from './colour.js';
 import { renderColourProject } from './colour-project.js';
-import type { ComposeConfig, ComposeService } from './compose-model.js';
+import { companionCount, type ComposeConfig, type ComposeService } from './compose-model.js';
 import type { RoutingMode } from './labels.js';
 import { LABEL, serviceName } from './names.js';
 import type { Release } from './release.js';
@@ -76,14 +76,17 @@ const liveHealthLabels = (service: string, check: LiveHealthCheck): Record<strin
 
 /** One colour's stack: the release's target with the colour's routing, `replicas` tasks; live, with Traefik's health check. */
 export function renderColourStack(release: Release, colour: Colour, mode: RoutingMode, gateway: string, replicas: number, image: string, check?: LiveHealthCheck): ComposeConfig {
-  // A release made on one host with workers: swarm mode would run it without them.
-  if (release.companions) {
-    throw usageError(`release ${release.number} runs ${Object.keys(release.companions).join(', ')} beside ${release.target}: coloured workers are not in swarm mode yet`, 'deploy a release with one --target in swarm mode');
+  // A release made on one host with a routed companion: swarm mode would run it without that companion's routes.
+  const routed = Object.keys(release.companionRouting ?? {});
+  if (routed.length) {
+    throw usageError(`release ${release.number} routes ${routed.join(', ')} beside ${release.target}: several routed targets are not in swarm mode yet (workers are)`, 'deploy a release whose other targets are workers in swarm mode');
   }
   const project = renderColourProject(release, colour, mode, gateway);
   const service = project.services[release.target]!;
   const health = mode.kind === 'live' && check ? liveHealthLabels(serviceName(release.app, colour), check) : {};
-  return { ...project, services: { [release.target]: asSwarmService({ ...service, labels: { ...service.labels, ...health } }, replicas, image) } };
+  // Workers: their specs do not depend on the routing, so a switch's redeploy leaves their tasks alone.
+  const workers = Object.entries(release.companions ?? {}).map(([name, spec]) => [name, asSwarmService(project.services[name]!, companionCount(spec), spec.image!)] as const);
+  return { ...project, services: { [release.target]: asSwarmService({ ...service, labels: { ...service.labels, ...health } }, replicas, image), ...Object.fromEntries(workers) } };
 }
 
 /** The side targets' stack: as the single-host side project, each service run once, reached by name. */

@@ -22,10 +22,17 @@ function cause(out: string, err: string): string {
 export class SwarmStacks {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  /** Creates or updates a stack; `--resolve-image never`: the image is the release's, as named, on every node. */
-  async deploy(project: ComposeConfig): Promise<void> {
+  /**
+   * Creates or updates a stack; `--resolve-image never`: the image is the
+   * release's, as named, on every node. With `prune`, the stack's services
+   * the file no longer names are removed (a colour's worker that the new
+   * release dropped); never for the side targets' stack, whose services a
+   * command run with fewer side targets must not delete.
+   */
+  async deploy(project: ComposeConfig, options: { prune?: boolean } = {}): Promise<void> {
     const { stack, file } = asStackFile(project);
-    await this.run(`stack deploy of ${stack}`, ['stack', 'deploy', '--resolve-image', 'never', '--detach=true', '--compose-file', '-', stack], stringify(file));
+    const prune = options.prune ? ['--prune'] : [];
+    await this.run(`stack deploy of ${stack}`, ['stack', 'deploy', '--resolve-image', 'never', '--detach=true', ...prune, '--compose-file', '-', stack], stringify(file));
   }
 
   /** Removes a stack's services (the networks and volumes it names are external: kept). */

@@ -27,6 +27,8 @@ import { swarmPreflight } from './checks.js';
 import { colourService, deployColour, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
 import type { RoutingMode } from '../plan/labels.js';
 import { readSwarmColours } from './reality.js';
+import { forSwarm, resolveWorkers, stopWorkers } from './workers.js';
+import { scaleWorker } from './scale-worker.js';
 
 export interface SwarmSwitchResult {
   colour: Colour;
@@ -41,24 +43,23 @@ export interface SwarmSwitchResult {
 
 /** `up` in swarm mode: the next release as the candidate colour's stack, preview route only, verified; on failure the stack is removed (exit 1). */
 export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour: Colour; release: Release; count: number; about: HistorySubject }> {
-  if (ctx.options.companions.length) {
-    throw usageError(`--target ${ctx.options.companions.join(', ')}: coloured workers beside the target are not in swarm mode yet`, 'deploy one --target in swarm mode; run the worker as a side target or as an app of its own');
-  }
   await swarmPreflight(ctx, swarm);
   const [colours, state, config] = await Promise.all([readSwarmColours(swarm.engine, ctx.app), ctx.store.read(), ctx.userConfig()]);
-  const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets);
+  const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets, ctx.options.companions);
   const live = liveColour(colours);
   const colour = candidateColour(live);
   const liveCount = live ? colours[live].running : 0;
   const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || config.services[target]?.deploy?.replicas || 1;
   const { image, imageId } = await resolveImage(ctx, config, target);
   const number = state.lastRelease + 1;
+  const workers = await resolveWorkers(ctx, config);
   const { release: frozen, warnings } = freezeRelease({
     config,
     app: ctx.app,
     number,
     target,
     sideTargets: ctx.options.sideTargets,
+    companions: workers.inputs,
     imageId,
     imageHasHealthcheck: await ctx.docker.imageHasHealthcheck(imageId),
     noHealthcheck: ctx.options.noHealthcheck,
@@ -73,7 +74,7 @@ export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour
   // Tasks on other nodes find the image by name (an ID is only this engine's), by digest where it has one.
   const { reference, pinned } = pinnedImage(image, await swarm.engine.repoDigests(imageId));
   if (!pinned) ctx.out.warn(`${image} has no registry digest (built or loaded here, not pushed): every node runs what that name is there, now and at a rollback; push it to a registry to pin it`);
-  const release: Release = { ...frozen, service: { ...frozen.service, image: reference } };
+  const release: Release = await forSwarm(ctx, swarm, { ...frozen, service: { ...frozen.service, image: reference } }, workers.images);
   const subject = { release: number, image, colour };
   return about(subject, async () => {
     warnings.forEach((w) => ctx.out.warn(w));
@@ -169,6 +170,8 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
   const subject = { colour: old, release: view.release };
   if (!view.service || (view.running === 0 && !options.remove)) {
     ctx.out.info(`${old} is not running: nothing to stop`);
+    // A worker left running without its routed service (an interrupted command) has no traffic to drain.
+    await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, Deadline.after(ctx.options.timeoutMs), false));
     return { stopped: 0, drainedMs: 0, about: subject };
   }
   return about(subject, async () => {
@@ -178,10 +181,12 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
     const drained = view.running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old, 'swarm'), { colour: old }, 'drain') : { waitedMs: 0 };
     if (options.remove) await ctx.out.step(`remove stack ${colourProject(ctx.app, old)}`, () => swarm.stacks.remove(colourProject(ctx.app, old)), { colour: old }, 'remove');
     else {
+      const deadline = Deadline.after(ctx.options.timeoutMs);
       await ctx.out.step(`scale ${view.service!.name} to 0 (kept for rollback)`, async () => {
         await swarm.stacks.scale(view.service!.name, 0);
-        await waitTasksRunning(ctx, swarm, view.service!.name, 0, Deadline.after(ctx.options.timeoutMs), false);
+        await waitTasksRunning(ctx, swarm, view.service!.name, 0, deadline, false);
       }, { colour: old }, 'stop');
+      await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, false));
     }
     await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
     return { colour: old, stopped: view.running, drainedMs: drained.waitedMs, about: subject };
@@ -222,7 +227,10 @@ export async function swarmRollback(ctx: Context, swarm: SwarmParts, options: { 
       }
     : {
         what: `scaling ${colour} to 0`,
-        run: () => swarm.stacks.scale(colourService(ctx.app, colour, release), 0),
+        run: async () => {
+          await swarm.stacks.scale(colourService(ctx.app, colour, release), 0);
+          await stopWorkers(ctx, swarm, colour, async () => undefined);
+        },
         hint: `check \`bluegreen status\`; docker service scale ${colourService(ctx.app, colour, release)}=0`,
       };
   const tasks = await about(subject, () => deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas }, undo));
@@ -276,13 +284,17 @@ export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: 
  * at its next poll (refreshSeconds), well inside their stop grace period,
  * and the colour's retry middleware resends a request refused meanwhile.
  */
-export async function swarmScale(ctx: Context, swarm: SwarmParts, spec: ScaleSpec | undefined): Promise<{ colour: Colour; from: number; to: number; about: HistorySubject }> {
+export async function swarmScale(ctx: Context, swarm: SwarmParts, spec: ScaleSpec | undefined, target?: string): Promise<{ colour: Colour; from: number; to: number; target?: string; about: HistorySubject }> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
   await swarmPreflight(ctx, swarm);
   const colours = await readSwarmColours(swarm.engine, ctx.app);
   const live = liveColour(colours);
   if (!live) throw usageError(`no colour is live: nothing to scale ${formatScale(spec)}`, 'run `bluegreen deploy` first');
   const view = colours[live];
+  if (target !== undefined) {
+    const scaled = await scaleWorker(ctx, swarm, await loadRelease(ctx, view.release!), live, target, spec);
+    if (scaled) return scaled;
+  }
   const to = applyScale(spec, view.running);
   const subject = { colour: live, release: view.release, detail: `${view.running} -> ${to}` };
   if (to === view.running) {

@@ -15,6 +15,7 @@ import type { SwarmStacks } from '../runtime/swarm-stacks.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
+import { waitWorkersRunning, workerCounts } from './workers.js';
 
 /** What swarm mode adds to a command's context: the engine's swarm reads and the stacks. */
 export interface SwarmParts {
@@ -34,12 +35,14 @@ export const colourService = (app: string, colour: Colour, release: Release) => 
  * colour changes its service's labels: its tasks stay as they are.
  */
 export async function deployColour(ctx: Context, swarm: SwarmParts, release: Release, colour: Colour, mode: RoutingMode, replicas: number, deadline: Deadline): Promise<TaskView[]> {
-  const [{ excluded }, previewKey] = await Promise.all([currentExclusions(ctx, release, 'swarm', runningColourServicesLabels(swarm)), appPreviewKey(ctx)]);
+  const [{ excluded }, previewKey, counted] = await Promise.all([currentExclusions(ctx, release, 'swarm', runningColourServicesLabels(swarm)), appPreviewKey(ctx), workerCounts(swarm, release, colour)]);
   const { path, host } = releaseProbe(release, ctx.options.probe);
-  const stack = renderColourStack(release, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
+  const stack = renderColourStack(counted, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
   const fields = { colour, release: release.number };
-  await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack), fields, 'start');
-  return ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline), fields, 'healthy');
+  await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack, { prune: true }), fields, 'start');
+  const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline), fields, 'healthy');
+  await waitWorkersRunning(ctx, counted, colour, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, false));
+  return tasks;
 }
 
 /** The labels of every bluegreen colour service on the swarm that runs tasks (core/routers.ts ranks their routers). */

@@ -6,7 +6,7 @@
 // fails the release, live untouched. Under load, real engine and Traefik.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import got from 'got';
 import { ensureTestTraefik } from '../support/traefik.js';
@@ -15,29 +15,9 @@ import { show, TestApp } from '../support/cli.js';
 import { ask } from '../support/http.js';
 import { describeLoad, Load } from '../support/load.js';
 import { TEST_TRAEFIK_API } from '../support/ports.js';
+import { sampleWithWorker } from '../support/worker.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-// The sample app again as a worker: same image, no route; WORKER_NEVER_HEALTHY makes it fail its healthcheck.
-const WORKER = `  worker:
-    image: \${SAMPLE_IMAGE:-bluegreen-sample:latest}
-    environment:
-      RELEASE: \${RELEASE:-v1}
-      NEVER_HEALTHY: \${WORKER_NEVER_HEALTHY:-0}
-      SIDE_URL: http://store:7000
-    depends_on:
-      store:
-        condition: service_healthy
-    healthcheck:
-      test: ["CMD", "/sample", "healthcheck"]
-      interval: 1s
-      timeout: 2s
-      retries: 2
-      start_period: 2s
-      start_interval: 250ms
-
-`;
-const sample = readFileSync(join(ROOT, 'compose', 'docker-compose.yml'), 'utf8');
-const app = new TestApp('bgt-companion', sample.replace(/^volumes:/m, `${WORKER}volumes:`));
+const app = new TestApp('bgt-companion', sampleWithWorker());
 writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: [app, worker]\nside_targets: [store]\n');
 
 interface Worker {

@@ -6,7 +6,7 @@
 // its checks fails the release as a whole. Under load, real engine and Traefik.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import got from 'got';
 import { ensureTestTraefik } from '../support/traefik.js';
@@ -15,8 +15,8 @@ import { show, TestApp } from '../support/cli.js';
 import { ask } from '../support/http.js';
 import { describeLoad, Load, pairSkew } from '../support/load.js';
 import { TEST_TRAEFIK_API } from '../support/ports.js';
+import { QUICK_HEALTHCHECK, sampleWith } from '../support/worker.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const APP = 'bgt-routed';
 const HOST = `${APP}.test`;
 // The sample app again as the API: same image, its own router on /api of the app's host.
@@ -34,17 +34,8 @@ const API = `  api:
         condition: service_healthy
     labels:
       traefik.http.routers.api.rule: Host(\`${HOST}\`) && PathPrefix(\`/api\`)
-    healthcheck:
-      test: ["CMD", "/sample", "healthcheck"]
-      interval: 1s
-      timeout: 2s
-      retries: 2
-      start_period: 2s
-      start_interval: 250ms
-
-`;
-const sample = readFileSync(join(ROOT, 'compose', 'docker-compose.yml'), 'utf8');
-const app = new TestApp(APP, sample.replace(/^volumes:/m, `${API}volumes:`));
+${QUICK_HEALTHCHECK}`;
+const app = new TestApp(APP, sampleWith(API));
 writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: [app, api]\nside_targets: [store]\n');
 
 /** The hostnames (container IDs' first 12 characters) of a colour's running containers of one service. */

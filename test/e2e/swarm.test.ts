@@ -12,6 +12,9 @@ import Dockerode from 'dockerode';
 import { show, stepEnd, TestApp, type CliRun } from '../support/cli.js';
 import { describeLoad, Load, report as reportOf, within } from '../support/load.js';
 import { SAMPLE_IMAGE } from '../support/ports.js';
+import { sampleWithWorker } from '../support/worker.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const run = promisify(execFile);
 const LAB = 'scripts/swarm-lab.sh';
@@ -89,6 +92,7 @@ before(async () => {
 after(async () => {
   await run('bash', [LAB, 'down']).catch((error: Error) => console.log(`swarm-lab.sh down: ${error.message}`));
   await app.destroy();
+  await withWorker.destroy();
 });
 
 test('a swarm worker is refused with exit 2: run on a manager', async () => {
@@ -227,6 +231,71 @@ test('a rollback whose check fails while the colour it moves to still runs puts 
   assert.equal(rolled.result?.colour, 'green');
   assert.deepEqual(await tasksOf('green'), shadowed, 'the rollback that succeeds moves the live route onto the same tasks');
   assert.deepEqual(await tasksOf('blue'), [], 'and stops the colour rolled away from');
+});
+
+/** A second app with a coloured worker beside its routed target (`target: [app, worker]`), in the same lab. */
+const withWorker = new TestApp('bgt-swarm-w', sampleWithWorker());
+writeFileSync(join(withWorker.dir, 'bluegreen.yml'), 'target: [app, worker]\nside_targets: [store]\n');
+const bgWorker = (args: string[], env: Record<string, string> = {}) => withWorker.run(args, { ...lab, BG_TIMEOUT: '90s', ...env });
+
+/** A colour's worker service: the replicas it asks for, the release in its tasks' environment, the IDs of its running tasks. */
+async function workerOf(colour: string): Promise<{ replicas: number; release?: string; running: string[] }> {
+  const name = `${withWorker.app}-${colour}_worker`;
+  const [service] = (await manager.listServices({ filters: { name: [name] } })) as { Spec: { Name: string; Mode: { Replicated?: { Replicas: number } }; TaskTemplate: { ContainerSpec: { Env?: string[] } } } }[];
+  const found = service && service.Spec.Name === name ? service : undefined;
+  const tasks = (await manager.listTasks({ filters: { service: [name], 'desired-state': ['running'] } })) as { ID: string; Status: { State: string } }[];
+  return {
+    replicas: found?.Spec.Mode.Replicated?.Replicas ?? 0,
+    release: found?.Spec.TaskTemplate.ContainerSpec.Env?.find((e) => e.startsWith('RELEASE='))?.slice(8),
+    running: tasks.filter((t) => t.Status.State === 'running').map((t) => t.ID).sort(),
+  };
+}
+
+test('a coloured worker in swarm mode: a service of each colour\'s stack, not replaced by the switch, scaled to 0 with its colour, back at the rollback, scaled on its own; an unhealthy one fails the release; no request fails', async () => {
+  const first = await bgWorker(['deploy'], { RELEASE: 'v1' });
+  assert.equal(first.code, 0, show(first));
+  assert.deepEqual([(await workerOf('blue')).release, (await workerOf('blue')).running.length], ['v1', 1]);
+  const load = new Load(withWorker.host, { clients: 2, baseUrl: entrypoints()[0] }).start();
+  const step = async (args: string[], env: Record<string, string> = {}) => {
+    const result = await bgWorker(args, env);
+    assert.equal(result.code, 0, `${args.join(' ')}: ${show(result)}`);
+    return result;
+  };
+
+  await step(['up'], { RELEASE: 'v2' });
+  const candidate = await workerOf('green');
+  assert.deepEqual([candidate.release, candidate.running.length], ['v2', 1], 'the candidate\'s worker runs, healthy, before up returns');
+  await step(['switch']);
+  assert.deepEqual((await workerOf('green')).running, candidate.running, 'the switch replaced none of the worker\'s tasks');
+  assert.equal((await workerOf('blue')).running.length, 1, 'the old colour\'s worker runs until stop-old');
+  await step(['stop-old']);
+  assert.deepEqual([(await workerOf('blue')).replicas, (await workerOf('blue')).running.length], [0, 0], 'the old worker scaled to 0 with its colour');
+
+  const wider = await step(['scale', 'worker', '+1']);
+  assert.match(wider.stdout, /worker of green scaled from 1 to 2/, show(wider));
+  const two = await workerOf('green');
+  assert.equal(two.running.length, 2);
+  assert.ok(candidate.running.every((id) => two.running.includes(id)), 'the running worker task kept');
+  const status = await step(['status']);
+  assert.match(status.stdout, new RegExp(`${withWorker.app}-green_worker: release 2, 2/2 tasks running \\(worker: no route\\)`), show(status));
+
+  await step(['rollback']);
+  const back = await workerOf('blue');
+  assert.deepEqual([back.release, back.running.length], ['v1', 2], 'release 1\'s worker back, at the live scale');
+  assert.equal((await workerOf('green')).running.length, 0, 'release 2\'s worker stopped with its colour');
+
+  const bad = await bgWorker(['up'], { RELEASE: 'v3', WORKER_NEVER_HEALTHY: '1', BG_TIMEOUT: '10s' });
+  assert.equal(bad.code, 1, show(bad));
+  assert.match(bad.stderr, new RegExp(`${withWorker.app}-green_worker: 2 tasks not running after`), show(bad));
+  assert.deepEqual(await manager.listServices({ filters: { name: [`${withWorker.app}-green_app`] } }), [], 'the candidate stack is gone');
+  assert.deepEqual((await workerOf('blue')).running, back.running, 'the live worker untouched');
+
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const report = await load.stop();
+  console.log(`swarm worker: up, switch, stop-old, scale worker +1, rollback, an unhealthy worker's up, under load: ${describeLoad(report)}`);
+  assert.ok(report.sent > 200, describeLoad(report));
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+  assert.deepEqual([...new Set(report.samples.map((sample) => sample.release))].sort(), ['v1', 'v2']);
 });
 
 test('a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started a poll interval later fails; swarm\'s replacements join', async () => {

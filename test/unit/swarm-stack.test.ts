@@ -80,9 +80,24 @@ test('a release runs its image by registry digest where it has one of the same r
   assert.deepEqual(pinnedImage('bluegreen-sample:latest', []), { reference: 'bluegreen-sample:latest', pinned: false });
 });
 
-test('a release with coloured workers is refused in swarm mode (exit 2) rather than run without them', () => {
-  const release = sampleRelease({ companions: { worker: { image: 'sha256:def456' } } });
-  assertUsageError(() => renderColourStack(release, 'blue', { kind: 'preview' }, 'gw', 1, 'shop:1.2'), /release 3 runs worker beside app: coloured workers are not in swarm mode yet/);
+test('a worker runs as a service of its colour\'s stack: its count, its pinned image, no route, labelled with its colour, the same spec whatever the routing', () => {
+  const worker = { image: 'registry.example/worker@sha256:' + 'b'.repeat(64), deploy: { replicas: 2 }, labels: { 'traefik.enable': 'false' } };
+  const release = sampleRelease({ companions: { worker } });
+  const stack = (mode: Parameters<typeof renderColourStack>[2]) => renderColourStack(release, 'blue', mode, 'gw', 3, 'shop:1.2');
+  const preview = stack({ kind: 'preview', previewKey: 'k' });
+  const service = preview.services.worker!;
+  const deploy = service.deploy as { replicas: number; labels: Record<string, string> };
+  assert.equal(service.image, worker.image);
+  assert.equal(deploy.replicas, 2);
+  assert.equal(deploy.labels['traefik.enable'], 'false');
+  assert.equal(deploy.labels['io.bluegreen.companion-of'], 'blue');
+  assert.equal(deploy.labels['io.bluegreen.colour'], undefined, 'not taken for the colour\'s routed service');
+  assert.deepEqual(stack({ kind: 'live', generation: 7, previewKey: 'k' }).services.worker, service, 'a switch redeploys the worker unchanged: swarm replaces none of its tasks');
+});
+
+test('a release with a routed companion is refused in swarm mode (exit 2) rather than run without its routes', () => {
+  const release = sampleRelease({ companions: { api: { image: 'sha256:def456' } }, companionRouting: { api: sampleRelease().routing } });
+  assertUsageError(() => renderColourStack(release, 'blue', { kind: 'preview' }, 'gw', 1, 'shop:1.2'), /release 3 routes api beside app: several routed targets are not in swarm mode yet/);
 });
 
 test('in swarm mode Traefik labels name the swarm provider, but the excluded routers keep the names Traefik gave them', () => {

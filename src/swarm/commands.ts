@@ -27,7 +27,7 @@ import { swarmPreflight } from './checks.js';
 import { colourService, deployColour, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
 import type { RoutingMode } from '../plan/labels.js';
 import { readSwarmColours } from './reality.js';
-import { forSwarm, resolveWorkers, stopWorkers } from './workers.js';
+import { assertWorkersOnly, forSwarm, resolveWorkers, stopWorkers } from './workers.js';
 import { scaleWorker } from './scale-worker.js';
 
 export interface SwarmSwitchResult {
@@ -208,6 +208,8 @@ export async function swarmRollback(ctx: Context, swarm: SwarmParts, options: { 
   if (number === undefined) throw usageError('there is no earlier live release to roll back to', 'see `bluegreen history`; `rollback --to N` picks a release');
   if (number === liveRelease) throw usageError(`release ${number} is already live in ${live}`, 'see `bluegreen history` for other releases');
   const release = await loadRelease(ctx, number);
+  // Before anything changes: a release made on one host with routed targets cannot run here.
+  assertWorkersOnly(release);
   const colour = candidateColour(live);
   const subject = { release: number, image: release.image, colour };
   const generation = nextGeneration(state, colours);

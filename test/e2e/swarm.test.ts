@@ -284,7 +284,7 @@ test('a coloured worker in swarm mode: a service of each colour\'s stack, not re
   assert.deepEqual([back.release, back.running.length], ['v1', 2], 'release 1\'s worker back, at the live scale');
   assert.equal((await workerOf('green')).running.length, 0, 'release 2\'s worker stopped with its colour');
 
-  const bad = await bgWorker(['up'], { RELEASE: 'v3', WORKER_NEVER_HEALTHY: '1', BG_TIMEOUT: '10s' });
+  const bad = await bgWorker(['up'], { RELEASE: 'v3', WORKER_NEVER_HEALTHY: '1', BG_TIMEOUT: '25s' });
   assert.equal(bad.code, 1, show(bad));
   assert.match(bad.stderr, new RegExp(`${withWorker.app}-green_worker: 2 tasks not running after`), show(bad));
   assert.deepEqual(await manager.listServices({ filters: { name: [`${withWorker.app}-green_app`] } }), [], 'the candidate stack is gone');

@@ -6,6 +6,7 @@ import { Deadline, retryUntil } from '../waiting/retry.js';
 import { routerOnEachInstance } from '../waiting/traefik.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
+import { neverRouted } from '../plan/routable.js';
 import type { Context } from './context.js';
 
 /** The healthcheck command as an argv, or undefined where there is none to run. */
@@ -56,6 +57,12 @@ const WATCHDOG_MS = 10_000;
 export async function withdrawColour(ctx: Context, release: Release, colour: Colour): Promise<void> {
   const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour })).filter((c) => c.state === 'running');
   if (running.length === 0) return;
+  // Stopped first, so that none passes its healthcheck (and is routed) meanwhile; not paused: a
+  // container paused while it starts (its healthcheck probes every start_interval) was once seen
+  // to survive the SIGKILL of the relaunch after it, left running with its live router.
+  const starting = neverRouted(running);
+  await Promise.all(starting.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
+  const routable = running.filter((c) => !starting.includes(c));
   const gone = async () => {
     // Gone from every Traefik instance: one that still lists it still sends it requests.
     const absentEverywhere = async () => (await routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, colour)))).every((router) => router === undefined);
@@ -64,5 +71,6 @@ export async function withdrawColour(ctx: Context, release: Release, colour: Col
       onTimeout: () => new BgError(`Traefik still routes ${liveRouter(ctx.app, colour)}`, ExitCode.needsPerson),
     });
   };
-  await detachFromTraefik(ctx, release, running, gone);
+  if (routable.length === 0) return gone();
+  await detachFromTraefik(ctx, release, routable, gone);
 }

@@ -109,6 +109,8 @@ export interface SignalAt {
   nth?: number | number[];
   signals?: NodeJS.Signals[];
   gapMs?: number;
+  /** A further signal, sent once at the first event after the signals that matches `at` (the undo's step under way). */
+  again?: { at: (event: Record<string, any>) => boolean; signal: NodeJS.Signals };
   /** Something to do to the world at that point (kill a container): its failure fails the run. */
   then?: () => Promise<unknown>;
 }
@@ -132,6 +134,7 @@ export function runAndSignal(args: string[], options: { cwd: string; env: NodeJS
     let buffer = '';
     let seen = 0;
     let signalledAt: number | undefined;
+    let sentAgain = false;
     let acted: Promise<unknown> = Promise.resolve();
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
@@ -141,6 +144,10 @@ export function runAndSignal(args: string[], options: { cwd: string; env: NodeJS
       for (const line of lines) {
         const event = JSON.parse(line);
         events.push(event);
+        if (signalledAt !== undefined && when.again && !sentAgain && when.again.at(event)) {
+          sentAgain = true;
+          child.kill(when.again.signal);
+        }
         if (when.at(event) && [when.nth ?? 1].flat().includes(++seen)) {
           if (signalledAt === undefined) {
             signalledAt = Date.now();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Colour } from '../../src/plan/colour.js';
 import { drift, liveColour, nextGeneration, summarise, type Colours, type ColourView } from '../../src/plan/reality.js';
 import { emptyState, type AppState } from '../../src/plan/state.js';
+import { neverRouted } from '../../src/plan/routable.js';
 
 type Container = ColourView['containers'][number];
 
@@ -137,4 +138,10 @@ test('drift: every disagreement in words', () => {
     ],
   ];
   for (const [name, state, input, expected] of cases) assert.deepEqual(drift(state, input), expected, name);
+});
+
+test('neverRouted: running containers whose healthcheck has not passed yet; not unhealthy ones (routed until their last check), nor stopped or unchecked ones', () => {
+  const c = (name: string, state: string, health: 'healthy' | 'starting' | 'unhealthy' | 'none') => ({ name, state, health });
+  const containers = [c('a', 'running', 'starting'), c('b', 'running', 'healthy'), c('c', 'running', 'unhealthy'), c('d', 'running', 'none'), c('e', 'exited', 'starting')];
+  assert.deepEqual(neverRouted(containers).map((x) => x.name), ['a']);
 });

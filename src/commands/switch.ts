@@ -10,6 +10,7 @@ import { liveColour, nextGeneration, type ColourView } from '../plan/reality.js'
 import { LABEL } from '../plan/names.js';
 import { previewKeyOf, servesPreviewOnly } from '../plan/labels.js';
 import { preHook, warningHook } from '../core/hooks.js';
+import { assertCompanionsStillHealthy } from '../core/companions.js';
 import { releaseProbe } from '../plan/probe.js';
 import type { Release } from '../plan/release.js';
 import type { HistorySubject } from '../plan/state.js';
@@ -45,6 +46,7 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
   const previousRelease = live ? colours[live].release : undefined;
   await about(subject, async () => {
     await assertNotServingLive(ctx, colour);
+    await assertCompanionsStillHealthy(ctx, release, colour);
     // A smoke test of the preview, say: its veto leaves the candidate on its preview route.
     await preHook(ctx, 'pre_switch', { release: release.number, colour, previousRelease, liveColour: live, preview: { colour, key: previewKeyOf(view.containers), probe: releaseProbe(release, ctx.options.probe) } });
     const previews = replaceableAfterStart(ctx, colour, view.containers);

@@ -7,6 +7,7 @@ import type { ContainerView } from '../runtime/docker.js';
 import { waitHealthy } from '../waiting/health.js';
 import type { Deadline } from '../waiting/retry.js';
 import type { Context } from './context.js';
+import { BgError, ExitCode } from '../errors.js';
 
 /**
  * The coloured workers (plan/release.ts companions) a launch of `release`
@@ -32,6 +33,26 @@ export async function companionsBefore(ctx: Context, release: Release, colour: C
   const ready = wanted.every(([name, spec]) => ofThisRelease.filter((c) => service(c) === name && (c.health === 'healthy' || c.health === 'none')).length === companionCount(spec));
   const otherRelease = [...new Set(running.filter((c) => !ofThisRelease.includes(c)).map(service))].filter(Boolean);
   return { ready, otherRelease };
+}
+
+/**
+ * Before a switch: the candidate's companions of this release that have
+ * turned unhealthy since `up` (a worker, or a routed target) refuse it,
+ * nothing changed (exit 1). Switched anyway, the launch would wait on them,
+ * fail, and its undo back to the preview route would wait on them again and
+ * fail too (exit 5 for a candidate that never carried live traffic).
+ */
+export async function assertCompanionsStillHealthy(ctx: Context, release: Release, colour: Colour): Promise<void> {
+  if (Object.keys(release.companions ?? {}).length === 0) return;
+  const sick = (await runningWorkers(ctx, colour)).filter((c) => c.labels[LABEL.release] === String(release.number) && c.health === 'unhealthy');
+  if (sick.length === 0) return;
+  const services = [...new Set(sick.map((c) => c.labels['com.docker.compose.service'] ?? c.name))].join(', ');
+  const said = sick[0]!.lastHealthOutput ? `: ${sick[0]!.lastHealthOutput}` : '';
+  throw new BgError(
+    `${services} of ${colour} (release ${release.number}) turned unhealthy after up${said}; nothing was switched`,
+    ExitCode.failedReverted,
+    `see \`docker logs ${sick[0]!.name}\`; \`bluegreen up\` relaunches the candidate`,
+  );
 }
 
 /**

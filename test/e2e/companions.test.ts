@@ -161,3 +161,31 @@ test('scale worker +1, then -1: a worker gains and loses containers in place (no
   assert.equal((await running()).length, 1);
   assert.equal((await ask(app.host)).release, 'v1', 'live untouched');
 });
+
+test('a worker that turns unhealthy after up: the switch refuses before it changes anything (exit 1 naming it), the candidate left on its preview route, live untouched', async () => {
+  const up = await app.run(['up'], { RELEASE: 'v8' });
+  assert.equal(up.code, 0, show(up));
+  const [worker] = [...(await workers('blue')), ...(await workers('green'))].filter((w) => w.release === 'v8' && w.state === 'running');
+  assert.ok(worker, 'the candidate runs its worker');
+  const colour = worker.labels['io.bluegreen.companion-of']!;
+  const live = (await ask(app.host)).release;
+  // Cut off from the side target it checks: its healthcheck fails, the app's does not.
+  const container = docker.getContainer(worker.id);
+  const networks = Object.keys((await container.inspect()).NetworkSettings.Networks ?? {});
+  for (const network of networks) await docker.getNetwork(network).disconnect({ Container: worker.id, Force: true });
+  for (const until = Date.now() + 20_000; (await container.inspect()).State.Health?.Status !== 'unhealthy'; ) {
+    assert.ok(Date.now() < until, 'the worker turned unhealthy');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const load = new Load(app.host, { clients: 4 }).start();
+  const run = await app.run(['switch']);
+  const report = await load.stop();
+  assert.equal(run.code, 1, show(run));
+  assert.match(run.stderr, new RegExp(`worker of ${colour} \\(release \\d+\\) turned unhealthy after up.*nothing was switched`), show(run));
+  assert.ok(run.ms < 10_000, `refused at once, not after a wait: ${run.ms} ms`);
+  const apps = await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`, 'com.docker.compose.service=app'] } });
+  assert.deepEqual(apps.map((c) => c.Labels['io.bluegreen.routing']), ['preview'], 'the candidate kept its preview route');
+  assert.equal((await ask(app.host)).release, live, 'live untouched');
+  assert.equal(report.non2xx.length + report.errors.length, 0, describeLoad(report));
+  console.log(`switch over an unhealthy worker: exit ${run.code} in ${run.ms} ms; ${describeLoad(report)}`);
+});

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { BgError, ExitCode, unreachableError } from '../errors.js';
 import { engineIdThroughSocket } from './engine-id-cache.js';
 import { EngineReads } from './engine-reads.js';
+import { LABEL } from '../plan/names.js';
 
 export type HealthStatus = 'healthy' | 'starting' | 'unhealthy' | 'none';
 
@@ -81,6 +82,8 @@ export interface TaskView {
   error?: string;
   /** IP address per network name. */
   ips: Record<string, string>;
+  /** The release its container runs (bluegreen's label on the task's container spec), if labelled. */
+  release?: string;
 }
 
 /** A task as the engine's API sends it: the fields read here. */
@@ -91,6 +94,7 @@ interface TaskWire {
   Slot?: number;
   Status?: { State?: string; Err?: string };
   NetworksAttachments?: { Network?: { Spec?: { Name?: string } }; Addresses?: string[] }[];
+  Spec?: { ContainerSpec?: { Labels?: Record<string, string> } };
 }
 
 /** Docker's filter for containers carrying all of the given labels ('' matches any value). */
@@ -166,6 +170,7 @@ export class DockerEngine {
         state: task.Status?.State ?? 'unknown',
         error: task.Status?.Err,
         ips,
+        release: task.Spec?.ContainerSpec?.Labels?.[LABEL.release],
       };
     });
   }

@@ -16,6 +16,7 @@ import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 import { waitWorkersRunning, workerCounts } from './workers.js';
+import { settledTasks } from '../plan/swarm-tasks.js';
 
 /** What swarm mode adds to a command's context: the engine's swarm reads and the stacks. */
 export interface SwarmParts {
@@ -40,8 +41,9 @@ export async function deployColour(ctx: Context, swarm: SwarmParts, release: Rel
   const stack = renderColourStack(counted, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
   const fields = { colour, release: release.number };
   await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack, { prune: true }), fields, 'start');
-  const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline), fields, 'healthy');
-  await waitWorkersRunning(ctx, counted, colour, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, false));
+  // Tasks of this release only: the stack may have run another one a moment ago (an `up` over a candidate).
+  const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline, true, release.number), fields, 'healthy');
+  await waitWorkersRunning(ctx, counted, colour, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, false, release.number));
   return tasks;
 }
 
@@ -50,21 +52,20 @@ export const runningColourServicesLabels = async (swarm: SwarmParts) =>
   (await swarm.engine.services({ [LABEL.managed]: 'true', [LABEL.colour]: '' })).filter((service) => service.replicas > 0).map((service) => service.labels);
 
 /** Waits until exactly `count` tasks of the service run (with `routed`, each with an address on Traefik's network). */
-export async function waitTasksRunning(ctx: Context, swarm: SwarmParts, service: string, count: number, deadline: Deadline, routed = true): Promise<TaskView[]> {
+export async function waitTasksRunning(ctx: Context, swarm: SwarmParts, service: string, count: number, deadline: Deadline, routed = true, release?: number): Promise<TaskView[]> {
   const started = Date.now();
   let last: TaskView[] = [];
   return retryUntil(
     async () => {
       last = await swarm.engine.tasks(service);
-      const running = last.filter((t) => t.state === 'running' && (!routed || t.ips[ctx.options.network]));
-      return running.length === count && last.length === count ? running : undefined;
+      return settledTasks(last, count, { network: routed ? ctx.options.network : undefined, release });
     },
     {
       deadline,
       intervalMs: 100,
       onTimeout: () =>
         new BgError(
-          `${service}: ${count} task${count > 1 ? 's' : ''} not running after ${formatDuration(Date.now() - started)} (${last.map((t) => `${t.node}: ${t.state}${t.error ? ` (${t.error})` : ''}`).join(', ') || 'no task'})`,
+          `${service}: ${count} task${count > 1 ? 's' : ''}${release === undefined ? '' : ` of release ${release}`} not running after ${formatDuration(Date.now() - started)} (${last.map((t) => `${t.node}: ${t.state}${release !== undefined && t.release !== String(release) ? ` release ${t.release ?? '?'}` : ''}${t.error ? ` (${t.error})` : ''}`).join(', ') || 'no task'})`,
           ExitCode.failedReverted,
           'see `docker service ps --no-trunc ' + service + '`; is the image on every node?',
         ),

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asStackFile, forSwarmProvider, pinnedImage, renderColourStack, renderSideStack } from '../../src/plan/swarm-stack.js';
 import { tasksPerNode } from '../../src/swarm/reality.js';
+import { settledTasks } from '../../src/plan/swarm-tasks.js';
+import type { TaskView } from '../../src/runtime/docker.js';
 import { sampleRelease } from './release-fixture.js';
 import { assertUsageError } from './usage-error.js';
 
@@ -104,4 +106,18 @@ test('in swarm mode Traefik labels name the swarm provider, but the excluded rou
   const excludes = JSON.stringify([{ name: 'team@docker', rule: 'Host(`a`) && PathPrefix(`/api`)' }]);
   const labels = forSwarmProvider({ 'traefik.http.routers.r.middlewares': 'shop-blue-retry@docker', 'traefik.docker.network': 'gw', 'io.bluegreen.excludes': excludes });
   assert.deepEqual(labels, { 'traefik.http.routers.r.middlewares': 'shop-blue-retry@swarm', 'traefik.swarm.network': 'gw', 'io.bluegreen.excludes': excludes });
+});
+
+test('settledTasks: exactly the count, each running (with an address when routed) and of the release waited for; tasks of the spec replaced do not pass for it', () => {
+  const task = (id: string, state: string, release: string | undefined, ip = '10.0.0.9'): TaskView => ({ id, serviceId: 's', node: 'n1', slot: 1, state, ips: ip ? { gw: ip } : {}, release });
+  // An `up` over a candidate: swarm has not replaced release 2's task yet.
+  assert.equal(settledTasks([task('a', 'running', '2')], 1, { network: 'gw', release: 3 }), undefined);
+  // Replaced: the old one no longer meant to run, the new one running.
+  assert.deepEqual(settledTasks([task('b', 'running', '3')], 1, { network: 'gw', release: 3 })?.map((t) => t.id), ['b']);
+  // Both still meant to run (a start-first update): not yet.
+  assert.equal(settledTasks([task('a', 'running', '2'), task('b', 'running', '3')], 1, { release: 3 }), undefined);
+  assert.equal(settledTasks([task('b', 'starting', '3')], 1, { release: 3 }), undefined, 'healthcheck not passed');
+  assert.equal(settledTasks([task('b', 'running', '3', '')], 1, { network: 'gw', release: 3 }), undefined, 'routed, with no address on the network yet');
+  assert.deepEqual(settledTasks([task('b', 'running', '3', '')], 1, {})?.map((t) => t.id), ['b'], 'a worker: no address needed, any release (a scale)');
+  assert.deepEqual(settledTasks([], 0, { release: 3 }), [], 'scaled to 0');
 });

@@ -109,7 +109,7 @@ async function startSideTargets(ctx: Context, swarm: SwarmParts, config: Compose
   await ctx.out.step(`side targets ${ctx.options.sideTargets.join(', ')}`, async () => {
     await swarm.stacks.deploy(stack);
     for (const [name, service] of Object.entries(stack.services)) {
-      await waitTasksRunning(ctx, swarm, stackService(sideProject(ctx.app), name), service.deploy?.replicas ?? 1, deadline, false);
+      await waitTasksRunning(ctx, swarm, stackService(sideProject(ctx.app), name), service.deploy?.replicas ?? 1, deadline);
     }
   });
 }
@@ -171,7 +171,7 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
   if (!view.service || (view.running === 0 && !options.remove)) {
     ctx.out.info(`${old} is not running: nothing to stop`);
     // A worker left running without its routed service (an interrupted command) has no traffic to drain.
-    await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, Deadline.after(ctx.options.timeoutMs), false));
+    await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, Deadline.after(ctx.options.timeoutMs)));
     return { stopped: 0, drainedMs: 0, about: subject };
   }
   return about(subject, async () => {
@@ -184,9 +184,9 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
       const deadline = Deadline.after(ctx.options.timeoutMs);
       await ctx.out.step(`scale ${view.service!.name} to 0 (kept for rollback)`, async () => {
         await swarm.stacks.scale(view.service!.name, 0);
-        await waitTasksRunning(ctx, swarm, view.service!.name, 0, deadline, false);
+        await waitTasksRunning(ctx, swarm, view.service!.name, 0, deadline);
       }, { colour: old }, 'stop');
-      await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, false));
+      await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline));
     }
     await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
     return { colour: old, stopped: view.running, drainedMs: drained.waitedMs, about: subject };
@@ -308,7 +308,7 @@ export async function swarmScale(ctx: Context, swarm: SwarmParts, spec: ScaleSpe
     const deadline = Deadline.after(ctx.options.timeoutMs);
     const service = view.service!.name;
     await ctx.out.step(`scale ${service} from ${view.running} to ${to}`, () => swarm.stacks.scale(service, to), { colour: live }, 'scale');
-    const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, service, to, deadline), { colour: live }, 'healthy');
+    const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, service, to, deadline, { routed: true }), { colour: live }, 'healthy');
     await verifyColourRoute(ctx, release, live, { kind: 'live', generation: view.generation! }, tasks, deadline);
     return { colour: live, from: view.running, to, about: subject };
   });

@@ -42,8 +42,8 @@ export async function deployColour(ctx: Context, swarm: SwarmParts, release: Rel
   const fields = { colour, release: release.number };
   await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack, { prune: true }), fields, 'start');
   // Tasks of this release only: the stack may have run another one a moment ago (an `up` over a candidate).
-  const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline, true, release.number), fields, 'healthy');
-  await waitWorkersRunning(ctx, counted, colour, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, false, release.number));
+  const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline, { routed: true, release: release.number }), fields, 'healthy');
+  await waitWorkersRunning(ctx, counted, colour, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, { release: release.number }));
   return tasks;
 }
 
@@ -51,8 +51,12 @@ export async function deployColour(ctx: Context, swarm: SwarmParts, release: Rel
 export const runningColourServicesLabels = async (swarm: SwarmParts) =>
   (await swarm.engine.services({ [LABEL.managed]: 'true', [LABEL.colour]: '' })).filter((service) => service.replicas > 0).map((service) => service.labels);
 
-/** Waits until exactly `count` tasks of the service run (with `routed`, each with an address on Traefik's network). */
-export async function waitTasksRunning(ctx: Context, swarm: SwarmParts, service: string, count: number, deadline: Deadline, routed = true, release?: number): Promise<TaskView[]> {
+/**
+ * Waits until exactly `count` tasks of the service run: with `routed`, each
+ * with an address on Traefik's network; with `release`, each of that release.
+ */
+export async function waitTasksRunning(ctx: Context, swarm: SwarmParts, service: string, count: number, deadline: Deadline, expect: { routed?: boolean; release?: number } = {}): Promise<TaskView[]> {
+  const { routed = false, release } = expect;
   const started = Date.now();
   let last: TaskView[] = [];
   return retryUntil(

@@ -30,7 +30,7 @@ export async function scaleWorker(ctx: Context, swarm: SwarmParts, release: Rele
   return about(subject, async () => {
     const deadline = Deadline.after(ctx.options.timeoutMs);
     await ctx.out.step(`scale ${service} from ${from} to ${to}`, () => swarm.stacks.scale(service, to), { colour: live }, 'scale');
-    await ctx.out.step(`wait until its tasks run`, () => waitTasksRunning(ctx, swarm, service, to, deadline, false), { colour: live }, 'healthy');
+    await ctx.out.step(`wait until its tasks run`, () => waitTasksRunning(ctx, swarm, service, to, deadline), { colour: live }, 'healthy');
     return { colour: live, from, to, target, about: subject };
   });
 }

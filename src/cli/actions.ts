@@ -145,13 +145,13 @@ export async function unlockCommand(options: Options): Promise<void> {
 
 export async function proxyCommand(options: Options, action: 'up' | 'down' | 'status'): Promise<void> {
   const out = new Reporter(options.json);
-  const proxy = await import('../commands/proxy.js');
+  const [proxy, connection] = await Promise.all([import('../commands/proxy.js'), import('../runtime/engine-connection.js').then(({ connectEngine }) => connectEngine())]);
   if (action === 'status') {
-    const { line, event } = await proxy.proxyStatus(options);
+    const { line, event } = await proxy.proxyStatus(options, connection);
     out.result(line, { command: 'proxy status', ...event });
     return;
   }
-  const line = action === 'up' ? await proxy.proxyUp(options, out) : await proxy.proxyDown(out);
+  const line = action === 'up' ? await proxy.proxyUp(options, out, connection) : await proxy.proxyDown(out, connection);
   out.result(line, { command: `proxy ${action}`, outcome: 'ok', message: line });
 }
 

@@ -72,7 +72,7 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'ho
       host: raw.probeHost,
       statuses: parseStatuses(raw.probeStatus!),
     },
-    state: stateBackend(raw.state!),
+    state: raw.state === undefined ? undefined : stateBackend(raw.state),
     stateDir: raw.stateDir === undefined ? undefined : resolve(input.cwd, raw.stateDir),
     consulAddress: raw.consulAddress!,
     consulToken: raw.consulToken,
@@ -149,7 +149,7 @@ function probePath(value: string): string {
 }
 
 function stateBackend(value: string): StateBackend {
-  if (value !== 'file' && value !== 'consul') throw usageError(`--state: "${value}" is not a state store`, 'use file (the default) or consul');
+  if (value !== 'file' && value !== 'consul' && value !== 'engine') throw usageError(`--state: "${value}" is not a state store`, 'use file, engine or consul');
   return value;
 }
 

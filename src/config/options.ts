@@ -3,7 +3,7 @@ import type { PullPolicy } from '../plan/pull.js';
 import type { ScaleSpec } from '../plan/scale.js';
 import type { Hooks } from './hooks.js';
 
-export type StateBackend = 'file' | 'consul';
+export type StateBackend = 'file' | 'consul' | 'engine';
 
 /** Every option of the contract, resolved (CLI > BG_* env > bluegreen.yml > defaults). */
 export interface Options {
@@ -35,7 +35,8 @@ export interface Options {
   traefikReplicas: { api: string; metrics: string }[];
   /** The end-to-end check request: what the rule does not say (see plan/probe.ts). */
   probe: ProbeSettings;
-  state: StateBackend;
+  /** Unset: chosen by the engine (core/context.ts): files here for this machine's own engine, else the engine's volume. */
+  state?: StateBackend;
   /** The file store's directory (absolute); undefined: the per-user one for the engine (runtime/state-dir.ts). */
   stateDir?: string;
   consulAddress: string;

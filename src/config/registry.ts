@@ -71,7 +71,7 @@ export const OPTIONS = [
   { key: 'probePath', kind: 'string', flag: '--probe-path <path>', env: 'BG_PROBE_PATH', yml: 'probe_path', help: 'path of the end-to-end check request (default from the rule, else /)', commands: LAUNCHING },
   { key: 'probeHost', kind: 'string', flag: '--probe-host <host>', env: 'BG_PROBE_HOST', yml: 'probe_host', help: 'Host of the end-to-end check request, for rules without a plain Host', commands: LAUNCHING },
   { key: 'probeStatus', kind: 'string', numeric: true, flag: '--probe-status <list>', env: 'BG_PROBE_STATUS', yml: 'probe_status', default: () => DEFAULT_PROBE_STATUSES, help: 'statuses that count as answered, e.g. 200-399,404', commands: LAUNCHING },
-  { key: 'state', kind: 'string', flag: '--state <store>', env: 'BG_STATE', yml: 'state', default: () => 'file', help: 'file or consul', commands: APP },
+  { key: 'state', kind: 'string', flag: '--state <store>', env: 'BG_STATE', yml: 'state', help: "file (this machine's), engine (a volume on the Docker engine's host) or consul; default: file for this machine's own engine, engine for a remote one or from a container", commands: APP },
   { key: 'stateDir', kind: 'path', flag: '--state-dir <dir>', env: 'BG_STATE_DIR', yml: 'state_dir', help: "the file store's directory, shared by every checkout that deploys the app (default ~/.local/state/bluegreen/<engine>)", commands: APP },
   { key: 'consulAddress', kind: 'string', flag: '--consul-address <address>', env: 'CONSUL_HTTP_ADDR', yml: 'consul_address', flowEnv: 'FLOW_CONSUL_ADDRESS', flowYml: 'consul_address', default: () => 'http://127.0.0.1:8500', help: 'Consul HTTP address', commands: APP },
   // A secret: from the environment only, never a flag (visible in ps) nor a file in a checkout.

@@ -1,22 +1,27 @@
 import { dirname, resolve } from 'node:path';
-import type { Options } from '../config/options.js';
+import type { Options, StateBackend } from '../config/options.js';
 import { userAtHost } from './identity.js';
 import { usageError } from '../errors.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
 import { Reporter } from '../output/reporter.js';
 import { ComposeCli } from '../runtime/compose.js';
 import type { StateStore } from '../runtime/store.js';
-import type { Compose, Engine, Traefik, TraefikEntrypoint } from './ports.js';
+import type { Compose, Engine, EngineAccess, Traefik, TraefikEntrypoint } from './ports.js';
+import { connectEngine } from '../runtime/engine-connection.js';
+import type { DockerEngine } from '../runtime/docker.js';
+import type { Reach } from '../runtime/http-get.js';
 import { Entrypoint } from '../runtime/entrypoint.js';
 import { checkoutStateDir, defaultStateRoot } from '../runtime/state-dir.js';
 import { settled } from './settled.js';
 
-export const entrypointOf = (options: Options) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem });
+export const entrypointOf = (options: Options, reach?: Reach) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem }, reach);
 
 /** Everything a command works with: options, adapters, the app, the output. */
 export interface Context {
   options: Options;
   app: string;
+  /** The Docker engine the command talks to (as the docker CLI would choose it), for messages and child processes. */
+  engine: EngineAccess;
   docker: Engine;
   compose: Compose;
   traefik: Traefik;
@@ -38,7 +43,10 @@ export interface ContextNeeds {
 }
 
 export async function createContext(options: Options, commandLine: string, needs: ContextNeeds): Promise<Context> {
-  const compose = new ComposeCli();
+  // The engine as the docker CLI would choose it; an ssh:// one is connected
+  // to now (runtime/engine-connection.ts), while the rest gets ready.
+  const connecting = later(connectEngine());
+  const compose = new ComposeCli(connecting().then((connection) => connection.childEnv()));
   const out = new Reporter(options.json);
   // The user's compose files are resolved (`docker compose config`, ~60 ms
   // of a CPU) at once when the command needs them or the app's name is in
@@ -50,10 +58,12 @@ export async function createContext(options: Options, commandLine: string, needs
   // Every module the context needs is asked for at once: loaded one after
   // another, the loader's round trips added up (a tenth of `status`).
   const adapters = Promise.all([import('../runtime/docker.js'), import('../runtime/traefik-replicas.js')]);
-  const fileStore = options.state === 'file' ? later(import('../runtime/file-store.js')) : undefined;
-  const docker = adapters.then(([{ DockerEngine }]) => new DockerEngine());
+  const connection = await connecting();
+  const state = options.state ?? (connection.local || options.stateDir ? 'file' : 'engine');
+  const fileStore = state === 'file' ? later(import('../runtime/file-store.js')) : undefined;
+  const docker = adapters.then(([{ DockerEngine }]) => new DockerEngine(connection));
   // The file store is kept per engine: its ID is asked for meanwhile too.
-  const engineId = options.state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
+  const engineId = state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
   const [[, { traefikFor }], resolvedNow] = await Promise.all([adapters, resolving]);
   if (resolveNow && !resolvedNow?.ok) throw resolvedNow?.error ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
   const app = options.project ?? (resolvedNow as { value: ComposeConfig }).value.name;
@@ -62,11 +72,12 @@ export async function createContext(options: Options, commandLine: string, needs
   return {
     options,
     app,
+    engine: connection,
     docker: await docker,
     compose,
-    traefik: traefikFor(options.traefikReplicas),
-    entrypoint: entrypointOf(options),
-    store: await createStore(options, app, { composeDir, engineId, fileStore, out }),
+    traefik: traefikFor(options.traefikReplicas, connection.reach),
+    entrypoint: entrypointOf(options, connection.reach),
+    store: await createStore({ ...options, state }, app, { composeDir, engineId, fileStore, out, docker }),
     out,
     by,
     commandLine,
@@ -77,13 +88,17 @@ export async function createContext(options: Options, commandLine: string, needs
 type FileStoreModule = typeof import('../runtime/file-store.js');
 
 async function createStore(
-  options: Options,
+  options: Options & { state: StateBackend },
   app: string,
-  at: { composeDir: string; engineId?: () => Promise<string>; fileStore?: () => Promise<FileStoreModule>; out: Reporter },
+  at: { composeDir: string; engineId?: () => Promise<string>; fileStore?: () => Promise<FileStoreModule>; out: Reporter; docker: Promise<DockerEngine> },
 ): Promise<StateStore> {
   if (options.state === 'consul') {
     const [{ ConsulStore }, { ConsulClient }] = await Promise.all([import('../runtime/consul-store.js'), import('../runtime/consul.js')]);
     return new ConsulStore(new ConsulClient({ address: options.consulAddress, token: options.consulToken }), app);
+  }
+  if (options.state === 'engine') {
+    const { EngineStore } = await import('../runtime/engine-store.js');
+    return new EngineStore(await at.docker, app);
   }
   const { FileStore } = await at.fileStore!();
   const store = new FileStore(options.stateDir ?? defaultStateRoot(await at.engineId!()), app);

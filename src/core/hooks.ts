@@ -31,7 +31,8 @@ const text = (value: unknown) => (value === undefined ? '' : String(value));
 
 function hookEnv(ctx: Context, facts: HookFacts): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    // `docker` in a hook reaches the engine the command works on.
+    ...ctx.engine.childEnv(process.env),
     BG_APP: ctx.app,
     BG_RELEASE: text(facts.release),
     BG_COLOUR: text(facts.colour),

@@ -1,5 +1,6 @@
 import type { ComposeCli } from '../runtime/compose.js';
 import type { DockerEngine } from '../runtime/docker.js';
+import type { EngineConnection } from '../runtime/engine-connection.js';
 import type { Entrypoint } from '../runtime/entrypoint.js';
 import type { TraefikApi } from '../runtime/traefik-api.js';
 
@@ -39,3 +40,6 @@ type TraefikReads = Pick<TraefikApi, 'version' | 'router' | 'routers' | 'service
 export type Traefik = TraefikReads & { readonly replicas?: readonly TraefikReads[] };
 
 export type TraefikEntrypoint = Pick<Entrypoint, 'url' | 'secure' | 'request' | 'reachable'>;
+
+/** The engine as commands name it and hand it to child processes (hooks). */
+export type EngineAccess = Pick<EngineConnection, 'name' | 'childEnv'>;

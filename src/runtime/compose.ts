@@ -33,7 +33,8 @@ const COMPOSE_FILE_VARIABLES = ['COMPOSE_FILE', 'COMPOSE_PROFILES', 'COMPOSE_PRO
 export class ComposeCli {
   private emptyDir?: string;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /** env: the environment compose runs with, the engine's DOCKER_HOST in it (runtime/engine-connection.ts), once connected. */
+  constructor(private readonly env: NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv> = process.env) {}
 
   /** An empty temporary directory to run from, made on first need and removed when the command ends. */
   private get neutralDir(): string {
@@ -45,15 +46,15 @@ export class ComposeCli {
     return this.emptyDir;
   }
 
-  private neutralEnv(): NodeJS.ProcessEnv {
-    const env = { ...this.env };
+  private async neutralEnv(): Promise<NodeJS.ProcessEnv> {
+    const env = { ...(await this.env) };
     for (const name of COMPOSE_FILE_VARIABLES) delete env[name];
     return env;
   }
 
   /** The user's files, resolved and interpolated with the environment of now. Exit 2 on a broken file. */
   async resolve(files: string[], cwd: string, project?: string): Promise<ComposeConfig> {
-    const run = await this.exec([...this.userFileArgs(files, project), 'config', '--format', 'json'], { cwd, env: { ...this.env }, what: 'config', boundMs: BOUND_MS.resolve });
+    const run = await this.exec([...this.userFileArgs(files, project), 'config', '--format', 'json'], { cwd, env: { ...(await this.env) }, what: 'config', boundMs: BOUND_MS.resolve });
     if (run.code !== 0) {
       const where = files.length ? files.join(', ') : `the compose file in ${cwd}`;
       throw usageError(`compose file ${where}: ${firstError(run)}`, 'check it with `docker compose config`');
@@ -62,11 +63,11 @@ export class ComposeCli {
   }
 
   async build(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.check(`build ${service}`, [...this.userFileArgs(files, project), 'build', service], { cwd, env: { ...this.env }, boundMs: BOUND_MS.build });
+    await this.check(`build ${service}`, [...this.userFileArgs(files, project), 'build', service], { cwd, env: { ...(await this.env) }, boundMs: BOUND_MS.build });
   }
 
   async pull(files: string[], cwd: string, project: string | undefined, service: string): Promise<void> {
-    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', '--policy', 'always', service], { cwd, env: { ...this.env }, boundMs: BOUND_MS.pull });
+    await this.check(`pull ${service}`, [...this.userFileArgs(files, project), 'pull', '--policy', 'always', service], { cwd, env: { ...(await this.env) }, boundMs: BOUND_MS.pull });
   }
 
   /** Creates or updates a rendered project; compose recreates only what changed. */
@@ -82,7 +83,7 @@ export class ComposeCli {
     if (options.wait) args.push('--wait', ...(options.waitTimeoutSeconds ? ['--wait-timeout', String(options.waitTimeoutSeconds)] : []));
     // Only these services (and nothing they depend on: frozen services have no depends_on).
     if (options.services) args.push(...options.services);
-    await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec), boundMs: BOUND_MS.up + (options.waitTimeoutSeconds ?? 0) * 1000 });
+    await this.check(`up of ${spec.name}`, args, { cwd: this.neutralDir, env: await this.neutralEnv(), stdin: stringify(spec), boundMs: BOUND_MS.up + (options.waitTimeoutSeconds ?? 0) * 1000 });
   }
 
   /**
@@ -90,7 +91,7 @@ export class ComposeCli {
    * (what it labels containers with, and recreates them on when it changes).
    */
   async serviceHashes(spec: ComposeConfig): Promise<Record<string, string>> {
-    const run = await this.exec(['--project-name', spec.name, '-f', '-', 'config', '--hash', '*'], { cwd: this.neutralDir, env: this.neutralEnv(), stdin: stringify(spec), what: 'config --hash', boundMs: BOUND_MS.resolve });
+    const run = await this.exec(['--project-name', spec.name, '-f', '-', 'config', '--hash', '*'], { cwd: this.neutralDir, env: await this.neutralEnv(), stdin: stringify(spec), what: 'config --hash', boundMs: BOUND_MS.resolve });
     if (run.code !== 0) throw new BgError(`docker compose config --hash of ${spec.name} failed: ${firstError(run)}`, ExitCode.failedReverted);
     return Object.fromEntries(run.out.trim().split('\n').map((line) => line.trim().split(/\s+/) as [string, string]).filter((pair) => pair.length === 2));
   }
@@ -98,12 +99,12 @@ export class ComposeCli {
   /** Stops the project (or some of its services); without a timeout each container gets its own stop_grace_period. */
   async stop(project: string, timeoutSeconds?: number, services: string[] = []): Promise<void> {
     const timeout = timeoutSeconds === undefined ? [] : ['--timeout', String(timeoutSeconds)];
-    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout, ...services], { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
+    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout, ...services], { cwd: this.neutralDir, env: await this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
   }
 
   async down(project: string, options: { volumes?: boolean } = {}): Promise<void> {
     const args = ['--project-name', project, 'down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])];
-    await this.check(`down of ${project}`, args, { cwd: this.neutralDir, env: this.neutralEnv(), boundMs: BOUND_MS.down });
+    await this.check(`down of ${project}`, args, { cwd: this.neutralDir, env: await this.neutralEnv(), boundMs: BOUND_MS.down });
   }
 
   private userFileArgs(files: string[], project: string | undefined): string[] {

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { BgError, ExitCode, unreachableError } from '../errors.js';
+import type { EngineConnection } from './engine-connection.js';
 import { engineIdThroughSocket } from './engine-id-cache.js';
 import { EngineReads } from './engine-reads.js';
 import { LABEL } from '../plan/names.js';
@@ -26,39 +27,16 @@ export interface ContainerView {
   lastHealthOutput?: string;
 }
 
-const ENGINE_ADDRESS = () => process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
 const ENGINE_GONE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const isEngineGone = (error: unknown) => ENGINE_GONE.has((error as { code?: string }).code ?? '') || /socket hang up/.test((error as Error)?.message ?? '');
 
-/** A dockerode failure as the project's error: the engine gone is exit 4, anything else exit 1. */
-function dockerError(what: string, error: unknown): BgError {
-  if (error instanceof BgError) return error;
-  const code = (error as { code?: string }).code;
-  if (code && ENGINE_GONE.has(code)) {
-    return unreachableError(`Docker engine at ${ENGINE_ADDRESS()} is unreachable (${code}) while trying to ${what}`, 'start Docker (scripts/setup.sh does) or set DOCKER_HOST', error);
-  }
-  const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error)).trim();
-  return new BgError(`Docker could not ${what}: ${message}`, ExitCode.failedReverted, 'see `docker info` and the engine log');
+export const ENGINE_CALL_BOUND_MS = 60_000;
+
+/** dockerode at the connection's socket (or tcp address), with a bound on each call. */
+export function dockerodeFor(connection: Pick<EngineConnection, 'socketPath' | 'tcp'>, timeout = ENGINE_CALL_BOUND_MS): Promise<Docker> {
+  const { socketPath, tcp } = connection;
+  return import('dockerode').then(({ default: Dockerode }) => new Dockerode(socketPath ? { socketPath, timeout } : { host: tcp!.host, port: tcp!.port, protocol: 'http', timeout }));
 }
-
-/** Runs one engine call, turning its failure into a BgError. */
-async function engine<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw dockerError(what, error);
-  }
-}
-
-/** The engine did not answer: exit 4 naming it. */
-function engineGone(error: unknown): never {
-  throw unreachableError(
-    `Docker engine at ${ENGINE_ADDRESS()} is unreachable (${(error as { code?: string }).code ?? error})`,
-    'start Docker (scripts/setup.sh does) or set DOCKER_HOST',
-    error,
-  );
-}
-
-const ENGINE_CALL_BOUND_MS = 60_000;
 
 /** What this engine is in a swarm: not in one, a manager (bluegreen drives swarm services), or a worker (it cannot). */
 export type SwarmRole = 'none' | 'manager' | 'worker';
@@ -106,32 +84,81 @@ export class DockerEngine {
   // long is dropped (and reported as the engine not answering), so that no
   // command holds the app's lock forever on a hung engine.
   private dockerode?: Promise<Docker>;
-  // Reads go to the engine's API directly (runtime/engine-reads.ts) where
-  // they can: dockerode is loaded only by a command that changes something.
-  private readonly reads = EngineReads.forEnv(process.env, ENGINE_CALL_BOUND_MS);
+  // Reads go to the engine's API directly (runtime/engine-reads.ts):
+  // dockerode is loaded only by a command that changes something.
+  private readonly reads: EngineReads;
 
-  private get docker(): Promise<Docker> {
-    return (this.dockerode ??= import('dockerode').then(({ default: Dockerode }) => new Dockerode({ timeout: ENGINE_CALL_BOUND_MS })));
+  constructor(readonly connection: EngineConnection) {
+    this.reads = EngineReads.at(connection, ENGINE_CALL_BOUND_MS);
   }
 
-  /** A read: over the API directly, or through dockerode where the engine needs TLS or ssh. */
-  private async read<T>(path: string, viaDockerode: (docker: Docker) => Promise<T>): Promise<T> {
-    return this.reads ? this.reads.json<T>(path) : viaDockerode(await this.docker);
+  private dockerodeWith(timeout: number): Promise<Docker> {
+    return dockerodeFor(this.connection, timeout);
+  }
+
+  private get docker(): Promise<Docker> {
+    return this.client();
+  }
+
+  /** dockerode, for adapters of this engine's other resources (runtime/engine-files.ts); each call through `call`. */
+  client(): Promise<Docker> {
+    return (this.dockerode ??= this.dockerodeWith(ENGINE_CALL_BOUND_MS));
+  }
+
+  private read<T>(path: string): Promise<T> {
+    return this.reads.json<T>(path);
+  }
+
+  /** Runs one engine call, turning its failure into a BgError: the engine gone is exit 4, anything else exit 1. */
+  async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof BgError) throw error;
+      if (isEngineGone(error)) throw this.gone(error, ` while trying to ${what}`);
+      const message = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error)).trim();
+      throw new BgError(`Docker could not ${what}: ${message}`, ExitCode.failedReverted, 'see `docker info` and the engine log');
+    }
+  }
+
+  /** The engine did not answer: exit 4 naming it, with what the far side of an ssh or TLS connection said. */
+  private gone(error: unknown, during = ''): BgError {
+    const said = this.connection.dialError();
+    const code = (error as { code?: string }).code ?? (error as Error).message ?? String(error);
+    return unreachableError(
+      `Docker engine at ${this.connection.name} is unreachable (${said ?? code})${during}`,
+      this.connection.local ? 'start Docker, or set DOCKER_HOST or a docker context to the engine to use' : 'check the connection to the engine\'s host (`docker version` with the same DOCKER_HOST or context); live traffic is served by Traefik there, untouched',
+      error,
+    );
   }
 
   /** Fails with exit 4 naming the engine when it does not answer. */
   async ping(): Promise<void> {
-    await (this.reads ? this.reads.text('/_ping') : this.docker.then((docker) => docker.ping())).catch(engineGone);
+    await this.reads.text('/_ping').catch((error) => {
+      throw this.gone(error);
+    });
+  }
+
+  private info<T>(): Promise<T> {
+    return this.read<T>('/info').catch((error) => {
+      throw this.gone(error);
+    });
   }
 
   /** The engine's own ID (stable across restarts): what the file store is kept per. */
   async engineId(): Promise<string> {
-    const ask = async () => (await this.read<{ ID: string }>('/info', (docker) => docker.info()).catch(engineGone)).ID;
-    return this.reads?.socketPath ? engineIdThroughSocket(this.reads.socketPath, ask) : ask();
+    const ask = async () => (await this.info<{ ID: string }>()).ID;
+    // Cached per socket file only where the socket is the engine's own (a connection's local socket is new each time).
+    return this.connection.endpoint.address.kind === 'unix' ? engineIdThroughSocket(this.connection.socketPath!, ask) : ask();
+  }
+
+  /** The engine's clock now (its time, whoever asks): what leases on the engine are measured by. */
+  async systemTime(): Promise<number> {
+    return Date.parse((await this.info<{ SystemTime: string }>()).SystemTime);
   }
 
   async swarmRole(): Promise<SwarmRole> {
-    const info = await this.read<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }>('/info', (docker) => docker.info()).catch(engineGone);
+    const info = await this.info<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }>();
     if (info.Swarm?.LocalNodeState !== 'active') return 'none';
     return info.Swarm.ControlAvailable ? 'manager' : 'worker';
   }
@@ -139,8 +166,8 @@ export class DockerEngine {
   /** Swarm services carrying all of the given labels. */
   async services(labels: Record<string, string>): Promise<ServiceView[]> {
     const filters = labelFilters(labels);
-    const found = await engine('list services', () =>
-      this.read<Docker.Service[]>(`/services?filters=${encodeURIComponent(JSON.stringify(filters))}`, (docker) => docker.listServices({ filters })),
+    const found = await this.call('list services', () =>
+      this.read<Docker.Service[]>(`/services?filters=${encodeURIComponent(JSON.stringify(filters))}`),
     );
     return found
       .map((s) => ({ id: s.ID, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {}, replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0 }))
@@ -151,8 +178,8 @@ export class DockerEngine {
   async tasks(service: string): Promise<TaskView[]> {
     const filters = { service: [service], 'desired-state': ['running'] };
     const [tasks, nodes] = await Promise.all([
-      engine('list tasks', () => this.read<TaskWire[]>(`/tasks?filters=${encodeURIComponent(JSON.stringify(filters))}`, (docker) => docker.listTasks({ filters }) as Promise<TaskWire[]>)),
-      engine('list nodes', () => this.read<{ ID: string; Description?: { Hostname?: string } }[]>('/nodes', (docker) => docker.listNodes())),
+      this.call('list tasks', () => this.read<TaskWire[]>(`/tasks?filters=${encodeURIComponent(JSON.stringify(filters))}`)),
+      this.call('list nodes', () => this.read<{ ID: string; Description?: { Hostname?: string } }[]>('/nodes')),
     ]);
     const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
     return tasks.map((task) => {
@@ -190,11 +217,11 @@ export class DockerEngine {
   private list(labels: Record<string, string>, all: boolean): Promise<Docker.ContainerInfo[]> {
     const filters = labelFilters(labels);
     const query = `all=${all ? 1 : 0}&filters=${encodeURIComponent(JSON.stringify(filters))}`;
-    return engine('list containers', () => this.read(`/containers/json?${query}`, (docker) => docker.listContainers({ all, filters })));
+    return this.call('list containers', () => this.read(`/containers/json?${query}`));
   }
 
   async inspect(id: string): Promise<ContainerView> {
-    const info = await this.read<Docker.ContainerInspectInfo>(`/containers/${encodeURIComponent(id)}/json`, (docker) => docker.getContainer(id).inspect());
+    const info = await this.read<Docker.ContainerInspectInfo>(`/containers/${encodeURIComponent(id)}/json`);
     const healthLog = info.State.Health?.Log ?? [];
     const ips: Record<string, string> = {};
     for (const [network, settings] of Object.entries(info.NetworkSettings.Networks ?? {})) {
@@ -216,10 +243,9 @@ export class DockerEngine {
 
   /** Stops with a grace period (SIGTERM, then SIGKILL after it), then removes. */
   async stopAndRemove(id: string, graceSeconds: number): Promise<void> {
-    return engine(`stop container ${id.slice(0, 12)}`, async () => {
+    return this.call(`stop container ${id.slice(0, 12)}`, async () => {
       // A stop answers only after the grace period: its own, longer bound.
-      const { default: Dockerode } = await import('dockerode');
-      const container = new Dockerode({ timeout: graceSeconds * 1000 + ENGINE_CALL_BOUND_MS }).getContainer(id);
+      const container = (await this.dockerodeWith(graceSeconds * 1000 + ENGINE_CALL_BOUND_MS)).getContainer(id);
       await container.stop({ t: graceSeconds }).catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 304 && error.statusCode !== 404) throw error; // 304: already stopped
       });
@@ -243,13 +269,13 @@ export class DockerEngine {
   }
 
   async pause(id: string): Promise<void> {
-    return engine(`pause container ${id.slice(0, 12)}`, async () => {
+    return this.call(`pause container ${id.slice(0, 12)}`, async () => {
       await (await this.docker).getContainer(id).pause();
     });
   }
 
   async unpause(id: string): Promise<void> {
-    return engine(`resume container ${id.slice(0, 12)}`, async () => {
+    return this.call(`resume container ${id.slice(0, 12)}`, async () => {
       await (await this.docker).getContainer(id).unpause().catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
       });
@@ -263,7 +289,7 @@ export class DockerEngine {
    * no side effects) and no network, is started and removed.
    */
   async triggerProviderRefresh(image: string, command: string[], labels: Record<string, string>): Promise<void> {
-    return engine('run a container that makes Traefik relist', async () => {
+    return this.call('run a container that makes Traefik relist', async () => {
       const container = await (await this.docker).createContainer({
         Image: image,
         Entrypoint: command.slice(0, 1),
@@ -312,7 +338,7 @@ export class DockerEngine {
   }
 
   async imageHasHealthcheck(reference: string): Promise<boolean> {
-    return engine(`inspect image ${reference}`, async () => {
+    return this.call(`inspect image ${reference}`, async () => {
       const info = await this.imageInfo(reference);
       const test = info.Config?.Healthcheck?.Test;
       return Array.isArray(test) && test.length > 0 && test[0] !== 'NONE';
@@ -320,21 +346,21 @@ export class DockerEngine {
   }
 
   private imageInfo(reference: string): Promise<Docker.ImageInspectInfo> {
-    return this.read(`/images/${encodeURI(reference)}/json`, (docker) => docker.getImage(reference).inspect());
+    return this.read(`/images/${encodeURI(reference)}/json`);
   }
 
   /** The network's driver (bridge, overlay), or undefined when there is none of that name. */
   async networkDriver(name: string): Promise<string | undefined> {
-    return this.read<{ Driver?: string }>(`/networks/${encodeURIComponent(name)}`, (docker) => docker.getNetwork(name).inspect()).then((n) => n.Driver ?? 'unknown', () => undefined);
+    return this.read<{ Driver?: string }>(`/networks/${encodeURIComponent(name)}`).then((n) => n.Driver ?? 'unknown', () => undefined);
   }
 
   async networkExists(name: string): Promise<boolean> {
-    return this.read(`/networks/${encodeURIComponent(name)}`, (docker) => docker.getNetwork(name).inspect()).then(() => true, () => false);
+    return this.read(`/networks/${encodeURIComponent(name)}`).then(() => true, () => false);
   }
 
   /** Creates the network unless it exists: a bridge, or in a swarm an attachable overlay (every node's tasks, and plain containers, can join it). */
   async ensureNetwork(name: string, labels: Record<string, string>, driver: 'bridge' | 'overlay' = 'bridge'): Promise<void> {
-    return engine(`create network ${name}`, async () => {
+    return this.call(`create network ${name}`, async () => {
       try {
         await (await this.docker).getNetwork(name).inspect();
       } catch {
@@ -347,7 +373,7 @@ export class DockerEngine {
   }
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
-    return engine(`create volume ${name}`, async () => {
+    return this.call(`create volume ${name}`, async () => {
       try {
         await (await this.docker).getVolume(name).inspect();
       } catch {

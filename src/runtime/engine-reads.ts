@@ -1,8 +1,8 @@
+import type { EngineConnection } from './engine-connection.js';
 import { httpGet } from './http-get.js';
 
 /**
- * The Docker engine's read-only queries over its API directly, where the
- * engine is reached without TLS or ssh (a local socket, plain tcp): what
+ * The Docker engine's read-only queries over its API directly: what
  * `status`, `history` and every command's first look at Docker need, without
  * loading dockerode. Failures carry what dockerode's do (`code` for a
  * connection error, `statusCode` and `json.message` for an answer), so the
@@ -16,14 +16,11 @@ export class EngineReads {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Undefined where DOCKER_HOST needs TLS or ssh (dockerode handles those, as before). */
-  static forEnv(env: NodeJS.ProcessEnv, timeoutMs: number): EngineReads | undefined {
-    const host = env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-    if (host.startsWith('unix://')) return new EngineReads('http://engine', host.slice('unix://'.length), timeoutMs);
-    // dockerode speaks TLS to a tcp:// engine with the TLS variables set, or on 2376 (Docker's TLS port).
-    const tls = env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH || /:2376\/?$/.test(host);
-    if (host.startsWith('tcp://') && !tls) return new EngineReads(`http://${host.slice('tcp://'.length)}`, undefined, timeoutMs);
-    return undefined;
+  /** At a Unix socket (the engine's, or the local one of an ssh or TLS connection), or plain tcp. */
+  static at(connection: Pick<EngineConnection, 'socketPath' | 'tcp'>, timeoutMs: number): EngineReads {
+    if (connection.socketPath) return new EngineReads('http://engine', connection.socketPath, timeoutMs);
+    const { host, port } = connection.tcp!;
+    return new EngineReads(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, undefined, timeoutMs);
   }
 
   async json<T>(path: string): Promise<T> {

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { BgError, ExitCode } from '../errors.js';
 import type { ProbeRequest } from '../plan/probe.js';
+import { portOf, type Reach } from './http-get.js';
 
 export interface EntrypointTls {
   /** Accept any certificate (Traefik's default self-signed one). */
@@ -35,7 +36,8 @@ export class Entrypoint {
   private readonly base: URL;
   private readonly ca?: string[];
 
-  constructor(readonly url: string, private readonly tls: EntrypointTls = { insecure: false }) {
+  /** reach: how an address on the engine's host is reached from here (runtime/engine-connection.ts). */
+  constructor(readonly url: string, private readonly tls: EntrypointTls = { insecure: false }, private readonly reach?: Reach) {
     this.base = new URL(url);
     // Node's `ca` replaces the system roots: keep them and add the user's CA.
     this.ca = tls.caPem ? [...rootCertificates, tls.caPem] : undefined;
@@ -47,15 +49,17 @@ export class Entrypoint {
 
   /** Whether it answers at all, whatever its certificate (for a check with no host to verify it against). */
   reachable(probe: ProbeRequest, timeoutMs: number): Promise<EntrypointAnswer> {
-    return new Entrypoint(this.url, { ...this.tls, insecure: true }).request(probe, {}, timeoutMs);
+    return new Entrypoint(this.url, { ...this.tls, insecure: true }, this.reach).request(probe, {}, timeoutMs);
   }
 
   /** One request; rejects with the socket's error (its `code` says why). */
-  request(probe: ProbeRequest, extraHeaders: Record<string, string> = {}, timeoutMs = 5000): Promise<EntrypointAnswer> {
-    const headers = { ...probe.headers, ...extraHeaders, ...(probe.host ? { host: probe.host } : {}) };
+  async request(probe: ProbeRequest, extraHeaders: Record<string, string> = {}, timeoutMs = 5000): Promise<EntrypointAnswer> {
+    const headers = { ...probe.headers, ...extraHeaders, host: probe.host ?? this.base.host };
+    const hostname = this.base.hostname.replace(/^\[|\]$/g, '');
+    const at = this.reach ? await this.reach(hostname, portOf(this.base)) : { host: hostname, port: portOf(this.base) };
     const options: https.RequestOptions = {
-      host: this.base.hostname.replace(/^\[|\]$/g, ''),
-      port: this.base.port || (this.secure ? 443 : 80),
+      host: at.host,
+      port: at.port,
       path: `${this.base.pathname.replace(/\/+$/, '')}${probe.path}`,
       method: probe.method,
       headers,

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { isIP } from 'node:net';
 
 /** An answer of any status, its body read whole. */
 export interface HttpAnswer {
@@ -12,7 +13,14 @@ export interface HttpGetOptions {
   timeoutMs: number;
   /** A Unix socket to send the request over (the Docker engine's); the URL then gives only the path. */
   socketPath?: string;
+  /** Where the URL's host and port are reached from here (an address on a remote engine host's loopback: runtime/engine-connection.ts). */
+  reach?: Reach;
 }
+
+export type Reach = (host: string, port: number) => Promise<{ host: string; port: number }>;
+
+/** The port a URL names, or its scheme's. */
+export const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 
 /**
  * One GET with node's own client. The read-only queries that every command
@@ -34,11 +42,13 @@ async function getOnce(url: string, options: HttpGetOptions): Promise<HttpAnswer
   // https is loaded only for an https URL: most runs never need it.
   const client = target.protocol === 'https:' ? await import('node:https') : http;
   const auth = target.username ? `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` : undefined;
+  const hostname = target.hostname.replace(/^\[|\]$/g, '');
+  const at = options.reach && !options.socketPath ? await options.reach(hostname, portOf(target)) : { host: hostname, port: portOf(target) };
   return new Promise((resolve, reject) => {
     const request = client.get(
       options.socketPath
         ? { socketPath: options.socketPath, path: `${target.pathname}${target.search}` }
-        : { hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, path: `${target.pathname}${target.search}`, auth },
+        : { hostname: at.host, port: at.port, path: `${target.pathname}${target.search}`, auth, headers: { host: target.host }, ...(isIP(hostname) ? {} : { servername: hostname }) },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

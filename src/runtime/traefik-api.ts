@@ -1,5 +1,6 @@
 import { named } from '../config/registry.js';
-import { httpGet, type HttpAnswer } from './http-get.js';
+import { httpGet, type HttpAnswer, type Reach } from './http-get.js';
+import { unreachableHint } from './loopback-hint.js';
 import { unreachableError } from '../errors.js';
 
 export interface RouterView {
@@ -41,7 +42,8 @@ export class TraefikApi {
   /** The API's address as messages show it (no password). */
   readonly shownUrl: string;
 
-  constructor(readonly baseUrl: string, private readonly metricsUrl = `${baseUrl}/metrics`) {
+  /** reach: how an address on the engine's host is reached from here (runtime/engine-connection.ts). */
+  constructor(readonly baseUrl: string, private readonly metricsUrl = `${baseUrl}/metrics`, private readonly reach?: Reach) {
     this.shownUrl = displayUrl(baseUrl);
   }
 
@@ -88,7 +90,7 @@ export class TraefikApi {
   /** Prometheus text from the metrics endpoint, or undefined where it does not answer (off, or elsewhere). */
   async metrics(): Promise<string | undefined> {
     try {
-      const response = await httpGet(this.metricsUrl, { timeoutMs: REQUEST_BOUND_MS });
+      const response = await httpGet(this.metricsUrl, { timeoutMs: REQUEST_BOUND_MS, reach: this.reach });
       return response.statusCode === 200 ? response.body : undefined;
     } catch {
       return undefined;
@@ -110,12 +112,12 @@ export class TraefikApi {
   private async request(path: string): Promise<HttpAnswer> {
     try {
       // Basic auth given in the URL (http://user:pass@host:port) is sent.
-      return await httpGet(`${this.baseUrl}/${path}`, { timeoutMs: REQUEST_BOUND_MS });
+      return await httpGet(`${this.baseUrl}/${path}`, { timeoutMs: REQUEST_BOUND_MS, reach: this.reach });
     } catch (error) {
       const code = (error as { code?: string }).code ?? String(error);
       throw unreachableError(
         `Traefik API at ${this.shownUrl} is unreachable (${code})`,
-        `start Traefik (\`bluegreen proxy up\`) or point ${named('traefikApi')} at its API`,
+        unreachableHint(this.baseUrl, `start Traefik (\`bluegreen proxy up\`) or point ${named('traefikApi')} at its API`),
       );
     }
   }

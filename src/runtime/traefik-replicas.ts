@@ -1,5 +1,6 @@
 import type { RouterView, ServiceView } from './traefik-api.js';
 import { TraefikApi } from './traefik-api.js';
+import type { Reach } from './http-get.js';
 
 /**
  * Several Traefik instances that route the same app from the same provider
@@ -11,8 +12,8 @@ import { TraefikApi } from './traefik-api.js';
 export class TraefikReplicas {
   readonly replicas: readonly TraefikApi[];
 
-  constructor(apis: { api: string; metrics: string }[]) {
-    this.replicas = apis.map(({ api, metrics }) => new TraefikApi(api, metrics));
+  constructor(apis: { api: string; metrics: string }[], reach?: Reach) {
+    this.replicas = apis.map(({ api, metrics }) => new TraefikApi(api, metrics, reach));
   }
 
   private get first(): TraefikApi {
@@ -55,5 +56,5 @@ export class TraefikReplicas {
 }
 
 /** The Traefik the options name: one instance's API, or every instance's when --traefik-api lists several. */
-export const traefikFor = (replicas: { api: string; metrics: string }[]) =>
-  replicas.length > 1 ? new TraefikReplicas(replicas) : new TraefikApi(replicas[0]!.api, replicas[0]!.metrics);
+export const traefikFor = (replicas: { api: string; metrics: string }[], reach?: Reach) =>
+  replicas.length > 1 ? new TraefikReplicas(replicas, reach) : new TraefikApi(replicas[0]!.api, replicas[0]!.metrics, reach);

@@ -3,9 +3,11 @@
 // a bound, so requests waiting on them are answered, not held forever.
 //   node unpause-watchdog.js <delay-ms> <container-id>...
 import { DockerEngine } from './docker.js';
+import { connectEngine } from './engine-connection.js';
 
 const [delay, ...ids] = process.argv.slice(2);
 setTimeout(async () => {
-  const docker = new DockerEngine();
+  // The engine as the command that started it chose it (the same environment): over ssh, a connection of its own.
+  const docker = new DockerEngine(await connectEngine(process.env));
   for (const id of ids) await docker.unpause(id).catch(() => undefined);
 }, Number(delay));

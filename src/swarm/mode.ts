@@ -14,8 +14,8 @@ export async function swarmMode(ctx: Context): Promise<SwarmParts | undefined> {
   const role = await engine.swarmRole();
   if (role === 'none') return undefined;
   if (role === 'worker') {
-    throw usageError(`the Docker engine at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'} is a swarm worker: swarm services are changed from a manager`, 'run on a manager, or set DOCKER_HOST to one');
+    throw usageError(`the Docker engine at ${ctx.engine.name} is a swarm worker: swarm services are changed from a manager`, 'run on a manager, or set DOCKER_HOST to one');
   }
   const { SwarmStacks } = await import('../runtime/swarm-stacks.js');
-  return { engine: engine as DockerEngine, stacks: new SwarmStacks() };
+  return { engine: engine as DockerEngine, stacks: new SwarmStacks(ctx.engine.childEnv()) };
 }

@@ -23,6 +23,7 @@ function hookContext(hooks: Record<string, { run: string; timeoutMs: number }>, 
   const warnings: string[] = [];
   const ctx = {
     app: 'shop',
+    engine: { name: 'ssh://deploy@prod', childEnv: (base: NodeJS.ProcessEnv) => ({ ...base, DOCKER_HOST: 'unix:///tmp/bg-ssh-test/docker.sock' }) },
     options: { hooks, files: ['compose.yaml'], cwd, traefikUrl: 'http://127.0.0.1:18080', probe: { statuses: [[200, 499]] } },
     out: { step: (_title: string, run: () => Promise<unknown>) => run(), warn: (text: string) => warnings.push(text) },
   } as unknown as Context;
@@ -55,7 +56,7 @@ test('a hook runs with sh -c: its exit code and output; one past its timeout is 
 
 test('a pre hook that fails vetoes with exit 1 and its output; it runs in the compose file\'s directory with the operation\'s facts', async () => {
   const cwd = dir();
-  const { ctx } = hookContext({ pre_switch: { run: 'env | grep ^BG_ > facts; pwd >> facts; echo "smoke test: 503"; exit 1', timeoutMs: 5000 } }, cwd);
+  const { ctx } = hookContext({ pre_switch: { run: 'env | grep -E "^(BG_|DOCKER_HOST=)" > facts; pwd >> facts; echo "smoke test: 503"; exit 1', timeoutMs: 5000 } }, cwd);
   const veto = await preHook(ctx, 'pre_switch', {
     release: 7,
     colour: 'green',
@@ -68,7 +69,7 @@ test('a pre hook that fails vetoes with exit 1 and its output; it runs in the co
   assert.match((veto as BgError).message, /the pre_switch hook failed \(exit 1\)/);
   assert.match((veto as BgError).details ?? '', /smoke test: 503/);
   const facts = readFileSync(join(cwd, 'facts'), 'utf8');
-  for (const line of ['BG_APP=shop', 'BG_RELEASE=7', 'BG_COLOUR=green', 'BG_PREVIOUS_RELEASE=6', 'BG_LIVE_COLOUR=blue', 'BG_PREVIEW_URL=http://127.0.0.1:18080/health', 'BG_PREVIEW_HOST=shop.test', 'BG_PREVIEW_KEY=k3y', cwd]) {
+  for (const line of ['BG_APP=shop', 'BG_RELEASE=7', 'BG_COLOUR=green', 'BG_PREVIOUS_RELEASE=6', 'BG_LIVE_COLOUR=blue', 'BG_PREVIEW_URL=http://127.0.0.1:18080/health', 'BG_PREVIEW_HOST=shop.test', 'BG_PREVIEW_KEY=k3y', cwd, 'DOCKER_HOST=unix:///tmp/bg-ssh-test/docker.sock']) {
     assert.ok(facts.includes(line), `${line} in:\n${facts}`);
   }
   assert.match(facts, /BG_PREVIEW_HEADERS=X-Bluegreen-Color: green/);

@@ -168,7 +168,8 @@ const rows: PrecedenceRow[] = [
     fromCli: 'consul',
     fromEnv: 'file',
     fromYml: 'consul',
-    byDefault: 'file',
+    // Unset: the engine chooses (core/context.ts): files here for this machine's own, its volume for another.
+    byDefault: undefined,
   },
   {
     option: 'consulAddress',
@@ -372,7 +373,7 @@ describe('precedence details', () => {
       network: 'traefik_webgateway',
       traefikApi: 'http://127.0.0.1:8080',
       traefikUrl: 'http://127.0.0.1:80',
-      state: 'file',
+      state: undefined,
       consulAddress: 'http://127.0.0.1:8500',
       consulToken: undefined,
       timeoutMs: 120_000,

@@ -61,17 +61,9 @@ test('the engine is read over its Unix socket; an error answer carries its statu
     response.writeHead(404, { 'content-type': 'application/json' });
     response.end('{"message":"No such container: nope"}');
   }, socket);
-  const reads = EngineReads.forEnv({ DOCKER_HOST: `unix://${socket}` }, 2000)!;
+  const reads = EngineReads.at({ socketPath: socket }, 2000);
   assert.deepEqual(await reads.json('/containers/json?all=1'), [{ Id: 'abc' }]);
   await assert.rejects(reads.json('/containers/nope/json'), (error: { statusCode?: number; json?: { message?: string } }) => error.statusCode === 404 && error.json?.message === 'No such container: nope');
-});
-
-test('an engine behind TLS or ssh is left to dockerode', () => {
-  assert.equal(EngineReads.forEnv({ DOCKER_HOST: 'ssh://me@host' }, 1000), undefined);
-  assert.equal(EngineReads.forEnv({ DOCKER_HOST: 'tcp://host:2376', DOCKER_TLS_VERIFY: '1' }, 1000), undefined);
-  assert.equal(EngineReads.forEnv({ DOCKER_HOST: 'tcp://host:2376' }, 1000), undefined, "Docker's TLS port, as dockerode sees it");
-  assert.ok(EngineReads.forEnv({ DOCKER_HOST: 'tcp://host:2375' }, 1000));
-  assert.equal(EngineReads.forEnv({}, 1000)?.socketPath, '/var/run/docker.sock');
 });
 
 test('the engine ID is asked once per socket file: a socket made anew (the engine restarted, or another one) is asked again', async () => {

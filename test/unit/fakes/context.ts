@@ -24,6 +24,7 @@ export function fakeContext(world: FakeWorld, config: () => ComposeConfig = () =
   const ctx: Context = {
     options,
     app: 'shop',
+    engine: { name: 'unix:///var/run/docker.sock', childEnv: (base = process.env) => ({ ...base, DOCKER_HOST: 'unix:///var/run/docker.sock' }) },
     docker: world.engine,
     compose: world.compose,
     traefik: world.traefik,

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { usageError } from '../errors.js';
+import { describeEndpoint, EndpointError, isLoopback, resolveEndpoint, type EngineEndpoint } from '../plan/docker-endpoint.js';
+import { dockerCliInputs } from './docker-config.js';
+
+/** The variables through which the docker CLI (and compose) choose an engine: children get DOCKER_HOST only. */
+const ENGINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'];
+
+/**
+ * The one Docker engine a command talks to (plan/docker-endpoint.ts chooses
+ * it as the docker CLI does), and how each part of bluegreen reaches it:
+ * dockerode and the direct reads at `socketPath` (or `tcp`), compose, the
+ * docker CLI and hooks with `childEnv()`. An ssh:// or TLS engine is served
+ * at a local socket of this command's (runtime/ssh-link.ts, tls-link.ts).
+ */
+export interface EngineConnection {
+  endpoint: EngineEndpoint;
+  /** As messages name it: `ssh://deploy@prod (context prod)`. */
+  name: string;
+  socketPath?: string;
+  tcp?: { host: string; port: number };
+  /**
+   * Whether the engine is this machine's own and this process is not in a
+   * container: only then may the app's state stay in files here.
+   */
+  local: boolean;
+  /** The environment for a child that must reach the same engine. */
+  childEnv(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /**
+   * Where this process reaches host:port as seen from the engine's host: an
+   * address on its loopback (Traefik's API, as `proxy up` publishes it)
+   * through the ssh connection; any other address as it is.
+   */
+  reach(host: string, port: number): Promise<{ host: string; port: number }>;
+  /** What the far side said when reaching the engine last failed, if anything. */
+  dialError(): string | undefined;
+}
+
+/** Whether this process runs in a container (the engine's host is then not "here", even through its socket). */
+export const inContainer = () => existsSync('/.dockerenv') || existsSync('/run/.containerenv');
+
+/** Resolves and connects; exit 2 for a context or address that cannot be used, exit 4 when the engine's host refuses. */
+export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promise<EngineConnection> {
+  let endpoint: EngineEndpoint;
+  try {
+    endpoint = resolveEndpoint(dockerCliInputs(env));
+  } catch (error) {
+    if (error instanceof EndpointError) throw usageError(error.message, 'see `docker context ls`; DOCKER_HOST takes unix://, tcp:// or ssh:// addresses');
+    throw error;
+  }
+  const name = describeEndpoint(endpoint);
+  const { address } = endpoint;
+  const asIs = async (host: string, port: number) => ({ host, port });
+  const base = { endpoint, name, dialError: () => undefined, reach: asIs };
+  if (address.kind === 'unix') {
+    return { ...base, socketPath: address.path, local: !inContainer(), childEnv: childEnvFor(`unix://${address.path}`) };
+  }
+  if (address.kind === 'tcp' && !endpoint.tls) {
+    return { ...base, tcp: { host: address.host, port: address.port }, local: isLoopback(address.host) && !inContainer(), childEnv: childEnvFor(`tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`) };
+  }
+  if (address.kind === 'tcp') {
+    const { TlsLink } = await import('./tls-link.js');
+    const link = await TlsLink.open(address, endpoint.tls!, endpoint.url);
+    return { ...base, socketPath: link.engineSocket, local: isLoopback(address.host) && !inContainer(), childEnv: childEnvFor(`unix://${link.engineSocket}`), dialError: () => link.dialError };
+  }
+  const { SshLink } = await import('./ssh-link.js');
+  const link = await SshLink.open(address, env);
+  return {
+    ...base,
+    socketPath: link.engineSocket,
+    local: false,
+    childEnv: childEnvFor(`unix://${link.engineSocket}`),
+    reach: async (host, port) => (isLoopback(host) ? { host: '127.0.0.1', port: await link.forward(host, port) } : { host, port }),
+    dialError: () => link.dialError,
+  };
+}
+
+/** A child's environment: the engine as DOCKER_HOST, no context or TLS variable that would choose another. */
+const childEnvFor = (dockerHost: string) => (base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => {
+  const env = { ...base };
+  for (const name of ENGINE_VARIABLES) delete env[name];
+  env.DOCKER_HOST = dockerHost;
+  return env;
+};

@@ -71,7 +71,7 @@ export function buildProgram(): Command {
   command('unlock', "break the app's lock (when its holder is gone)")
     .action(act((run, options) => run.unlockCommand(options)));
 
-  const proxy = program.command('proxy').description("the project's own Traefik (traefik/docker-compose.yml)").exitOverride();
+  const proxy = program.command('proxy').description('a Traefik of bluegreen\'s own, for hosts that have none (the compose file shipped in the package\'s traefik/)').exitOverride();
   for (const action of ['up', 'down', 'status'] as const) {
     withOptionsOf(proxy.command(action).description(`${action} Traefik`).exitOverride(), 'proxy').action(act((run, options) => run.proxyCommand(options, action)));
   }

@@ -13,11 +13,14 @@ export async function down(ctx: Context, options: { volumes: boolean; removeProj
   await ctx.docker.ping();
   const volumes = new Set<string>();
   const networks = new Set<string>();
+  // The app's services in its own compose project: side targets, and the containers of the app's targets a first deploy took over.
+  const appServices = new Set(ctx.options.sideTargets);
   const state = await ctx.store.read();
   for (const number of await ctx.store.releaseNumbers()) {
     const release = await ctx.store.loadRelease(number);
     Object.values(release?.volumes ?? {}).forEach((v) => volumes.add(v.name));
     Object.values(release?.networks ?? {}).forEach((n) => networks.add(n.name));
+    [release?.target, ...Object.keys(release?.companions ?? {})].forEach((name) => name && appServices.add(name));
   }
   const config = await ctx.userConfig().catch(() => undefined);
   if (config && ctx.options.sideTargets.length) {
@@ -30,6 +33,9 @@ export async function down(ctx: Context, options: { volumes: boolean; removeProj
       await ctx.out.step(`remove ${colour}`, () => removeProject(colourProject(ctx.app, colour)), { colour }, 'remove');
     }
     await ctx.out.step('remove side targets', () => removeProject(sideProject(ctx.app)), {}, 'remove-side');
+    // Only the app's own services there: anything else the team runs in that project stays.
+    const own = options.removeProject ? [] : (await ctx.docker.containers({ 'com.docker.compose.project': ctx.app })).filter((c) => appServices.has(c.labels['com.docker.compose.service'] ?? ''));
+    if (own.length) await ctx.out.step(`remove ${[...new Set(own.map((c) => c.name))].join(', ')} (project ${ctx.app})`, () => ctx.compose.down(ctx.app, { services: [...appServices] }), {}, 'remove-plain');
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     // Half of the app may be gone, the live colour with it: not "live untouched" (1).

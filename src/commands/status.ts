@@ -25,6 +25,8 @@ export interface ColourStatus {
 
 export interface Status {
   app: string;
+  /** The Docker engine, as the docker CLI would choose it: `ssh://deploy@prod (context prod)`. */
+  engine: string;
   store: string;
   live?: Colour;
   /** What X-Bluegreen-Preview-Key must carry to reach a preview route (with X-Bluegreen-Color). */
@@ -52,7 +54,7 @@ export async function readStatus(ctx: Context): Promise<Status> {
   const live = liveColour(colours);
   const statuses = COLOURS.map((colour) => ({ ...colourStatus(colours[colour], live, traefikView(ctx, colour, listed)), companions: companionsOf(containers, colour) }));
   const shadowed = live && listed.ok ? await shadowedRouters(ctx, colours[live], { routers: listed.value[0], managed }) : [];
-  return { app: ctx.app, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
+  return { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
@@ -107,7 +109,7 @@ function traefikView(ctx: Context, colour: Colour, listed: Settled<[RouterView[]
 }
 
 export function formatStatus(status: Status): string {
-  const lines = [`app ${status.app}   store ${status.store}`];
+  const lines = [`app ${status.app}   engine ${status.engine}   store ${status.store}`];
   if (status.previewKey) lines.push(`preview: ${COLOUR_HEADER}: <colour> with ${PREVIEW_KEY_HEADER}: ${status.previewKey}`);
   for (const c of status.colours) {
     const head = `${c.colour.padEnd(6)} ${c.role.padEnd(8)}`;

@@ -1,5 +1,5 @@
 import type { ComposeConfig } from '../plan/compose-model.js';
-import { renderSideProject } from '../plan/side-project.js';
+import { labelledSideProject, plainSideProject, renderSideProject, type SideProjectStyle } from '../plan/side-project.js';
 import { sideProject } from '../plan/names.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
@@ -15,7 +15,7 @@ import type { ContainerView } from '../runtime/docker.js';
  */
 export async function ensureSideTargets(ctx: Context, config: ComposeConfig, unchanged = sideTargetsUnchanged(ctx, config)): Promise<void> {
   if (ctx.options.sideTargets.length === 0) return;
-  const spec = renderSideProject(config, ctx.app, ctx.options.sideTargets);
+  const spec = renderSideProject(config, ctx.app, ctx.options.sideTargets, await sideProjectStyle(ctx));
   const names = ctx.options.sideTargets.join(', ');
   await ensureResources(ctx, spec);
   // `compose up --wait` of side targets compose would leave as they are
@@ -34,7 +34,22 @@ export async function ensureSideTargets(ctx: Context, config: ComposeConfig, unc
  */
 export function sideTargetsUnchanged(ctx: Context, config: ComposeConfig): Promise<boolean> {
   if (ctx.options.sideTargets.length === 0) return Promise.resolve(false);
-  return asComposeWouldLeaveThem(ctx, renderSideProject(config, ctx.app, ctx.options.sideTargets)).catch(() => false);
+  return sideProjectStyle(ctx)
+    .then((style) => asComposeWouldLeaveThem(ctx, renderSideProject(config, ctx.app, ctx.options.sideTargets, style)))
+    .catch(() => false);
+}
+
+/**
+ * Where the app's side targets run: in the app's own compose project, as
+ * `docker compose up` runs them (a team's database keeps running when
+ * bluegreen first deploys); or in `<app>-side`, where an older bluegreen
+ * started them, as long as anything runs there (moved, a database would
+ * start twice on one volume).
+ */
+export async function sideProjectStyle(ctx: Pick<Context, 'app' | 'docker'>): Promise<SideProjectStyle> {
+  const legacy = await ctx.docker.runningLabels({ 'com.docker.compose.project': sideProject(ctx.app) });
+  const stopped = legacy.length ? [] : await ctx.docker.containers({ 'com.docker.compose.project': sideProject(ctx.app) });
+  return legacy.length || stopped.length ? labelledSideProject(ctx.app) : plainSideProject(ctx.app);
 }
 
 /**
@@ -65,9 +80,10 @@ async function asComposeWouldLeaveThem(ctx: Context, spec: ComposeConfig): Promi
  */
 export async function warnWorkersStillSideTargets(ctx: Context): Promise<void> {
   if (ctx.options.companions.length === 0) return;
-  const side = await ctx.docker.containers({ 'com.docker.compose.project': sideProject(ctx.app) });
-  const stale = [...new Set(side.filter((c) => c.state === 'running').map((c) => c.labels['com.docker.compose.service'] ?? '').filter((name) => ctx.options.companions.includes(name)))];
+  const project = sideProject(ctx.app);
+  const side = await ctx.docker.runningLabels({ 'com.docker.compose.project': project });
+  const stale = [...new Set(side.map((labels) => labels['com.docker.compose.service'] ?? '').filter((name) => ctx.options.companions.includes(name)))];
   for (const name of stale) {
-    ctx.out.warn(`${name} still runs once in ${sideProject(ctx.app)} (a side target before): it runs beside each colour's ${name} now; stop it with docker compose -p ${sideProject(ctx.app)} rm -sf ${name}`);
+    ctx.out.warn(`${name} still runs once in ${project} (a side target before): it runs beside each colour's ${name} now; stop it with docker compose -p ${project} rm -sf ${name}`);
   }
 }

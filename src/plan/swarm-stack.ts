@@ -5,7 +5,7 @@ import { companionCount, type ComposeConfig, type ComposeService } from './compo
 import type { RoutingMode } from './labels.js';
 import { LABEL, serviceName } from './names.js';
 import type { Release } from './release.js';
-import { renderSideProject } from './side-project.js';
+import { labelledSideProject, renderSideProject } from './side-project.js';
 
 /**
  * Swarm mode: each colour is a stack (`docker stack deploy`) of the same
@@ -91,7 +91,7 @@ export function renderColourStack(release: Release, colour: Colour, mode: Routin
 
 /** The side targets' stack: as the single-host side project, each service run once, reached by name. */
 export function renderSideStack(config: ComposeConfig, app: string, sideTargets: string[]): ComposeConfig {
-  const project = renderSideProject(config, app, sideTargets);
+  const project = renderSideProject(config, app, sideTargets, labelledSideProject(app));
   const services = Object.fromEntries(
     Object.entries(project.services).map(([name, service]) => [name, asSwarmService(service, service.deploy?.replicas ?? 1, service.image ?? `${config.name}-${name}`)]),
   );

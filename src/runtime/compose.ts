@@ -56,8 +56,11 @@ export class ComposeCli {
   async resolve(files: string[], cwd: string, project?: string): Promise<ComposeConfig> {
     const run = await this.exec([...this.userFileArgs(files, project), 'config', '--format', 'json'], { cwd, env: { ...(await this.env) }, what: 'config', boundMs: BOUND_MS.resolve });
     if (run.code !== 0) {
-      const where = files.length ? files.join(', ') : `the compose file in ${cwd}`;
-      throw usageError(`compose file ${where}: ${firstError(run)}`, 'check it with `docker compose config`');
+      const cause = firstError(run);
+      if (!files.length && /no configuration file provided/i.test(cause)) {
+        throw usageError(`no compose file in ${cwd}`, 'run bluegreen in the directory of compose.yaml, or pass -f FILE (status, history and rollback also take -p APP alone)');
+      }
+      throw usageError(`compose file ${files.length ? files.join(', ') : `in ${cwd}`}: ${cause}`, 'check it with `docker compose config`');
     }
     return JSON.parse(run.out) as ComposeConfig;
   }
@@ -102,8 +105,10 @@ export class ComposeCli {
     await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout, ...services], { cwd: this.neutralDir, env: await this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
   }
 
-  async down(project: string, options: { volumes?: boolean } = {}): Promise<void> {
-    const args = ['--project-name', project, 'down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])];
+  /** Removes the project, or only the services named (and then leaves what else runs in it). */
+  async down(project: string, options: { volumes?: boolean; services?: string[] } = {}): Promise<void> {
+    const scope = options.services ? options.services : ['--remove-orphans'];
+    const args = ['--project-name', project, 'down', ...(options.volumes ? ['--volumes'] : []), ...scope];
     await this.check(`down of ${project}`, args, { cwd: this.neutralDir, env: await this.neutralEnv(), boundMs: BOUND_MS.down });
   }
 
@@ -121,7 +126,7 @@ export class ComposeCli {
       return await runCompose(args, options);
     } catch (error) {
       if (error instanceof BgError) throw error; // stopped: its bound, or a signal to the command
-      throw unreachableError(`docker compose could not run (${(error as NodeJS.ErrnoException).code ?? error})`, 'install Docker with the Compose v2 plugin (scripts/setup.sh does)');
+      throw unreachableError(`docker compose could not run (${(error as NodeJS.ErrnoException).code ?? error})`, 'install the docker CLI with its Compose v2 plugin (`docker compose version` must answer)');
     }
   }
 }

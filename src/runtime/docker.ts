@@ -35,7 +35,26 @@ export const ENGINE_CALL_BOUND_MS = 60_000;
 /** dockerode at the connection's socket (or tcp address), with a bound on each call. */
 export function dockerodeFor(connection: Pick<EngineConnection, 'socketPath' | 'tcp'>, timeout = ENGINE_CALL_BOUND_MS): Promise<Docker> {
   const { socketPath, tcp } = connection;
-  return import('dockerode').then(({ default: Dockerode }) => new Dockerode(socketPath ? { socketPath, timeout } : { host: tcp!.host, port: tcp!.port, protocol: 'http', timeout }));
+  return import('dockerode').then(({ default: Dockerode }) =>
+    withoutEngineVariables(() => new Dockerode(socketPath ? { socketPath, timeout } : { host: tcp!.host, port: tcp!.port, protocol: 'http', timeout })),
+  );
+}
+
+/**
+ * dockerode (docker-modem) takes its defaults from DOCKER_HOST and the TLS
+ * variables whatever it is given, and reads DOCKER_CERT_PATH's files then:
+ * the connection is chosen once (runtime/engine-connection.ts), so it is
+ * made with them out of sight.
+ */
+function withoutEngineVariables<T>(make: () => T): T {
+  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
+  const saved = names.map((name) => [name, process.env[name]] as const);
+  for (const name of names) delete process.env[name];
+  try {
+    return make();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
 }
 
 /** What this engine is in a swarm: not in one, a manager (bluegreen drives swarm services), or a worker (it cannot). */

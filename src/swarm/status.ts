@@ -12,7 +12,7 @@ export async function swarmStatus(ctx: Context, swarm: SwarmParts) {
   const [colours, state, workers] = await Promise.all([readSwarmColours(swarm.engine, ctx.app), ctx.store.read(), workerServices(swarm, ctx.app)]);
   const workerTasks = await Promise.all(workers.map(async (service) => ({ service, running: (await swarm.engine.tasks(service.id)).filter((t) => t.state === 'running').length })));
   const live = liveColour(colours);
-  const lines = [`${ctx.app} (swarm mode): live ${live ?? 'none'}${state.live ? `, release ${state.live.release}` : ''}`];
+  const lines = [`${ctx.app} (swarm mode): live ${live ?? 'none'}${state.live ? `, release ${state.live.release}` : ''}`, `  engine ${ctx.engine.name}   store ${ctx.store.location}`];
   const entries = COLOURS.map((colour) => {
     const view = colours[colour];
     const routing = view.routing === 'live' ? `live (generation ${view.generation})` : (view.routing ?? 'not running');
@@ -26,5 +26,5 @@ export async function swarmStatus(ctx: Context, swarm: SwarmParts) {
   // A team's router added since the live colour was deployed loses to it: said, as on one host.
   const shadowed = live ? await shadowedRouters(ctx, colours[live], { managed: runningColourServicesLabels(swarm) }, 'swarm') : [];
   for (const router of shadowed) lines.push(`  ${shadowedLine(ctx.app, router)}`);
-  return { line: lines.join('\n'), event: { app: ctx.app, mode: 'swarm', live, colours: entries, state, shadowed } };
+  return { line: lines.join('\n'), event: { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, mode: 'swarm', live, colours: entries, state, shadowed } };
 }

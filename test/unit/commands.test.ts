@@ -195,7 +195,8 @@ test('side targets: compose up only when one would change (its configuration has
   const config = () => ({ ...sampleConfig(), services: { ...sampleConfig().services, db: { image: 'postgres:16', environment: { MODE: db.env } } } });
   const made = fakeContext(world, config, { sideTargets: ['db'] });
   cleanups.push(made.cleanup);
-  const sideUps = () => world.calls.filter((c) => c === 'up shop-side').length;
+  // In the app's own compose project, where `docker compose up` runs them.
+  const sideUps = () => world.calls.filter((c) => c === 'up shop').length;
   await deployed(made.ctx);
   assert.equal(sideUps(), 1);
   await deployed(made.ctx);
@@ -204,16 +205,31 @@ test('side targets: compose up only when one would change (its configuration has
   db.env = 'b';
   await deployed(made.ctx);
   assert.equal(sideUps(), 2, 'its configuration changed');
-  world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => (c.health = 'unhealthy'));
+  world.of({ 'com.docker.compose.project': 'shop' }).forEach((c) => (c.health = 'unhealthy'));
   await deployed(made.ctx);
   assert.equal(sideUps(), 3, 'not healthy');
-  world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => (c.health = 'healthy'));
+  world.of({ 'com.docker.compose.project': 'shop' }).forEach((c) => (c.health = 'healthy'));
   await deployed(made.ctx);
   assert.equal(sideUps(), 3, 'healthy again and unchanged');
   const imageId = world.engine.imageId;
   world.engine.imageId = async (reference) => (reference === 'postgres:16' ? undefined : imageId(reference));
   await deployed(made.ctx);
   assert.equal(sideUps(), 4, 'its image is not here: compose up pulls it');
+});
+
+test("side targets an older bluegreen started in <app>-side stay there (never a second database on one volume); otherwise they run in the app's own project", async () => {
+  const world = new FakeWorld();
+  const config = () => ({ ...sampleConfig(), services: { ...sampleConfig().services, db: { image: 'postgres:16' } } });
+  const made = fakeContext(world, config, { sideTargets: ['db'] });
+  cleanups.push(made.cleanup);
+  await made.ctx.compose.up({ name: 'shop-side', services: { db: { image: 'postgres:16', labels: { 'io.bluegreen.role': 'side' } } } });
+  world.calls.length = 0;
+  await deployed(made.ctx);
+  assert.ok(world.calls.includes('up shop-side'), world.calls.join(', '));
+  assert.ok(!world.calls.includes('up shop'), 'no second db in the app\'s project');
+  world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => world.containers.delete(c.id));
+  await deployed(made.ctx);
+  assert.ok(world.calls.includes('up shop'), world.calls.join(', '));
 });
 
 test('a switch starts the live containers beside the previews and removes those; previews left by an interrupted one are removed by the next command', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ComposeConfig } from '../../src/plan/compose-model.js';
-import { externalResources, renderSideProject } from '../../src/plan/side-project.js';
+import { externalResources, labelledSideProject, renderSideProject } from '../../src/plan/side-project.js';
 
 function composeConfig(): ComposeConfig {
   return {
@@ -28,8 +28,40 @@ function composeConfig(): ComposeConfig {
   };
 }
 
-test('the side project: <app>-side, the side targets labelled, depends_on kept only among side targets', () => {
+test('the side project: the app\'s own compose project, the side targets as written (labels untouched), depends_on kept only among side targets', () => {
   assert.deepEqual(renderSideProject(composeConfig(), 'shop', ['db', 'cache']), {
+    name: 'shop',
+    services: {
+      db: {
+        image: 'postgres:16',
+        container_name: 'shop-db',
+        depends_on: { cache: { condition: 'service_started' } },
+        networks: { backend: null },
+        volumes: [
+          { type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data' },
+          { type: 'bind', source: '/srv/init', target: '/docker-entrypoint-initdb.d' },
+          { type: 'volume', target: '/anonymous' },
+        ],
+        labels: { 'com.example.backup': 'daily' },
+      },
+      cache: { image: 'redis:7' },
+    },
+    networks: {
+      backend: { name: 'corp_backend', external: true },
+      default: { name: 'shop_default', external: true },
+    },
+    volumes: { pgdata: { name: 'shop_pgdata', external: true } },
+  });
+});
+
+test('where an older bluegreen ran them (<app>-side, and swarm mode): labelled, traefik.enable=false unless the target routes itself', () => {
+  const config = composeConfig();
+  config.services.api = { image: 'shop-api:1', labels: { 'traefik.http.routers.api.rule': 'Host(`shop.test`) && PathPrefix(`/api`)' } };
+  const legacy = renderSideProject(config, 'shop', ['db', 'cache', 'api'], labelledSideProject('shop'));
+  assert.equal(legacy.name, 'shop-side');
+  assert.deepEqual(legacy.services.api!.labels, { 'traefik.http.routers.api.rule': 'Host(`shop.test`) && PathPrefix(`/api`)', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.role': 'side' });
+  delete legacy.services.api;
+  assert.deepEqual(legacy, {
     name: 'shop-side',
     services: {
       db: {
@@ -79,7 +111,7 @@ test('networks and volumes the config gives no name take <project>_<key>', () =>
 });
 
 test('no side targets: an empty project', () => {
-  assert.deepEqual(renderSideProject(composeConfig(), 'shop', []), { name: 'shop-side', services: {}, networks: {} });
+  assert.deepEqual(renderSideProject(composeConfig(), 'shop', []), { name: 'shop', services: {}, networks: {} });
 });
 
 test('the compose config is not changed', () => {

@@ -7,6 +7,9 @@ import { previewHeaders } from '../plan/names.js';
 import { releaseProbe } from '../plan/probe.js';
 import { usageError } from '../errors.js';
 
+/** What a takeover of the app from plain compose did, as a result line says it. */
+const takenOverLine = (names: string[] | undefined) => (names?.length ? `took over from plain compose: ${names.join(', ')} stopped (kept until \`bluegreen down\`)` : undefined);
+
 /** The command line as typed, for the lock and history. */
 const commandLine = () => ['bluegreen', ...process.argv.slice(2)].join(' ');
 
@@ -60,9 +63,10 @@ export async function stopOldCommand(options: Options, remove: boolean): Promise
   const ctx = await context(options, false);
   const { stopOld } = await import('../commands/stop-old.js');
   const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'stop-old', () => (inSwarm ? inSwarm.commands.swarmStopOld(ctx, inSwarm.parts, { remove }) : stopOld(ctx, { remove })));
-  const line = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : 'nothing to stop';
-  ctx.out.result(line, { command: 'stop-old', outcome: 'ok', colour: result.colour, stopped: result.stopped, drained_ms: result.drainedMs, elapsed_ms: Date.now() - started });
+  const result = await runLocked(ctx, 'stop-old', (): Promise<{ colour?: string; stopped: number; drainedMs: number; takenOver?: string[] }> => (inSwarm ? inSwarm.commands.swarmStopOld(ctx, inSwarm.parts, { remove }) : stopOld(ctx, { remove })));
+  const colourLine = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : undefined;
+  const line = [colourLine, takenOverLine(result.takenOver)].filter(Boolean).join('; ') || 'nothing to stop';
+  ctx.out.result(line, { command: 'stop-old', outcome: 'ok', colour: result.colour, stopped: result.stopped, drained_ms: result.drainedMs, taken_over: result.takenOver ?? [], elapsed_ms: Date.now() - started });
 }
 
 export async function rollbackCommand(options: Options, flags: { to?: string; keepOld: boolean }): Promise<void> {
@@ -94,10 +98,10 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
   const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'deploy', (): Promise<{ up: { release: { number: number }; colour: string }; switched: { generation: number; switchedAt: number }; stopped?: { colour?: string } }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })));
-  const old = result.stopped?.colour ? `, ${result.stopped.colour} stopped` : '';
+  const result = await runLocked(ctx, 'deploy', (): Promise<{ up: { release: { number: number }; colour: string }; switched: { generation: number; switchedAt: number }; stopped?: { colour?: string; stopped?: number; takenOver?: string[] } }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })));
+  const old = `${result.stopped?.colour ? `, ${result.stopped.colour} stopped` : ''}${result.stopped?.takenOver?.length ? `, ${takenOverLine(result.stopped.takenOver)}` : ''}`;
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
-    command: 'deploy', outcome: 'ok', colour: result.up.colour, release: result.up.release.number, generation: result.switched.generation,
+    command: 'deploy', outcome: 'ok', colour: result.up.colour, release: result.up.release.number, generation: result.switched.generation, taken_over: result.stopped?.takenOver ?? [],
     switched_at: new Date(result.switched.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
   });
 }
@@ -122,7 +126,7 @@ export async function historyCommand(options: Options): Promise<void> {
   const ctx = await context(options, false);
   const { formatHistory } = await historyModule;
   const entries = await ctx.store.history();
-  ctx.out.result(formatHistory(entries), { command: 'history', app: ctx.app, entries });
+  ctx.out.result(formatHistory(entries, process.stdout.columns || 160), { command: 'history', app: ctx.app, entries });
 }
 
 export async function downCommand(options: Options, volumes: boolean): Promise<void> {

@@ -37,7 +37,8 @@ export async function deploy(ctx: Context, options: { keepOld: boolean }): Promi
   // The old colour runs through the bake window, untouched: a switch back is one launch away.
   if (ctx.options.bake.ms > 0) await (await import('./bake.js')).bakeOrSwitchBack(ctx, switched);
   const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, switched);
-  return { up, switched, stopped, about: up.about };
+  // A first deploy that took the app over from plain compose says so in history.
+  return { up, switched, stopped, about: stopped?.takenOver ? { ...up.about, detail: stopped.about.detail } : up.about };
 }
 
 /**

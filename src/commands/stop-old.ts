@@ -14,11 +14,14 @@ import { liveExcludesOf, routesOf } from '../plan/labels.js';
 import { stillAnsweredByOld } from '../plan/shadowing.js';
 import { withdrawColour } from '../core/detach.js';
 import { preHook } from '../core/hooks.js';
+import { plainContainers, stopPlainContainers } from '../core/takeover.js';
 
 export interface StopOldResult {
   colour?: Colour;
   stopped: number;
   drainedMs: number;
+  /** Plain compose containers of the app (as it ran before bluegreen) drained and stopped: core/takeover.ts. */
+  takenOver?: string[];
   about: HistorySubject;
 }
 
@@ -31,6 +34,26 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
   const { colours } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError('no colour is live, so none is old', 'run `bluegreen deploy` first; `bluegreen down` removes everything');
+  const old = otherColour(live);
+  const subject = { colour: old, release: colours[old].release };
+  const stoppedOld = await stopOldColour(ctx, options, colours, live);
+  const takenOver = await takeOverPlain(ctx, colours[live]);
+  return takenOver.length ? { ...stoppedOld, takenOver, about: { ...stoppedOld.about, detail: takeoverDetail(ctx.app, takenOver) } } : stoppedOld;
+}
+
+/** What history says of a takeover. */
+export const takeoverDetail = (app: string, names: string[]) => `took over from plain compose project ${app}: ${names.join(', ')} drained and stopped`;
+
+/** The app as plain compose ran it before the first deploy, once the live colour's router wins: drained and stopped. */
+async function takeOverPlain(ctx: Context, live: ColourView): Promise<string[]> {
+  const release = live.release === undefined ? undefined : await ctx.store.loadRelease(live.release).catch(() => undefined);
+  const services = release ? [release.target, ...Object.keys(release.companions ?? {})] : ctx.options.target ? [ctx.options.target] : [];
+  if (services.length === 0 || !(await plainContainers(ctx, services)).some((c) => c.state === 'running')) return [];
+  await assertLiveRouterWins(ctx, live.colour, live.generation ?? 0);
+  return about({ colour: live.colour, release: live.release }, () => stopPlainContainers(ctx, services));
+}
+
+async function stopOldColour(ctx: Context, options: { remove: boolean }, colours: Record<Colour, ColourView>, live: Colour): Promise<StopOldResult> {
   const old = otherColour(live);
   const subject = { colour: old, release: colours[old].release };
   if (colours[old].containers.length === 0 || (colours[old].running === 0 && !options.remove)) {

@@ -9,6 +9,7 @@ import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { ensureSideTargets, sideTargetsUnchanged, warnWorkersStillSideTargets } from '../core/side-targets.js';
 import { chooseTarget } from '../core/target.js';
+import { plainContainers, takeoverNotice } from '../core/takeover.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
 import { freezeRelease, type CompanionInput, type Release } from '../plan/release.js';
@@ -35,7 +36,9 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets, ctx.options.companions);
   const live = liveColour(colours);
   const colour = candidateColour(live);
-  const liveCount = live ? colours[live].running : 0;
+  // The app as plain compose runs it today, if it does: taken over at the switch, with its count.
+  const plain = (await plainContainers(ctx, [target, ...ctx.options.companions])).filter((c) => c.state === 'running' && c.labels['com.docker.compose.service'] === target);
+  const liveCount = live ? colours[live].running : plain.length;
   const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || 1;
 
   const { image, imageId } = await resolveImage(ctx, config, target);
@@ -69,6 +72,7 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     // written or started: a refusal then changes nothing.
     await assertNotServingLive(ctx, colour);
     warnings.forEach((w) => ctx.out.warn(w));
+    if (plain.length) ctx.out.info(takeoverNotice(ctx.app, plain));
     await warnWorkersStillSideTargets(ctx);
     // A migration before the candidate starts; its veto leaves everything as it was.
     await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });

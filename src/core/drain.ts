@@ -25,11 +25,16 @@ export interface DrainResult {
  * well-behaved server finishes what it has in flight.
  */
 export async function drain(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<DrainResult> {
+  if (ctx.options.drainMs === 0) return { waitedMs: 0, how: 'skipped' };
+  // Every routed target's live service: a companion's too (`-t web -t api`).
+  return drainServices(ctx, isColourLiveService(ctx.app, colour, provider, await routedTargets(ctx, colour, provider)));
+}
+
+/** The same wait for any set of Traefik services (by their names in the metrics, `name@provider`). */
+export async function drainServices(ctx: Context, service: (name: string) => boolean): Promise<DrainResult> {
   const boundMs = ctx.options.drainMs;
   if (boundMs === 0) return { waitedMs: 0, how: 'skipped' };
   const started = Date.now();
-  // Every routed target's live service: a companion's too (`-t web -t api`).
-  const service = isColourLiveService(ctx.app, colour, provider, await routedTargets(ctx, colour, provider));
   const read = async () => {
     const text = await ctx.traefik.metrics();
     // Without per-service series (metrics off, elsewhere, or without

@@ -76,6 +76,16 @@ export function buildProgram(): Command {
     withOptionsOf(proxy.command(action).description(`${action} Traefik`).exitOverride(), 'proxy').action(act((run, options) => run.proxyCommand(options, action)));
   }
   program
+    .command('plugin')
+    .description('`plugin install`: link `docker bg` to this bluegreen (in the docker CLI\'s cli-plugins)')
+    .argument('<action>', 'install')
+    .exitOverride()
+    .action(async (action: string) => {
+      if (action !== 'install') throw usageError(`plugin: "${action}" is not an action`, 'use `bluegreen plugin install`');
+      const { installPlugin } = await import('../commands/plugin.js');
+      process.stdout.write(`${installPlugin()}\n`);
+    });
+  program
     .command('completion')
     .description('print a shell completion script: eval "$(bluegreen completion bash)", zsh alike, or `bluegreen completion fish | source`')
     .argument('[shell]', SHELLS.join(', '))

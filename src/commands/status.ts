@@ -35,6 +35,8 @@ export interface Status {
   drift: string[];
   /** Routers of other services that Traefik preferred over the target before, and that the live router now shadows. */
   shadowed: { name: string; rule: string; priority: number }[];
+  /** Containers of the app's own compose project that are not side targets: the app as plain compose ran it (core/takeover.ts). */
+  plain: { name: string; service: string; state: string }[];
 }
 
 /**
@@ -49,12 +51,20 @@ export async function readStatus(ctx: Context): Promise<Status> {
   const managed = runningColoursLabels(ctx);
   managed.catch(() => undefined);
   // One listing of the app's containers: both colours' and their companions'.
-  const [containers, state, listed] = await Promise.all([ctx.docker.containers({ [LABEL.app]: ctx.app }), ctx.store.read(), traefik]);
+  const [containers, state, listed, inProject] = await Promise.all([
+    ctx.docker.containers({ [LABEL.app]: ctx.app }),
+    ctx.store.read(),
+    traefik,
+    ctx.docker.containers({ 'com.docker.compose.project': ctx.app }),
+  ]);
+  const plain = inProject
+    .filter((c) => !ctx.options.sideTargets.includes(c.labels['com.docker.compose.service'] ?? '') && !c.labels[LABEL.colour] && !c.labels[LABEL.companionOf])
+    .map((c) => ({ name: c.name, service: c.labels['com.docker.compose.service'] ?? '?', state: c.state }));
   const colours = coloursOf(containers);
   const live = liveColour(colours);
   const statuses = COLOURS.map((colour) => ({ ...colourStatus(colours[colour], live, traefikView(ctx, colour, listed)), companions: companionsOf(containers, colour) }));
   const shadowed = live && listed.ok ? await shadowedRouters(ctx, colours[live], { routers: listed.value[0], managed }) : [];
-  return { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed };
+  return { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed, plain };
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
@@ -126,6 +136,10 @@ export function formatStatus(status: Status): string {
       const routers = [c.traefik.liveRouter && `live router ${c.traefik.liveRouter}`, c.traefik.previewRouter && `preview router ${c.traefik.previewRouter}`].filter(Boolean);
       lines.push(`         traefik: ${routers.join(', ') || 'no router'}; servers ${c.traefik.serversUp}/${c.traefik.servers} UP`);
     }
+  }
+  for (const c of status.plain) {
+    const what = c.state === 'running' ? 'runs beside bluegreen\'s colours (shadowed once a colour is live; `bluegreen stop-old` drains and stops it)' : `${c.state} (taken over; \`bluegreen down\` removes it)`;
+    lines.push(`plain  ${c.name} of compose project ${status.app}: ${what}`);
   }
   lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');
   for (const router of status.shadowed) lines.push(shadowedLine(status.app, router));

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import { describeEndpoint, EndpointError, isLoopback, resolveEndpoint, type EngineEndpoint } from '../plan/docker-endpoint.js';
+import { hostname } from 'node:os';
 import { dockerCliInputs } from './docker-config.js';
+import { ENGINE_HOST_NAME, engineIdThroughSocket } from './engine-id-cache.js';
+import { httpGet } from './http-get.js';
 
 /** The variables through which the docker CLI (and compose) choose an engine: children get DOCKER_HOST only. */
 const ENGINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'];
@@ -20,8 +23,8 @@ export interface EngineConnection {
   socketPath?: string;
   tcp?: { host: string; port: number };
   /**
-   * Whether the engine is this machine's own and this process is not in a
-   * container: only then may the app's state stay in files here.
+   * Whether the engine is this machine's own (not another host's, nor, from
+   * a container, the host's): only then may the app's state stay in files here.
    */
   local: boolean;
   /** The environment for a child that must reach the same engine. */
@@ -39,6 +42,20 @@ export interface EngineConnection {
 /** Whether this process runs in a container (the engine's host is then not "here", even through its socket). */
 export const inContainer = () => existsSync('/.dockerenv') || existsSync('/run/.containerenv');
 
+/**
+ * Whether the engine behind a Unix socket is this machine's own: always,
+ * unless this process runs in a container, where the socket may be the
+ * host's, mounted in (`docker run -v /var/run/docker.sock:...`), or an
+ * engine of the container's own (a CI runner's dind, a sandbox): told
+ * apart by the engine's host name (`docker info`'s Name), cached per socket.
+ */
+async function engineRunsHere(socketPath: string): Promise<boolean> {
+  if (!inContainer()) return true;
+  const ask = async () => (JSON.parse((await httpGet('http://engine/info', { socketPath, timeoutMs: 10_000 })).body) as { Name: string }).Name;
+  const name = await engineIdThroughSocket(socketPath, ask, ENGINE_HOST_NAME).catch(() => undefined);
+  return name === hostname();
+}
+
 /** Resolves and connects; exit 2 for a context or address that cannot be used, exit 4 when the engine's host refuses. */
 export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promise<EngineConnection> {
   let endpoint: EngineEndpoint;
@@ -53,7 +70,7 @@ export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promi
   const asIs = async (host: string, port: number) => ({ host, port });
   const base = { endpoint, name, dialError: () => undefined, reach: asIs };
   if (address.kind === 'unix') {
-    return { ...base, socketPath: address.path, local: !inContainer(), childEnv: childEnvFor(`unix://${address.path}`) };
+    return { ...base, socketPath: address.path, local: await engineRunsHere(address.path), childEnv: childEnvFor(`unix://${address.path}`) };
   }
   if (address.kind === 'tcp' && !endpoint.tls) {
     return { ...base, tcp: { host: address.host, port: address.port }, local: isLoopback(address.host) && !inContainer(), childEnv: childEnvFor(`tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`) };

@@ -44,3 +44,15 @@ export class LockLostError extends BgError {
     this.name = 'LockLostError';
   }
 }
+
+/**
+ * The connection to the engine's host is gone (an ssh connection cut): exit
+ * 4 like any unreachable dependency, but not a passing "not yet" that a wait
+ * would retry until its deadline.
+ */
+export class ConnectionLostError extends BgError {
+  constructor(message: string, hint: string) {
+    super(message, ExitCode.unreachable, hint);
+    this.name = 'ConnectionLostError';
+  }
+}

@@ -1,6 +1,6 @@
 import { packageFile } from '../package-root.js';
 import { runCompose, runDocker } from '../runtime/compose-process.js';
-import { BgError, ExitCode } from '../errors.js';
+import { BgError, ConnectionLostError, ExitCode } from '../errors.js';
 import type { Options } from '../config/options.js';
 import { DockerEngine } from '../runtime/docker.js';
 import type { EngineConnection } from '../runtime/engine-connection.js';
@@ -42,6 +42,12 @@ async function runTraefikStack(connection: EngineConnection): Promise<void> {
   if (run.code !== 0) throw new BgError(`docker stack deploy of Traefik (${TRAEFIK_STACK}) failed: ${run.err.trim().split('\n').at(-1)}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken on the manager?');
 }
 
+/** Traefik not answering yet, while it starts: unless the connection to its host is gone. */
+const stillStarting = (error: unknown) => {
+  if (error instanceof ConnectionLostError) throw error;
+  return undefined;
+};
+
 /** Every Traefik API --traefik-api names, as messages show them. */
 const shownApis = (options: Options) => options.traefikReplicas.map((r) => displayUrl(r.api)).join(', ');
 
@@ -57,7 +63,7 @@ export async function proxyUp(options: Options, out: Reporter, connection: Engin
   await docker.ensureNetwork(options.network, { [LABEL.managed]: 'true' }, role === 'manager' ? 'overlay' : 'bridge');
   if (role === 'manager') await out.step(`start Traefik on the swarm (${TRAEFIK_STACK})`, () => runTraefikStack(connection));
   else await out.step(`start Traefik (${TRAEFIK_COMPOSE})`, () => runTraefikCompose(connection, 'up', ['-d', '--wait']));
-  const version = await retryUntil(() => api.version().catch(() => undefined), {
+  const version = await retryUntil(() => api.version().catch(stillStarting), {
     deadline: Deadline.after(60_000),
     onTimeout: () => new BgError(`Traefik started but its API does not answer at ${shownApis(options)}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api; in swarm mode, a Traefik runs on each node BG_TRAEFIK_PLACEMENT selects'),
   });

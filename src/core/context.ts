@@ -46,7 +46,8 @@ export async function createContext(options: Options, commandLine: string, needs
   // The engine as the docker CLI would choose it; an ssh:// one is connected
   // to now (runtime/engine-connection.ts), while the rest gets ready.
   const connecting = later(connectEngine());
-  const compose = new ComposeCli(connecting().then((connection) => connection.childEnv()));
+  // A connection refused is reported once, by the await below: compose's copy of the promise stays quiet.
+  const compose = new ComposeCli(later(connecting().then((connection) => connection.childEnv()))());
   const out = new Reporter(options.json);
   // The user's compose files are resolved (`docker compose config`, ~60 ms
   // of a CPU) at once when the command needs them or the app's name is in

@@ -9,6 +9,7 @@ import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { waitHealthy } from '../waiting/health.js';
 import { Deadline } from '../waiting/retry.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
+import { failedUndoExit } from '../plan/revert.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { ensureResources } from './resources.js';
@@ -189,7 +190,10 @@ export async function launchVerified(ctx: Context, release: Release, colour: Col
     await verifyRoute(ctx, release, colour, mode, containers, deadline);
   } catch (error) {
     if (error instanceof LockLostError) throw error;
-    await undo.run().catch((undoError: Error) => {
+    await undo.run().catch((undoError: BgError) => {
+      if (failedUndoExit(mode.kind, undoError) === ExitCode.unreachable) {
+        throw new BgError(`${(error as Error).message}; ${undo.what} could not reach the engine either: ${colour} is left on its preview route, never live`, ExitCode.unreachable, 'live traffic is untouched; once the engine answers, the next up or deploy replaces it');
+      }
       throw needsPersonError(`${(error as Error).message}; ${undo.what} failed too: ${undoError.message}`, undo.hint);
     });
     throw error instanceof BgError ? error : new BgError((error as Error).message, ExitCode.failedReverted);

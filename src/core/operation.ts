@@ -62,7 +62,8 @@ export async function runLocked<T>(ctx: Context, operation: Operation, body: () 
       colour: subject.colour,
       failure: { operation, message: (error as Error).message, exitCode: error instanceof BgError ? error.exitCode : ExitCode.failedReverted },
     }).catch((hookError: Error) => ctx.out.warn(`the on_failure hook: ${hookError.message}`));
-    await lock.release();
+    // The failure is what the user must see; a lock that cannot be released now goes stale by itself.
+    await lock.release().catch((releaseError: Error) => ctx.out.warn(`the app's lock was not released (${releaseError.message}): the next command takes it once its holder is gone`));
     throw error;
   }
   ctx.out.beforeStep = undefined;

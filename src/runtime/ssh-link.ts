@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unreachableError, type BgError } from '../errors.js';
+import { ConnectionLostError, unreachableError, type BgError } from '../errors.js';
 import type { EngineAddress } from '../plan/docker-endpoint.js';
 import { sshFailure } from '../plan/ssh-failure.js';
 import { cancellation } from './cancellation.js';
@@ -31,6 +31,8 @@ export class SshLink {
   private readonly control = join(this.dir, 'c');
   private readonly forwards = new Map<string, Promise<number>>();
   private lastDialError?: string;
+  /** Set while ssh itself cannot reach the host (not a port there refusing): reach() then fails at once. */
+  private lost?: string;
 
   private constructor(private readonly address: SshAddress, private readonly env: NodeJS.ProcessEnv) {
     cancellation.onExit(() => this.close());
@@ -60,11 +62,12 @@ export class SshLink {
   }
 
   /** A local port that reaches host:port as seen from the engine's host (its loopback). */
-  forward(host: string, port: number): Promise<number> {
+  async forward(host: string, port: number): Promise<number> {
+    if (this.lost) throw new ConnectionLostError(`the ssh connection to ${this.url} is lost (${this.lost})`, 'check the host and the network to it; live traffic is served by Traefik there, untouched');
     const key = `${host}:${port}`;
     let local = this.forwards.get(key);
     if (!local) {
-      local = this.serve({ port: 0, host: '127.0.0.1' }, () => this.client(['-W', key]));
+      local = this.serve({ port: 0, host: '127.0.0.1' }, () => this.watched(this.client(['-W', key])));
       this.forwards.set(key, local);
     }
     return local;
@@ -118,14 +121,27 @@ export class SshLink {
 
   private async serveEngine(): Promise<void> {
     await this.serve({ path: this.engineSocket }, () => {
-      const child = this.client(['-T'], ['docker', 'system', 'dial-stdio']);
-      let stderr = '';
-      child.stderr!.on('data', (chunk) => (stderr += chunk));
-      child.on('close', (code) => {
-        if (code && stderr.trim()) this.lastDialError = stderr.trim().split('\n').at(-1);
-      });
-      return child;
+      return this.watched(this.client(['-T'], ['docker', 'system', 'dial-stdio']));
     });
+  }
+
+  /**
+   * Keeps what an ssh client of the shared connection said when it failed.
+   * Exit 255 is ssh's own failure: with the shared connection up, only the
+   * far side refusing the port asked for ("Session open refused by peer");
+   * with it gone (its control socket removed), the client's own attempt to
+   * connect failed too: the link is lost.
+   */
+  private watched(child: ChildProcess): ChildProcess {
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => {
+      const said = stderr.trim().split('\n').at(-1);
+      if (code && said) this.lastDialError = said;
+      if (code === 255 && !existsSync(this.control)) this.lost = said ?? 'the shared connection ended';
+      else if (code === 0) this.lost = undefined;
+    });
+    return child;
   }
 
   /** A local server; each connection to it is piped through a new ssh client of the shared connection. */
@@ -141,6 +157,9 @@ export class SshLink {
       socket.on('error', end);
       socket.on('close', () => child.kill());
       child.on('error', end);
+      // The far side gone (the connection cut): the request over this socket fails, the command does not crash.
+      child.stdin!.on('error', end);
+      child.stdout!.on('error', end);
       child.on('close', () => socket.end());
       // Neither keeps the command alive: the requests over them do.
       socket.unref();

@@ -1,7 +1,7 @@
 import { named } from '../config/registry.js';
 import { httpGet, type HttpAnswer, type Reach } from './http-get.js';
 import { unreachableHint } from './loopback-hint.js';
-import { unreachableError } from '../errors.js';
+import { ConnectionLostError, unreachableError } from '../errors.js';
 
 export interface RouterView {
   name: string;
@@ -114,6 +114,7 @@ export class TraefikApi {
       // Basic auth given in the URL (http://user:pass@host:port) is sent.
       return await httpGet(`${this.baseUrl}/${path}`, { timeoutMs: REQUEST_BOUND_MS, reach: this.reach });
     } catch (error) {
+      if (error instanceof ConnectionLostError) throw error;
       const code = (error as { code?: string }).code ?? String(error);
       throw unreachableError(
         `Traefik API at ${this.shownUrl} is unreachable (${code})`,

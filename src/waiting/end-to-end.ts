@@ -1,3 +1,4 @@
+import { ConnectionLostError } from '../errors.js';
 import { BgError, ExitCode } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { COLOUR_HEADER } from '../plan/names.js';
@@ -51,6 +52,7 @@ export async function waitAnsweredBy(wait: EndToEndWait): Promise<void> {
         answer = await wait.entrypoint.request(wait.probe, extra);
       } catch (error) {
         if (isCertificateError(error)) throw certificateError(wait.entrypoint.url, wait.probe.host, error);
+        if (error instanceof ConnectionLostError) throw error;
         lastSeen = (error as { code?: string }).code ?? String(error);
         streak = 0;
         return undefined;

@@ -1,4 +1,4 @@
-import { BgError, ExitCode } from '../errors.js';
+import { BgError, ConnectionLostError, ExitCode } from '../errors.js';
 import type { Traefik } from '../core/ports.js';
 import { atProvider } from '../plan/names.js';
 import { retryUntil, type Deadline } from './retry.js';
@@ -48,7 +48,7 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
       router = await replicas[index]!.router(atProvider(wait.router, wait.provider));
     } catch (error) {
       // One slow or refused answer under load is "not yet", until the deadline.
-      if (error instanceof BgError && error.exitCode === ExitCode.unreachable) {
+      if (error instanceof BgError && error.exitCode === ExitCode.unreachable && !(error instanceof ConnectionLostError)) {
         seen = error.message;
         return false;
       }

@@ -114,3 +114,21 @@ export function pairSkew(pairs: [Sample, Sample][]): { answered: number; skewed:
 
 /** The samples of a run whose requests started between `from` and `to` (ms since the epoch). */
 export const within = (full: LoadReport, from: number, to: number) => report(full.samples.filter((s) => s.startedAt >= from && s.startedAt <= to));
+
+/**
+ * The one assertion of a load e2e: enough requests started while the
+ * operation ran (so the load did overlap it), and none failed, except the
+ * ones `allowed` names (e.g. Traefik's 404 before an app's first route).
+ * Returns the requests that overlapped, for the figures a test prints.
+ */
+export function assertServedThrough(full: LoadReport, operation: { startedAt: number; endedAt: number }, options: { min: number; allowed?: (sample: Sample) => boolean; what?: string }): LoadReport {
+  const during = within(full, operation.startedAt, operation.endedAt);
+  const what = options.what ?? 'the operation';
+  if (during.sent < options.min) throw new Error(`only ${during.sent} requests started while ${what} ran (at least ${options.min} needed to say anything): ${describeLoad(full)}`);
+  const failed = [...full.errors, ...full.non2xx].filter((sample) => !options.allowed?.(sample));
+  if (failed.length) {
+    const first = failed.slice(0, 5).map((s) => `${s.status || s.error} at ${s.startedAt - operation.startedAt} ms`).join(', ');
+    throw new Error(`${failed.length} of ${full.sent} requests failed around ${what} (${first}): ${describeLoad(full)}`);
+  }
+  return during;
+}

@@ -91,3 +91,11 @@ test('an engine lock is stale once its heartbeat, by the engine clock, is older 
   assert.equal(lockIsStale({ createdAt: 40_000 }, 60_000, 30_000), false, 'no heartbeat yet: its creation counts');
   assert.equal(lockIsStale({ createdAt: 1_000 }, 60_000, 30_000), true);
 });
+
+test('a failed undo is exit 5, except a preview-only launch whose undo could not reach the engine: exit 4, live untouched', async () => {
+  const { failedUndoExit } = await import('../../src/plan/revert.js');
+  assert.equal(failedUndoExit('preview', { exitCode: 4 }), 4);
+  assert.equal(failedUndoExit('preview', { exitCode: 1 }), 5);
+  assert.equal(failedUndoExit('live', { exitCode: 4 }), 5, 'what was launched live may carry traffic: a person looks');
+  assert.equal(failedUndoExit('preview', {}), 5);
+});

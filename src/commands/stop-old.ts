@@ -42,7 +42,7 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
 }
 
 /** What history says of a takeover. */
-export const takeoverDetail = (app: string, names: string[]) => `took over from plain compose project ${app}: ${names.join(', ')} drained and stopped`;
+export const takeoverDetail = (app: string, names: string[]) => `took over ${names.join(', ')} from plain compose (project ${app}): drained and stopped`;
 
 /** The app as plain compose ran it before the first deploy, once the live colour's router wins: drained and stopped. */
 async function takeOverPlain(ctx: Context, live: ColourView): Promise<string[]> {

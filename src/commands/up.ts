@@ -72,7 +72,7 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     // written or started: a refusal then changes nothing.
     await assertNotServingLive(ctx, colour);
     warnings.forEach((w) => ctx.out.warn(w));
-    if (plain.length) ctx.out.info(takeoverNotice(ctx.app, plain));
+    if (plain.length) ctx.out.warn(takeoverNotice(ctx.app, plain));
     await warnWorkersStillSideTargets(ctx);
     // A migration before the candidate starts; its veto leaves everything as it was.
     await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });

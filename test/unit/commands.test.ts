@@ -232,6 +232,37 @@ test("side targets an older bluegreen started in <app>-side stay there (never a 
   assert.ok(world.calls.includes('up shop'), world.calls.join(', '));
 });
 
+test('the app as plain compose runs it today: said at up, left running with --keep-old, then drained and stopped (kept) by the next stop-old, recorded in history; side targets in its project untouched', async () => {
+  const world = new FakeWorld();
+  const config = () => ({ ...sampleConfig(), services: { ...sampleConfig().services, db: { image: 'postgres:16' } } });
+  const made = fakeContext(world, config, { sideTargets: ['db'] });
+  cleanups.push(made.cleanup);
+  const { ctx } = made;
+  // `docker compose up -d` of the team's file: the app with its own router, and its database.
+  await ctx.compose.up({ name: 'shop', services: { app: { image: 'shop:0', labels: { 'traefik.enable': 'true', 'traefik.http.routers.shop.rule': 'Host(`shop.localhost`)' } }, db: { image: 'postgres:16' } } });
+  const plainApp = world.of({ 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'app' })[0]!;
+  const db = world.of({ 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' })[0]!;
+
+  const kept = await run(ctx, 'deploy', () => deploy(ctx, { keepOld: true }));
+  assert.match(made.output(), /shop runs today under plain compose \(shop-app-1\)/);
+  assert.equal(kept.stopped, undefined);
+  assert.equal(world.containers.get(plainApp.id)?.state, 'running', '--keep-old leaves it running (shadowed)');
+
+  const stopped = await run(ctx, 'stop-old', () => stopOld(ctx, { remove: false }));
+  assert.deepEqual(stopped.takenOver, ['shop-app-1']);
+  assert.ok(world.calls.includes('stop shop app'), world.calls.join(', '));
+  assert.equal(world.containers.get(plainApp.id)?.state, 'exited', 'stopped, not removed: kept until down');
+  assert.equal(world.containers.get(db.id)?.state, 'running', 'the side target in the same project keeps running');
+  const history = await ctx.store.history();
+  assert.match(history.at(-1)!.detail ?? '', /took over shop-app-1 from plain compose \(project shop\): drained and stopped/);
+
+  world.calls.length = 0;
+  await deployed(ctx);
+  assert.ok(!world.calls.some((c) => c.startsWith('stop shop ')), 'nothing left to take over');
+  await run(ctx, 'down', () => down(ctx, { volumes: false }));
+  assert.equal(world.containers.has(plainApp.id), false, 'down removes the taken-over containers');
+});
+
 test('a switch starts the live containers beside the previews and removes those; previews left by an interrupted one are removed by the next command', async () => {
   const { world, ctx, output } = setup();
   await run(ctx, 'up', () => bringUp(ctx));

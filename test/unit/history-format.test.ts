@@ -11,7 +11,7 @@ test('history says why each row that did not simply succeed ended: its first lin
     [
       entry({}),
       entry({ release: 4, outcome: 'failed', detail: `${baked}\nmore detail on a second line` }),
-      entry({ operation: 'deploy', release: 1, detail: 'took over from plain compose project shop: shop-app-1 drained and stopped' }),
+      entry({ operation: 'deploy', release: 1, detail: 'took over shop-app-1 from plain compose (project shop): drained and stopped' }),
     ],
     130,
   );
@@ -22,7 +22,7 @@ test('history says why each row that did not simply succeed ended: its first lin
   assert.ok(lines.every((line) => line.length <= 130), lines.map((l) => l.length).join(','));
   assert.match(lines[2]!, /…$/);
   assert.doesNotMatch(text, /second line/);
-  assert.match(lines[3]!, /took over from plain compose/);
+  assert.match(lines[3]!, /took over shop-app-1 from plain compose/);
 });
 
 test('history without a row to explain has no why column; a narrow terminal still shows 30 characters of it', () => {

@@ -102,16 +102,21 @@ export class FakeWorld {
       }
     },
     serviceHashes: async (spec: ComposeConfig) => Object.fromEntries(Object.entries(spec.services).map(([name, definition]) => [name, configHash(definition)])),
-    stop: async (project) => {
-      this.calls.push(`stop ${project}`);
-      for (const c of this.of({ 'com.docker.compose.project': project })) c.state = 'exited';
+    stop: async (project, _timeout, services = []) => {
+      this.calls.push(`stop ${project}${services.length ? ` ${services.join(' ')}` : ''}`);
+      for (const c of this.ofServices(project, services)) c.state = 'exited';
     },
-    down: async (project) => {
-      this.calls.push(`down ${project}`);
+    down: async (project, options = {}) => {
+      this.calls.push(`down ${project}${options.services ? ` ${options.services.join(' ')}` : ''}`);
       if (this.faults.downFails.has(project)) throw new BgError(`docker compose down of ${project} failed: injected`, ExitCode.failedReverted);
-      for (const c of this.of({ 'com.docker.compose.project': project })) this.containers.delete(c.id);
+      for (const c of this.ofServices(project, options.services ?? [])) this.containers.delete(c.id);
     },
   };
+
+  /** A project's containers, or only those of the services named. */
+  ofServices(project: string, services: string[]): ContainerView[] {
+    return this.of({ 'com.docker.compose.project': project }).filter((c) => services.length === 0 || services.includes(c.labels['com.docker.compose.service'] ?? ''));
+  }
 
   /** Routers as Traefik would list them: from running, healthy containers' labels. */
   routerViews(): RouterView[] {

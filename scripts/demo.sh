@@ -13,7 +13,6 @@ export BG_HTTP_PORT="${BG_HTTP_PORT:-80}"
 export BG_API_PORT="${BG_API_PORT:-8080}"
 
 bash "$BG_ROOT/scripts/setup.sh" --no-consul
-bluegreen() { node "$BG_ROOT/dist/cli.js" "$@"; }
 ask() { curl -fsS -D - -o - -H 'Host: sample.localhost' "http://127.0.0.1:$BG_HTTP_PORT/" | grep -iE '^x-bluegreen-color|release' | tr -d '\r'; }
 
 say "==> bluegreen proxy up"

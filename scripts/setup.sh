@@ -27,5 +27,5 @@ step "Load generator (wrk)" ensure_wrk
 step "Registry (tests)" ensure_registry
 [[ -n $with_consul ]] && step "Consul" ensure_consul_binary
 step "Node dependencies and build" ensure_node_build
-step "docker bg (CLI plugin)" bash "$BG_ROOT/scripts/install-docker-plugin.sh"
+step "bluegreen on the PATH, docker bg" link_cli
 print_step_summary

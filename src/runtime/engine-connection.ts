@@ -4,7 +4,7 @@ import { describeEndpoint, EndpointError, isLoopback, resolveEndpoint, type Engi
 import { hostname } from 'node:os';
 import { dockerCliInputs } from './docker-config.js';
 import { ENGINE_HOST_NAME, engineIdThroughSocket } from './engine-id-cache.js';
-import { httpGet } from './http-get.js';
+import { EngineReads } from './engine-reads.js';
 
 /** The variables through which the docker CLI (and compose) choose an engine: children get DOCKER_HOST only. */
 const ENGINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'];
@@ -43,16 +43,17 @@ export interface EngineConnection {
 export const inContainer = () => existsSync('/.dockerenv') || existsSync('/run/.containerenv');
 
 /**
- * Whether the engine behind a Unix socket is this machine's own: always,
- * unless this process runs in a container, where the socket may be the
- * host's, mounted in (`docker run -v /var/run/docker.sock:...`), or an
- * engine of the container's own (a CI runner's dind, a sandbox): told
- * apart by the engine's host name (`docker info`'s Name), cached per socket.
+ * Whether the engine behind a Unix socket (or on this machine's loopback)
+ * is this machine's own: always, unless this process runs in a container,
+ * where the socket may be the host's, mounted in (`docker run -v
+ * /var/run/docker.sock:...`), or an engine of the container's own (a CI
+ * runner's dind, a sandbox): told apart by the engine's host name (`docker
+ * info`'s Name), cached per engine socket.
  */
-async function engineRunsHere(socketPath: string): Promise<boolean> {
+async function engineRunsHere(at: Pick<EngineConnection, 'socketPath' | 'tcp'>, cachePerSocket?: string): Promise<boolean> {
   if (!inContainer()) return true;
-  const ask = async () => (JSON.parse((await httpGet('http://engine/info', { socketPath, timeoutMs: 10_000 })).body) as { Name: string }).Name;
-  const name = await engineIdThroughSocket(socketPath, ask, ENGINE_HOST_NAME).catch(() => undefined);
+  const ask = async () => (await EngineReads.at(at, 10_000).json<{ Name: string }>('/info')).Name;
+  const name = await (cachePerSocket ? engineIdThroughSocket(cachePerSocket, ask, ENGINE_HOST_NAME) : ask()).catch(() => undefined);
   return name === hostname();
 }
 
@@ -70,15 +71,18 @@ export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promi
   const asIs = async (host: string, port: number) => ({ host, port });
   const base = { endpoint, name, dialError: () => undefined, reach: asIs };
   if (address.kind === 'unix') {
-    return { ...base, socketPath: address.path, local: await engineRunsHere(address.path), childEnv: childEnvFor(`unix://${address.path}`) };
+    return { ...base, socketPath: address.path, local: await engineRunsHere({ socketPath: address.path }, address.path), childEnv: childEnvFor(`unix://${address.path}`) };
   }
   if (address.kind === 'tcp' && !endpoint.tls) {
-    return { ...base, tcp: { host: address.host, port: address.port }, local: isLoopback(address.host) && !inContainer(), childEnv: childEnvFor(`tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`) };
+    const tcp = { host: address.host, port: address.port };
+    const local = isLoopback(address.host) && (await engineRunsHere({ tcp }));
+    return { ...base, tcp, local, childEnv: childEnvFor(`tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`) };
   }
   if (address.kind === 'tcp') {
     const { TlsLink } = await import('./tls-link.js');
     const link = await TlsLink.open(address, endpoint.tls!, endpoint.url);
-    return { ...base, socketPath: link.engineSocket, local: isLoopback(address.host) && !inContainer(), childEnv: childEnvFor(`unix://${link.engineSocket}`), dialError: () => link.dialError };
+    const local = isLoopback(address.host) && (await engineRunsHere({ socketPath: link.engineSocket }));
+    return { ...base, socketPath: link.engineSocket, local, childEnv: childEnvFor(`unix://${link.engineSocket}`), dialError: () => link.dialError };
   }
   const { SshLink } = await import('./ssh-link.js');
   const link = await SshLink.open(address, env);

@@ -1,3 +1,4 @@
+import { recordLive } from '../core/record-live.js';
 import type { Context } from '../core/context.js';
 import { promoteRelease } from '../core/promote.js';
 import { about } from '../core/operation.js';
@@ -27,15 +28,6 @@ export async function rollBack(ctx: Context, options: { to?: number }): Promise<
   const count = live ? colours[live].running : 1;
   const generation = nextGeneration(state, colours);
   const switchedAt = await about(subject, () => promoteRelease(ctx, release, colour, generation, count, live));
-  // Traffic has moved: a store that cannot record it now is reconciled by the next command.
-  await ctx.store
-    .update((s) => ({
-      ...s,
-      live: { colour, release: number, since: new Date(switchedAt).toISOString() },
-      previousLive: liveRelease ?? s.live?.release,
-      candidate: undefined,
-      generation,
-    }))
-    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
+  await recordLive(ctx, { colour, release: number, generation, at: switchedAt, replaced: liveRelease });
   return { colour, release, generation, switchedAt, from: live, about: subject };
 }

@@ -1,3 +1,4 @@
+import { recordLive } from '../core/record-live.js';
 import type { Context } from '../core/context.js';
 import { about } from '../core/operation.js';
 import type { HistorySubject } from '../plan/state.js';
@@ -144,10 +145,8 @@ export async function scaleDown(ctx: Context, move: { live: Colour; from: number
   }
   const generation = nextGeneration(state, colours);
   await promoteRelease(ctx, release, colour, generation, count, live, scaled);
-  // The release is unchanged: what rollback brings back stays as it was.
-  await ctx.store
-    .update((s) => ({ ...s, live: { colour, release: release.number, since: new Date().toISOString() }, candidate: undefined, generation }))
-    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
+  // The release is unchanged: what rollback brings back stays as it was (recordedLive never records a release as its own previous one).
+  await recordLive(ctx, { colour, release: release.number, generation, at: Date.now(), replaced: release.number });
   const subject = { colour, release: release.number, image: release.image, detail: `${target ? `${target} ` : ''}${from} -> ${to} (moved from ${live} to ${colour})` };
   await stopAfterSwitch(ctx, { colour, release, generation, switchedAt: Date.now(), about: subject });
   return { colour, from, to, movedFrom: live, about: subject, ...(target ? { target } : {}) };

@@ -1,3 +1,4 @@
+import { recordLive } from '../core/record-live.js';
 import type { Context } from '../core/context.js';
 import { assertNotServingLive } from '../core/guard.js';
 import { withdrawColour } from '../core/detach.js';
@@ -67,16 +68,7 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
     );
   });
   const switchedAt = Date.now();
-  // Traffic has moved: a store that cannot record it now is reconciled by the next command.
-  await ctx.store
-    .update((s) => ({
-      ...s,
-      live: { colour, release: release.number, since: new Date(switchedAt).toISOString() },
-      previousLive: live ? (colours[live].release ?? s.live?.release) : (s.live?.release ?? s.previousLive),
-      candidate: undefined,
-      generation,
-    }))
-    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message}); the next command reconciles`));
+  await recordLive(ctx, { colour, release: release.number, generation, at: switchedAt, replaced: live ? colours[live].release : undefined });
   await warningHook(ctx, 'post_switch', { release: release.number, colour, previousRelease, liveColour: colour });
   return { colour, release, generation, switchedAt, about: subject };
 }

@@ -48,3 +48,21 @@ export function releasesToPrune(numbers: number[], keep: number, protect: (numbe
   const sorted = [...numbers].sort((a, b) => b - a);
   return sorted.slice(keep).filter((n) => !protect.includes(n));
 }
+
+/**
+ * What the store records once a colour went live (a switch, a rollback, a
+ * bake's switch back, in either mode): the release that was live before it
+ * becomes the one `rollback` brings back, as reality showed it (the release
+ * the shadowed colour runs) or else as the store had it, never the release
+ * that is now live itself; the candidate is gone.
+ */
+export function recordedLive(state: AppState, went: { colour: Colour; release: number; generation: number; at: string; replaced?: number }): AppState {
+  const before = [went.replaced, state.live?.release].find((release) => release !== undefined && release !== went.release);
+  return {
+    ...state,
+    live: { colour: went.colour, release: went.release, since: went.at },
+    previousLive: before ?? state.previousLive,
+    candidate: undefined,
+    generation: went.generation,
+  };
+}

@@ -1,3 +1,4 @@
+import { recordLive } from '../core/record-live.js';
 import { assertLiveRouterWins } from '../commands/stop-old.js';
 import type { Context } from '../core/context.js';
 import { drain } from '../core/drain.js';
@@ -143,17 +144,11 @@ export async function swarmSwitch(ctx: Context, swarm: SwarmParts): Promise<Swar
     }),
   );
   const switchedAt = Date.now();
-  await recordLive(ctx, colour, release.number, generation, previousRelease);
+  await recordLive(ctx, { colour, release: release.number, generation, at: switchedAt, replaced: previousRelease });
   await warningHook(ctx, 'post_switch', { release: release.number, colour, previousRelease, liveColour: colour });
   return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };
 }
 
-/** Traffic has moved: a store that cannot record it now is reconciled by the next command. */
-async function recordLive(ctx: Context, colour: Colour, release: number, generation: number, previous: number | undefined): Promise<void> {
-  await ctx.store
-    .update((s) => ({ ...s, live: { colour, release, since: new Date().toISOString() }, previousLive: previous ?? s.live?.release ?? s.previousLive, candidate: undefined, generation }))
-    .catch((error: Error) => ctx.out.warn(`${colour} is live, but the store could not record it (${error.message})`));
-}
 
 /**
  * `stop-old` in swarm mode: drains the colour that is not live, then scales
@@ -237,7 +232,7 @@ export async function swarmRollback(ctx: Context, swarm: SwarmParts, options: { 
       };
   const tasks = await about(subject, () => deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas }, undo));
   const switchedAt = Date.now();
-  await recordLive(ctx, colour, number, generation, liveRelease);
+  await recordLive(ctx, { colour, release: number, generation, at: switchedAt, replaced: liveRelease });
   return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };
 }
 

@@ -101,8 +101,8 @@ async function resolveCompanions(ctx: Context, config: ComposeConfig): Promise<C
   return resolved;
 }
 
-/** Keeps the newest frozen files, and always the live and previous ones. */
-async function pruneReleases(ctx: Context): Promise<void> {
+/** Keeps the newest frozen files, and always the live and previous ones (swarm mode's up too). */
+export async function pruneReleases(ctx: Context): Promise<void> {
   const state = await ctx.store.read();
   const protect = [state.live?.release, state.previousLive, state.candidate?.release];
   for (const number of releasesToPrune(await ctx.store.releaseNumbers(), RELEASES_KEPT, protect)) await ctx.store.deleteRelease(number);

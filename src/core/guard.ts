@@ -1,6 +1,6 @@
 import { BgError, ExitCode } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { atDocker, liveRouter } from '../plan/names.js';
+import { atProvider, liveRouter } from '../plan/names.js';
 import type { Context } from './context.js';
 import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
 
@@ -10,10 +10,10 @@ import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
  * is live, and this is the second opinion of the one that routes. With
  * several Traefik instances, one that still prefers the colour is enough.
  */
-export async function assertNotServingLive(ctx: Context, colour: Colour): Promise<void> {
+export async function assertNotServingLive(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<void> {
   const [mine, theirs] = await Promise.all([
-    routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, colour))),
-    routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, otherColour(colour)))),
+    routerOnEachInstance(ctx.traefik, atProvider(liveRouter(ctx.app, colour), provider)),
+    routerOnEachInstance(ctx.traefik, atProvider(liveRouter(ctx.app, otherColour(colour)), provider)),
   ]);
   const index = mine.findIndex((router, i) => router?.status === 'enabled' && (theirs[i]?.status !== 'enabled' || router.priority > theirs[i]!.priority));
   if (index !== -1) {

@@ -1,3 +1,5 @@
+import { assertNotServingLive } from '../core/guard.js';
+import { pruneReleases } from '../commands/up.js';
 import { recordLive } from '../core/record-live.js';
 import { assertLiveRouterWins } from '../commands/stop-old.js';
 import type { Context } from '../core/context.js';
@@ -28,7 +30,7 @@ import { swarmPreflight } from './checks.js';
 import { colourService, deployColour, deployVerified, verifyColourRoute, waitTasksRunning, type SwarmParts } from './launch.js';
 import type { RoutingMode } from '../plan/labels.js';
 import { readSwarmColours } from './reality.js';
-import { assertWorkersOnly, forSwarm, resolveWorkers, stopWorkers } from './workers.js';
+import { assertWorkersOnly, assertWorkersStillRunning, forSwarm, resolveWorkers, stopWorkers } from './workers.js';
 import { scaleWorker } from './scale-worker.js';
 
 export interface SwarmSwitchResult {
@@ -78,6 +80,8 @@ export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour
   const release: Release = await forSwarm(ctx, swarm, { ...frozen, service: { ...frozen.service, image: reference } }, workers.images);
   const subject = { release: number, image, colour };
   return about(subject, async () => {
+    // As on one host: Traefik must not route live traffic to the colour about to be replaced.
+    await assertNotServingLive(ctx, colour, 'swarm');
     warnings.forEach((w) => ctx.out.warn(w));
     await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });
     await ctx.store.saveRelease(release);
@@ -90,6 +94,7 @@ export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour
       hint: `remove it by hand: docker stack rm ${colourProject(ctx.app, colour)}`,
     });
     await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
+    await pruneReleases(ctx);
     return { colour, release, count, about: subject };
   });
 }
@@ -131,6 +136,7 @@ export async function swarmSwitch(ctx: Context, swarm: SwarmParts): Promise<Swar
     throw usageError(`nothing to switch to: ${colour} does not run a candidate`, 'run `bluegreen up` first (or `bluegreen deploy`)');
   }
   const release = await loadRelease(ctx, view.release!);
+  await assertWorkersStillRunning(swarm, release, colour);
   const generation = nextGeneration(state, colours);
   const subject = { release: release.number, image: release.image, colour };
   const before = new Set(view.tasks.map((t) => t.id));

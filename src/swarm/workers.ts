@@ -1,6 +1,6 @@
 import type { Context } from '../core/context.js';
 import { resolveImage } from '../core/image.js';
-import { usageError } from '../errors.js';
+import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
 import { companionCount, withReplicas, type ComposeConfig } from '../plan/compose-model.js';
 import { colourProject, LABEL } from '../plan/names.js';
@@ -103,3 +103,26 @@ export async function stopWorkers(ctx: Context, swarm: SwarmParts, colour: Colou
   }, { colour }, 'stop-workers');
 }
 
+
+/**
+ * Before a switch, as on one host (core/companions.ts): a worker of the
+ * candidate that no longer runs all its tasks of this release since up
+ * (swarm stops a task that turned unhealthy and starts another) refuses
+ * it, nothing changed (exit 1), rather than a switch whose wait and undo
+ * would both wait on it.
+ */
+export async function assertWorkersStillRunning(swarm: SwarmParts, release: Release, colour: Colour): Promise<void> {
+  const services = await workerServices(swarm, release.app);
+  for (const name of Object.keys(release.companions ?? {})) {
+    const service = services.find((s) => s.name === workerService(release.app, colour, name));
+    if (!service) continue;
+    const running = (await swarm.engine.tasks(service.id)).filter((t) => t.state === 'running' && t.release === String(release.number)).length;
+    if (running < service.replicas) {
+      throw new BgError(
+        `${name} of ${colour} (release ${release.number}) runs ${running} of its ${service.replicas} tasks since up (swarm replaces a task that turned unhealthy); nothing was switched`,
+        ExitCode.failedReverted,
+        `see \`docker service ps ${service.name}\`; \`bluegreen up\` relaunches the candidate`,
+      );
+    }
+  }
+}

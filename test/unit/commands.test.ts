@@ -74,9 +74,18 @@ test('a switch whose live launch fails goes back to preview (exit 1); deploy the
   assert.equal(await exitOf(run(ctx, 'deploy', () => switchLive(ctx))), 1);
   assert.deepEqual(world.summary('shop'), ['blue:live:1', 'green:preview:1'], 'the candidate is back on its preview route');
 
-  world.faults.upFails.add('shop-green');
-  world.faults.upFails.add('shop-green');
+  // The deploy's up launches green (its 1st up), its switch's launch fails (2nd), the switch's revert to preview succeeds (3rd):
+  // then the deploy removes the candidate it made.
+  const up = world.compose.up;
+  let ups = 0;
+  world.compose.up = async (spec, options) => {
+    if (spec.name === 'shop-green' && ++ups === 2) throw new Error('injected: the switch\'s launch fails');
+    return up(spec, options);
+  };
+  world.calls.length = 0;
   assert.equal(await exitOf(deployed(ctx)), 1);
+  assert.equal(ups, 3, 'up, the failed switch, and its revert: the switch branch of deploy was reached');
+  assert.ok(world.calls.includes('down shop-green'), `deploy removed the candidate: ${world.calls.join(', ')}`);
   assert.deepEqual(world.summary('shop'), ['blue:live:1'], 'deploy leaves nothing behind');
 });
 

@@ -1,6 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import type { Colour } from '../plan/colour.js';
 import { sumCounter } from '../plan/metrics.js';
+import { drainReading, type DrainWatch } from '../plan/drain.js';
 import { isColourLiveService } from '../plan/names.js';
 import { routedTargets } from './companions.js';
 import type { Context } from './context.js';
@@ -48,17 +49,12 @@ export async function drainServices(ctx: Context, service: (name: string) => boo
     while (Date.now() - started < boundMs) await pause(Math.min(200, boundMs - (Date.now() - started)));
     return { waitedMs: Date.now() - started, how: 'no-metrics' };
   }
-  let quietSince = Date.now();
+  let watch: DrainWatch = { last, quietSince: Date.now() };
   while (Date.now() - started < boundMs) {
     await pause(200);
-    const now = await read();
-    // Unanswered (a Traefik instance not answering its metrics) is no evidence of quiet.
-    if (now === undefined || now !== last) {
-      last = now ?? last;
-      quietSince = Date.now();
-    } else if (Date.now() - quietSince >= Math.min(QUIET_MS, boundMs)) {
-      return { waitedMs: Date.now() - started, how: 'quiet' };
-    }
+    const step = drainReading(watch, await read(), Date.now(), Math.min(QUIET_MS, boundMs));
+    if (step.quiet) return { waitedMs: Date.now() - started, how: 'quiet' };
+    watch = step.watch;
   }
   return { waitedMs: Date.now() - started, how: 'bound' };
 }

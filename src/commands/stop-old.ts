@@ -8,7 +8,7 @@ import { otherColour, type Colour } from '../plan/colour.js';
 import { atProvider, colourProject, companionLiveRouter, LABEL, liveRouter } from '../plan/names.js';
 import { runningWorkers } from '../core/companions.js';
 import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
-import { companionLivePriority, legacyLivePriority, livePriority } from '../plan/priority.js';
+import { companionLivePriority, countsAsLive, livePriority } from '../plan/priority.js';
 import { liveColour, type ColourView } from '../plan/reality.js';
 import { liveExcludesOf, routesOf } from '../plan/labels.js';
 import { stillAnsweredByOld } from '../plan/shadowing.js';
@@ -89,8 +89,7 @@ async function stopStrayWorkers(ctx: Context, colour: Colour): Promise<boolean> 
  */
 export async function assertLiveRouterWins(ctx: Context, live: Colour, generation: number, provider: 'docker' | 'swarm' = 'docker'): Promise<void> {
   const views = await routerOnEachInstance(ctx.traefik, atProvider(liveRouter(ctx.app, live), provider));
-  const winning = [livePriority(generation), legacyLivePriority(generation)];
-  const index = views.findIndex((router) => router?.status !== 'enabled' || !winning.includes(router.priority));
+  const index = views.findIndex((router) => router?.status !== 'enabled' || !countsAsLive(router.priority, generation));
   if (index === -1) return;
   const router = views[index];
   throw new BgError(
@@ -111,7 +110,7 @@ async function assertCompanionRoutersWin(ctx: Context, live: Colour, generation:
     const name = companionLiveRouter(ctx.app, live, target);
     const priority = companionLivePriority(generation, index + 1);
     const views = await routerOnEachInstance(ctx.traefik, atProvider(name));
-    const lagging = views.findIndex((router) => router?.status !== 'enabled' || router.priority !== priority);
+    const lagging = views.findIndex((router) => router?.status !== 'enabled' || !countsAsLive(router.priority, generation, index + 1));
     if (lagging === -1) continue;
     const router = views[lagging];
     throw new BgError(

@@ -40,3 +40,15 @@ export const MAX_ROUTED_COMPANIONS = GENERATION_STRIDE - 1;
 export const companionLivePriority = (generation: number, rank: number) => livePriority(generation) + rank;
 /** A routed companion's preview router sits above its colour's first target's, by its rank. */
 export const companionPreviewPriority = (rank: number) => PREVIEW_PRIORITY + rank;
+
+/**
+ * The priorities at which a router is the live one of its generation: a
+ * release's first target (rank 0) at the stride's priority, or at the
+ * legacy one of a colour launched before the stride; a routed companion
+ * (rank 1, 2, …: they came with the stride) at its rank above it.
+ */
+export const livePriorities = (generation: number, rank = 0): number[] =>
+  rank === 0 ? [livePriority(generation), legacyLivePriority(generation)] : [companionLivePriority(generation, rank)];
+
+/** Whether a router's priority makes it the live router of that generation (and rank). */
+export const countsAsLive = (priority: number, generation: number, rank = 0) => livePriorities(generation, rank).includes(priority);

@@ -306,6 +306,62 @@ test('a coloured worker in swarm mode: a service of each colour\'s stack, not re
   assert.deepEqual([...new Set(report.samples.map((sample) => sample.release))].sort(), ['v1', 'v2']);
 });
 
+
+/* TRACE (temporary instrumentation for issue 30) */
+async function traceStart(service: string, victimId: string) {
+  const view: { t: number; status?: Record<string, string>; reloads?: number }[] = [];
+  const swarm: { t: number; s: string }[] = [];
+  let on = true;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const p1 = (async () => {
+    while (on) {
+      const t = Date.now();
+      const [svc, metrics] = await Promise.all([
+        fetch(`${apis()[0]}/api/http/services/${service}@swarm`).then((r) => r.json()).catch(() => undefined),
+        fetch(`${apis()[0]}/metrics`).then((r) => r.text()).catch(() => ''),
+      ]);
+      view.push({ t, status: (svc as { serverStatus?: Record<string, string> })?.serverStatus, reloads: Number(/^traefik_config_reloads_total (\S+)/m.exec(metrics)?.[1]) });
+      await sleep(Math.max(0, 100 - (Date.now() - t)));
+    }
+  })();
+  const p2 = (async () => {
+    while (on) {
+      const t = Date.now();
+      try {
+        const all = (await manager.listTasks()) as { NodeID: string; ServiceID: string; DesiredState: string; Status: { State: string }; NetworksAttachments?: { Addresses: string[] }[] }[];
+        const services = new Map(((await manager.listServices()) as { ID: string; Spec: { Name: string } }[]).map((x) => [x.ID, x.Spec.Name]));
+        const node = ((await manager.getNode(victimId).inspect()) as { Status: { State: string } }).Status.State;
+        swarm.push({ t, s: `${node} ` + all.filter((x) => x.DesiredState === 'running' || x.NodeID === victimId).map((x) => `${services.get(x.ServiceID)}@${x.NodeID.slice(0, 3)}:${x.NetworksAttachments?.map((a) => a.Addresses[0]).join('|')}:${x.DesiredState}/${x.Status.State}`).sort().join(' ') });
+      } catch (e) {
+        swarm.push({ t, s: String(e).slice(0, 100) });
+      }
+      await sleep(Math.max(0, 250 - (Date.now() - t)));
+    }
+  })();
+  return async (killedAt: number, extra: Record<string, unknown>) => {
+    on = false;
+    await Promise.all([p1, p2]);
+    const [traefik1] = (await manager.listContainers({ filters: { name: ['bluegreen-traefik'] } })) as { Id: string }[];
+    const raw = (await manager.getContainer(traefik1!.Id).logs({ stdout: true, stderr: true, timestamps: true, since: Math.floor((killedAt - 5000) / 1000) })) as unknown as Buffer;
+    const lines: string[] = [];
+    for (let i = 0; i + 8 <= raw.length; ) {
+      const size = raw.readUInt32BE(i + 4);
+      lines.push(...raw.subarray(i + 8, i + 8 + size).toString().split('\n').filter(Boolean));
+      i += 8 + size;
+    }
+    const at = (l: string) => Date.parse(l.slice(0, l.indexOf(' '))) - killedAt;
+    const body = (l: string) => l.slice(l.indexOf(' ') + 1).replace(/\u001b\[[0-9;]*m/g, '');
+    const access = lines.flatMap((l) => { try { const j = JSON.parse(body(l)); return j.RequestHost ? [j] : []; } catch { return []; } });
+    const rel = (iso: string) => Date.parse(iso) - killedAt;
+    const failedAccess = access.filter((a) => a.DownstreamStatus >= 500 || a.RetryAttempts > 0).map((a) => ({ start: rel(a.StartUTC), ms: Math.round(a.Duration / 1e6), status: a.DownstreamStatus, origin: a.OriginStatus, server: a.ServiceURL, retries: a.RetryAttempts, host: a.RequestHost }));
+    const other = lines.filter((l) => !body(l).startsWith('{"ClientAddr')).map((l) => `${at(l)}: ${body(l).slice(0, 300)}`);
+    const dedupe = (xs: { t: number; s: string }[]) => xs.filter((x, i) => i === 0 || x.s !== xs[i - 1]!.s).map((x) => `${x.t - killedAt}: ${x.s}`);
+    const trace = { ...extra, loadavg: (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim(), failedAccess, traefikView: dedupe(view.map((v) => ({ t: v.t, s: `${JSON.stringify(v.status)} reloads=${v.reloads}` }))), swarm: dedupe(swarm), traefikLog: other };
+    (await import('node:fs')).appendFileSync(process.env.BG_SWARM_TRACE ?? '/tmp/nodeloss/suite-runs.jsonl', JSON.stringify(trace) + '\n');
+  };
+}
+/* END TRACE */
+
 test('a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started once Traefik\'s health check can have failed them (2 s) fails; swarm\'s replacements join', async () => {
   const nodes = new Map(((await manager.listNodes()) as { ID: string; Description: { Hostname: string }; Spec: { Role: string } }[]).map((n) => [n.ID, n]));
   const storeNodes = ((await manager.listTasks({ filters: { service: [`${app.app}-side_store`], 'desired-state': ['running'] } })) as { NodeID: string }[]).map((t) => t.NodeID);
@@ -314,6 +370,8 @@ test('a worker lost with its tasks (its dockerd, containerd and containers kille
   assert.ok(victim, 'a worker runs a live task and not the side target');
   const lost = live.filter((t) => t.node === victim.ID).length;
 
+  const traceStop = await traceStart(`${app.app}-green`, victim.ID); /* TRACE */
+  const traceLoad = (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim(); /* TRACE */
   const load = new Load(app.host, { clients: 8, baseUrl: lab.BG_TRAEFIK_URL }).start();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   // The node's whole namespace: the lab's own processes, by their ids.
@@ -345,6 +403,7 @@ test('a worker lost with its tasks (its dockerd, containerd and containers kille
   const before = within(report, 0, killedAt - 1);
   const window = within(report, killedAt, killedAt + DETECTION_MS);
   const afterPoll = within(report, killedAt + DETECTION_MS + 1, Date.now());
+  await traceStop(killedAt, { at: new Date(killedAt).toISOString(), loadavgBefore: traceLoad, victim: victim.Description.Hostname, lost, of: live.length, replacedMs: replacedAt - killedAt, window: describeLoad(window), after: describeLoad(afterPoll), failed: [...report.non2xx, ...report.errors].map((f) => ({ start: f.startedAt - killedAt, end: f.endedAt - killedAt, status: f.status || f.error })) }); /* TRACE */
   console.log(`node ${victim.Description.Hostname} lost with ${lost} of ${live.length} live tasks: before ${describeLoad(before)}; within ${DETECTION_MS} ms ${describeLoad(window)}; after ${describeLoad(afterPoll)}; replacements running and UP in Traefik ${((replacedAt - killedAt) / 1000).toFixed(1)} s after; failed requests started at (ms after the loss, status, ms taken) ${JSON.stringify([...report.non2xx, ...report.errors].filter((f) => f.startedAt >= killedAt).map((f) => [f.startedAt - killedAt, f.status || f.error, f.endedAt - f.startedAt]))}`);
   assert.ok(replacedAt > 0, 'swarm replaced the lost tasks and Traefik lists them UP');
   assert.equal(afterPoll.non2xx.length + afterPoll.errors.length, 0, describeLoad(afterPoll));

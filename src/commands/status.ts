@@ -57,8 +57,12 @@ export async function readStatus(ctx: Context): Promise<Status> {
     traefik,
     ctx.docker.containers({ 'com.docker.compose.project': ctx.app }),
   ]);
+  // The app's targets (what plain compose ran before bluegreen took it over), as the newest release names them.
+  const newest = state.live?.release ?? state.lastRelease;
+  const release = newest ? await ctx.store.loadRelease(newest).catch(() => undefined) : undefined;
+  const targets = release ? [release.target, ...Object.keys(release.companions ?? {})] : [ctx.options.target ?? 'app'];
   const plain = inProject
-    .filter((c) => !ctx.options.sideTargets.includes(c.labels['com.docker.compose.service'] ?? '') && !c.labels[LABEL.colour] && !c.labels[LABEL.companionOf])
+    .filter((c) => targets.includes(c.labels['com.docker.compose.service'] ?? '') && !c.labels[LABEL.colour] && !c.labels[LABEL.companionOf])
     .map((c) => ({ name: c.name, service: c.labels['com.docker.compose.service'] ?? '?', state: c.state }));
   const colours = coloursOf(containers);
   const live = liveColour(colours);

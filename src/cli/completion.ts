@@ -17,7 +17,7 @@ export interface CompletionCommand {
 
 /** Flags whose values are a fixed set, a file, or the store's releases. */
 const VALUES: Record<string, string[]> = {
-  '--state': ['file', 'consul'],
+  '--state': ['file', 'engine', 'consul'],
   '--pull': ['always', 'missing', 'never'],
   '--colour-header': ['all', 'preview'],
   '--flow': ['deploy', 'proxy', 'stop-old', 'scale'],

@@ -88,6 +88,8 @@ function describeAnswer(answer: EntrypointAnswer, colour: string | string[] | un
 function hintFor(lastSeen: string, wait: EndToEndWait): string {
   if (/redirecting to https:/.test(lastSeen)) return 'this entrypoint redirects to TLS: point --traefik-url at the https:// entrypoint the app is routed on';
   if (/without a colour header/.test(lastSeen)) return 'another router answers this request: check --traefik-url, --rule, and --probe-host / --probe-path for rules without a plain Host or Path';
-  if (/^\d{3} from/.test(lastSeen)) return `the app answered with a status outside --probe-status ${formatStatuses(wait.statuses)}: set --probe-path or --probe-status`;
+  const from = /^\d{3} from (\S+)/.exec(lastSeen)?.[1];
+  if (from && from !== wait.colour) return `${from} answers this request, not ${wait.colour}: another colour (or another app on the same rule) wins it; check \`bluegreen status\` and --rule`;
+  if (from) return `the app answered with a status outside --probe-status ${formatStatuses(wait.statuses)}: set --probe-path or --probe-status`;
   return "check --traefik-url (Traefik's entrypoint) and --rule";
 }

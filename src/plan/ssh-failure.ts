@@ -14,8 +14,11 @@ export function sshFailure(stderr: string, to: { host: string; port?: number; us
   if (/Host key verification failed|No .*host key is known/i.test(text)) {
     return { cause: `the host key of ${target} is not in known_hosts, and an unknown host is refused (as the docker CLI refuses it)`, hint: `add it once its fingerprint is checked: ${scan}` };
   }
-  if (/Permission denied/i.test(text)) {
-    return { cause: `${to.user ?? 'the user'}@${to.host} refused every key ssh offered (${lastLine(lines)})`, hint: 'load the key into ssh-agent, or name it with IdentityFile in ~/.ssh/config for that host' };
+  const denied = /(?:^|\n)(\S+@\S+?): Permission denied \(([^)]*)\)/.exec(text);
+  if (denied || /Permission denied/i.test(text)) {
+    // ssh names the user and host it tried (the ssh config's, where the address gave an alias).
+    const who = denied?.[1] ?? `${to.user ?? 'the user'}@${to.host}`;
+    return { cause: `${who} refused every key ssh offered${denied ? ` (${denied[2]})` : ''}`, hint: 'load the key into ssh-agent, or name it with IdentityFile in ~/.ssh/config for that host' };
   }
   if (/Could not resolve hostname/i.test(text)) return { cause: `the host name ${to.host} does not resolve`, hint: 'check DOCKER_HOST or the docker context (and HostName in ~/.ssh/config)' };
   if (/Connection refused/i.test(text)) return { cause: `${target} refused the connection (no ssh server there?)`, hint: 'check the host and port in DOCKER_HOST or the docker context' };

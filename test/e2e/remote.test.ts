@@ -31,6 +31,8 @@ let labEngine: Docker;
 let runnerA: Runner;
 let runnerB: Runner;
 let empty: Runner;
+/** The lab's config and known_hosts, but a key the host does not know. */
+let stranger: Runner;
 
 /** The app's checkout, as a runner has it: the sample's compose file and bluegreen.yml, nothing of this machine's. */
 const checkout = {
@@ -47,6 +49,11 @@ before(async () => {
   runnerA = await Runner.create('bgt-runner-a', checkout);
   runnerB = await Runner.create('bgt-runner-b', checkout);
   empty = await Runner.create('bgt-runner-empty', checkout);
+  stranger = await Runner.create('bgt-runner-stranger', checkout);
+  await stranger.sshFrom(lab.BG_LAB_SSH_DIR!);
+  const key = `${stranger.home}/.ssh/id_bg_remote_lab`;
+  await run('rm', ['-f', key, `${key}.pub`]);
+  await run('runuser', ['-u', stranger.user, '--', 'ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key]);
   await runnerA.sshFrom(lab.BG_LAB_SSH_DIR!);
   await runnerB.sshFrom(lab.BG_LAB_SSH_DIR!);
   const proxy = await runnerA.cli(['proxy', 'up'], viaSsh());
@@ -55,7 +62,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const runner of [runnerA, runnerB, empty]) await runner?.remove();
+  for (const runner of [runnerA, runnerB, empty, stranger]) await runner?.remove();
   await run('bash', [LAB, 'down']).catch(() => undefined);
 });
 
@@ -157,11 +164,12 @@ test('a docker context pointing at the host: every command acts there, not on th
   }
 });
 
-test('bad input is one line and an exit code: an unknown host key (exit 4), a host that is not there (4), a context that does not exist (2)', async () => {
+test('bad input is one line and an exit code: an unknown host key (exit 4), a host that is not there (4), a key the host refuses (4), a context that does not exist (2)', async () => {
   const cases: [Runner, Record<string, string>, number, RegExp][] = [
     // No ~/.ssh at all: the address written out, and a host key never seen.
     [empty, { DOCKER_HOST: `ssh://root@127.0.0.1:${SSH_PORT}` }, 4, new RegExp(`the host key of \\[127\\.0\\.0\\.1\\]:${SSH_PORT} is not in known_hosts`)],
     [empty, viaSsh(), 4, /the host name bg-remote-lab does not resolve/],
+    [stranger, viaSsh(), 4, /root@127\.0\.0\.1 refused every key ssh offered \(publickey\)/],
     [runnerA, { DOCKER_HOST: 'ssh://root@127.0.0.1:1' }, 4, /refused the connection/],
     [runnerA, { DOCKER_CONTEXT: 'nowhere' }, 2, /docker context "nowhere" \(DOCKER_CONTEXT\) does not exist/],
   ];

@@ -79,7 +79,8 @@ test("ssh's refusals as one line and a hint: an unknown or changed host key, a r
   assert.match(unknown.cause, /host key of \[prod\.example\]:2222 is not in known_hosts/);
   assert.match(unknown.hint, /ssh-keyscan -p 2222 prod\.example/);
   assert.match(sshFailure('@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@\nHost key verification failed.', to).cause, /not the one in known_hosts/);
-  assert.match(sshFailure('deploy@prod.example: Permission denied (publickey).', to).cause, /refused every key/);
+  assert.equal(sshFailure('deploy@prod.example: Permission denied (publickey).', to).cause, 'deploy@prod.example refused every key ssh offered (publickey)');
+  assert.equal(sshFailure('Permission denied, please try again.', to).cause, 'deploy@prod.example refused every key ssh offered');
   assert.match(sshFailure('ssh: connect to host prod.example port 2222: Connection refused', to).cause, /refused the connection/);
   assert.match(sshFailure('ssh: Could not resolve hostname prod.example: Name or service not known', to).cause, /does not resolve/);
   assert.match(sshFailure('ssh: connect to host prod.example port 2222: Connection timed out', to).cause, /did not answer/);

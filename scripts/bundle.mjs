@@ -24,10 +24,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', outdir: 'dist
 const withoutDockerodeBuildkit = {
   name: 'without-dockerode-buildkit',
   setup(bundle) {
-    bundle.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
-      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'left-out' } : undefined,
-    );
-    bundle.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+    bundle.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) => (/[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'left-out' } : undefined));
+    bundle.onLoad({ filter: /.*/, namespace: 'left-out' }, (_args) => ({
       contents: `module.exports = function () { throw new Error('dockerode ${'${args.path}'} is left out of the bundle (scripts/bundle.mjs)'); };`,
       loader: 'js',
     }));

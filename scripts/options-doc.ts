@@ -84,7 +84,9 @@ function details(spec: OptionSpec): string[] {
 function commandFlags(): string[] {
   const registry = new Set((OPTIONS as readonly OptionSpec[]).map(longFlag).filter(Boolean));
   const program = buildProgram();
-  const commands = program.commands.flatMap((command) => (command.commands.length ? command.commands.map((sub) => ({ name: `${command.name()} ${sub.name()}`, command: sub })) : [{ name: command.name(), command }]));
+  const commands = program.commands.flatMap((command) =>
+    command.commands.length ? command.commands.map((sub) => ({ name: `${command.name()} ${sub.name()}`, command: sub })) : [{ name: command.name(), command }],
+  );
   const json = commands.flatMap(({ command }) => command.options.filter((option) => option.long === '--json'));
   const rows: string[] = [];
   for (const { name, command } of commands) {
@@ -92,13 +94,7 @@ function commandFlags(): string[] {
     if (own.length) rows.push(`| ${code(name)} | ${own.map((option) => `${code(option.flags)}: ${cell(prose(option.description))}`).join('<br>')} |`);
   }
   const takingJson = commands.filter(({ command }) => command.options.some((option) => option.long === '--json')).map(({ name }) => code(name));
-  return [
-    `${code('--json')}: ${prose(json[0]?.description ?? '')}. Taken by ${takingJson.join(', ')}.`,
-    '',
-    '| command | flag: what it does |',
-    '| --- | --- |',
-    ...rows,
-  ];
+  return [`${code('--json')}: ${prose(json[0]?.description ?? '')}. Taken by ${takingJson.join(', ')}.`, '', '| command | flag: what it does |', '| --- | --- |', ...rows];
 }
 
 export function optionsDoc(): string {
@@ -111,7 +107,7 @@ export function optionsDoc(): string {
     'the environment, `bluegreen.yml` (in the working directory, else beside the',
     "first compose file), Docker Flow's `FLOW_*` variables, `docker-flow.yml`,",
     'then the default below. Lists are comma separated in variables. Durations',
-    'are written like compose\'s: `90s`, `1m30s`, `500ms` (a bare number is',
+    "are written like compose's: `90s`, `1m30s`, `500ms` (a bare number is",
     'seconds). An unknown key in `bluegreen.yml`, or a bad value anywhere, is',
     'exit 2 with a message that names the option and the value. A command takes',
     'only the options listed for it (`bluegreen <command> --help`); any other',

@@ -30,8 +30,7 @@ export class BgError extends Error {
 }
 
 export const usageError = (message: string, hint?: string) => new BgError(message, ExitCode.usage, hint);
-export const unreachableError = (message: string, hint?: string, cause?: unknown) =>
-  new BgError(message, ExitCode.unreachable, hint, { cause });
+export const unreachableError = (message: string, hint?: string, cause?: unknown) => new BgError(message, ExitCode.unreachable, hint, { cause });
 export const needsPersonError = (message: string, hint?: string) => new BgError(message, ExitCode.needsPerson, hint);
 
 /**
@@ -40,7 +39,11 @@ export const needsPersonError = (message: string, hint?: string) => new BgError(
  */
 export class LockLostError extends BgError {
   constructor(why: string) {
-    super(`the app's lock was lost (${why}): stopped before changing anything more`, ExitCode.needsPerson, 'another command may be changing the app now: check `bluegreen status` and `bluegreen history` before running anything');
+    super(
+      `the app's lock was lost (${why}): stopped before changing anything more`,
+      ExitCode.needsPerson,
+      'another command may be changing the app now: check `bluegreen status` and `bluegreen history` before running anything',
+    );
     this.name = 'LockLostError';
   }
 }

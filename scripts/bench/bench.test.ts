@@ -12,13 +12,51 @@ import type { DeployWindow, LoadResult } from './types.js';
 import { parseWrkReport } from './wrk-load.js';
 
 const load = (over: Partial<LoadResult> = {}): LoadResult => ({
-  responses: 100, non2xx: 0, errors: { connect: 0, read: 0, write: 0, timeout: 0 }, statuses: { 200: 100 }, durationMs: 1000, latency: [[1000, 50], [3000, 50]], bucketMs: 100, timeline: [], ...over,
+  responses: 100,
+  non2xx: 0,
+  errors: { connect: 0, read: 0, write: 0, timeout: 0 },
+  statuses: { 200: 100 },
+  durationMs: 1000,
+  latency: [
+    [1000, 50],
+    [3000, 50],
+  ],
+  bucketMs: 100,
+  timeline: [],
+  ...over,
 });
-const window = (over: Partial<DeployWindow> = {}): DeployWindow => ({ method: 'compose', profile: 'drain', round: 1, release: 'r1', exitCode: 0, returnMs: 1500, firstNewMs: 2500, load: load(), startedAtWallMs: 0, marks: [], ...over });
+const window = (over: Partial<DeployWindow> = {}): DeployWindow => ({
+  method: 'compose',
+  profile: 'drain',
+  round: 1,
+  release: 'r1',
+  exitCode: 0,
+  returnMs: 1500,
+  firstNewMs: 2500,
+  load: load(),
+  startedAtWallMs: 0,
+  marks: [],
+  ...over,
+});
 
 test('histograms merge bucket by bucket; percentiles by nearest rank', () => {
-  const merged = mergeHistograms([[[1, 2], [5, 1]], [[1, 1], [3, 1], [9, 1]]]);
-  assert.deepEqual(merged, [[1, 3], [3, 1], [5, 1], [9, 1]]);
+  const merged = mergeHistograms([
+    [
+      [1, 2],
+      [5, 1],
+    ],
+    [
+      [1, 1],
+      [3, 1],
+      [9, 1],
+    ],
+  ]);
+  assert.deepEqual(merged, [
+    [1, 3],
+    [3, 1],
+    [5, 1],
+    [9, 1],
+  ]);
   assert.equal(histogramPercentile(merged, 50), 1);
   assert.equal(histogramPercentile(merged, 66), 3);
   assert.equal(histogramPercentile(merged, 99), 9);
@@ -75,8 +113,17 @@ test("wrk's report line is found among its usual output", () => {
     'Running 1s test\nBENCH_JSON {"responses":3,"status":1,"connect":0,"read":2,"write":0,"timeout":0,"duration_us":1500000,"statuses":{"200":2,"502":1},"latency":[[900,3]],' +
     '"bucket_ms":100,"timeline":[[1000200,1,1],[1000100,1,0]]}\n';
   assert.deepEqual(parseWrkReport(out), {
-    responses: 3, non2xx: 1, errors: { connect: 0, read: 2, write: 0, timeout: 0 }, statuses: { 200: 2, 502: 1 }, durationMs: 1500, latency: [[900, 3]],
-    bucketMs: 100, timeline: [[1000100, 1, 0], [1000200, 1, 1]], // in time order, as wrk's threads' tables are not
+    responses: 3,
+    non2xx: 1,
+    errors: { connect: 0, read: 2, write: 0, timeout: 0 },
+    statuses: { 200: 2, 502: 1 },
+    durationMs: 1500,
+    latency: [[900, 3]],
+    bucketMs: 100,
+    timeline: [
+      [1000100, 1, 0],
+      [1000200, 1, 1],
+    ], // in time order, as wrk's threads' tables are not
   });
   assert.throws(() => parseWrkReport('PANIC'), /no report/);
 });
@@ -112,7 +159,7 @@ test("the sleep-5s deploy.sh: app alone, no Docker healthcheck, Traefik's active
   assert.equal(doc.name, undefined, 'the script names the project (blue or green)');
 });
 
-test('bluegreenPhases reads the switch and the healthy moment from a deploy\'s --json events', async () => {
+test("bluegreenPhases reads the switch and the healthy moment from a deploy's --json events", async () => {
   const { bluegreenPhases } = await import('./phases.js');
   const at = (ms: number) => new Date(1_000_000 + ms).toISOString();
   const events = [
@@ -126,21 +173,35 @@ test('bluegreenPhases reads the switch and the healthy moment from a deploy\'s -
     { event: 'step', step: 'healthy', state: 'done', elapsed_ms: 250, at: at(3250) },
     { event: 'step', step: 'drain', state: 'started', at: at(4000) },
     { event: 'step', step: 'drain', state: 'done', elapsed_ms: 1000, at: at(5000) },
-  ].map((e) => JSON.stringify(e)).join('\n');
+  ]
+    .map((e) => JSON.stringify(e))
+    .join('\n');
   // The performance clock reads 0 at wall-clock 1_000_000.
   // The command started at performance time 100 and returned at 6000.
   const phases = bluegreenPhases(events, 1_000_000, 3400, 6000, 100);
   assert.equal(phases.switchToFirstNewMs, 1400);
   assert.equal(phases.healthyToReturnMs, 2750);
   assert.equal(phases.drainEndToReturnMs, 1000);
-  assert.deepEqual(phases.marks, [{ t: -100, label: 'up' }, { t: 1900, label: 'switch' }, { t: 3900, label: 'drain' }]);
+  assert.deepEqual(phases.marks, [
+    { t: -100, label: 'up' },
+    { t: 1900, label: 'switch' },
+    { t: 3900, label: 'drain' },
+  ]);
   assert.deepEqual(phases.steps, { 'up:start': 900, 'up:healthy': 300, 'switch:start': 1000, 'switch:healthy': 250, 'stop-old:drain': 1000 });
 });
 
 describe('renderPicture', () => {
   const bucketsOf = (...counts: [number, number][]): TimelineBucket[] => counts.map(([ok, failed], i) => ({ t: -200 + i * 100, ok, failed }));
   const panel = (over: Partial<PictureWindow> = {}): PictureWindow => ({
-    title: 'r1', bucketMs: 100, buckets: bucketsOf([100, 0], [115, 0], [90, 0]), marks: [{ t: 0, label: 'start' }, { t: 150, label: 'return' }], connectionErrors: 0, ...over,
+    title: 'r1',
+    bucketMs: 100,
+    buckets: bucketsOf([100, 0], [115, 0], [90, 0]),
+    marks: [
+      { t: 0, label: 'start' },
+      { t: 150, label: 'return' },
+    ],
+    connectionErrors: 0,
+    ...over,
   });
   const picture = (rows: PictureRow[], title = 'deploys under load'): string => renderPicture({ title, subtitle: '3 rounds', rows });
   /** Every opened element is closed, in order: enough to catch a broken template. */
@@ -159,7 +220,17 @@ describe('renderPicture', () => {
   test('a whole SVG document, one req/s scale for all rows, nothing undefined', () => {
     const svg = picture([
       { label: 'bluegreen — sample app', windows: [panel(), panel({ title: 'r2', buckets: bucketsOf([0, 0], [0, 0]) })] },
-      { label: 'compose', windows: [panel({ marks: [{ t: -60_000, label: 'far before' }, { t: 60_000, label: 'far after' }] })] },
+      {
+        label: 'compose',
+        windows: [
+          panel({
+            marks: [
+              { t: -60_000, label: 'far before' },
+              { t: 60_000, label: 'far after' },
+            ],
+          }),
+        ],
+      },
     ]);
     assert.match(svg, /^(<svg|<\?xml)/);
     assert.ok(svg.endsWith('</svg>'));
@@ -195,7 +266,11 @@ describe('renderPicture', () => {
     for (const rows of [
       [{ label: 'nothing', windows: [panel({ buckets: [], marks: [] })] }],
       [{ label: 'no buckets anywhere', windows: [panel({ buckets: [] })] }],
-      [{ label: 'empty', windows: [panel({ buckets: [] })] }, { label: 'no windows', windows: [] }, { label: 'one', windows: [panel()] }],
+      [
+        { label: 'empty', windows: [panel({ buckets: [] })] },
+        { label: 'no windows', windows: [] },
+        { label: 'one', windows: [panel()] },
+      ],
       [],
     ]) {
       const svg = picture(rows);
@@ -208,18 +283,27 @@ describe('renderPicture', () => {
   });
 });
 
-test('the picture of a run: a row per app profile and method, a panel per deploy on the command\'s clock', async () => {
+test("the picture of a run: a row per app profile and method, a panel per deploy on the command's clock", async () => {
   const { benchmarkRows } = await import('./picture-of-run.js');
-  const timeline: LoadResult['timeline'] = [[9_900, 10, 0], [10_000, 8, 2]];
+  const timeline: LoadResult['timeline'] = [
+    [9_900, 10, 0],
+    [10_000, 8, 2],
+  ];
   const rows = benchmarkRows([
     window({ method: 'bluegreen', release: 'drain-r1', startedAtWallMs: 10_000, load: load({ timeline, errors: { connect: 1, read: 0, write: 0, timeout: 0 } }) }),
     window({ method: 'bluegreen', release: 'drain-r2', exitCode: 1 }),
     window({ method: 'bluegreen', profile: 'deaf', release: 'deaf-r1' }),
   ]);
-  assert.deepEqual(rows.map((r) => [r.label, r.windows.map((w) => w.title)]), [
-    ['bluegreen — sample app (drains on SIGTERM)', ['drain-r1', 'drain-r2 exit 1']],
-    ['bluegreen — PID 1 ignores SIGTERM', ['deaf-r1']],
+  assert.deepEqual(
+    rows.map((r) => [r.label, r.windows.map((w) => w.title)]),
+    [
+      ['bluegreen — sample app (drains on SIGTERM)', ['drain-r1', 'drain-r2 exit 1']],
+      ['bluegreen — PID 1 ignores SIGTERM', ['deaf-r1']],
+    ],
+  );
+  assert.deepEqual(rows[0]!.windows[0]!.buckets, [
+    { t: -100, ok: 10, failed: 0 },
+    { t: 0, ok: 8, failed: 2 },
   ]);
-  assert.deepEqual(rows[0]!.windows[0]!.buckets, [{ t: -100, ok: 10, failed: 0 }, { t: 0, ok: 8, failed: 2 }]);
   assert.equal(rows[0]!.windows[0]!.connectionErrors, 1);
 });

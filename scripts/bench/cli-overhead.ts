@@ -60,7 +60,13 @@ export async function measureCliOverhead(bg: BluegreenMethod, runs: number, scal
     project,
     cli: cli.map((c) => ({ ...c, ratio: c.medianMs / ps.medianMs })),
     composePs: ps,
-    scaleUp: { by: scaleBy, exitCode: up.code, commandMs: Math.round(up.ms), healthyMs: healthyMs === undefined ? undefined : Math.round(healthyMs), ratio: healthyMs === undefined ? undefined : up.ms / healthyMs },
+    scaleUp: {
+      by: scaleBy,
+      exitCode: up.code,
+      commandMs: Math.round(up.ms),
+      healthyMs: healthyMs === undefined ? undefined : Math.round(healthyMs),
+      ratio: healthyMs === undefined ? undefined : up.ms / healthyMs,
+    },
     scaleDown: { exitCode: down.code, commandMs: Math.round(down.ms) },
   };
 }

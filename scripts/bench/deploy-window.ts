@@ -37,11 +37,7 @@ export async function measureShipment(shipment: Shipment, options: BenchOptions)
   const returnPerf = command.startedAt + command.ms;
   const phases = shipment.method === 'bluegreen' ? bluegreenPhases(command.stdout, wallMinusPerf, seenAt, returnPerf, command.startedAt) : undefined;
   const firstNewMs = seenAt === undefined ? undefined : seenAt - command.startedAt;
-  const marks: Mark[] = [
-    ...(phases?.marks ?? []),
-    ...(firstNewMs === undefined ? [] : [{ t: Math.round(firstNewMs), label: 'new' }]),
-    { t: Math.round(command.ms), label: 'return' },
-  ];
+  const marks: Mark[] = [...(phases?.marks ?? []), ...(firstNewMs === undefined ? [] : [{ t: Math.round(firstNewMs), label: 'new' }]), { t: Math.round(command.ms), label: 'return' }];
   const { marks: _, ...steps } = phases ?? { marks: [] };
   return {
     method: shipment.method,

@@ -22,16 +22,19 @@ const TEAM = 'bench-ex-team';
 const log = (line: string) => console.error(`[exclusions] ${line}`);
 
 const dir = new WorkDir(APP);
-dir.write('docker-compose.yml', stringify({
-  services: {
-    app: {
-      image: SAMPLE_IMAGE,
-      environment: { RELEASE: '${RELEASE:-r0}' },
-      expose: ['8000'],
-      healthcheck: { test: ['CMD', '/sample', 'healthcheck'], interval: '5s', timeout: '2s', retries: 2, start_period: '30s', start_interval: '250ms' },
+dir.write(
+  'docker-compose.yml',
+  stringify({
+    services: {
+      app: {
+        image: SAMPLE_IMAGE,
+        environment: { RELEASE: '${RELEASE:-r0}' },
+        expose: ['8000'],
+        healthcheck: { test: ['CMD', '/sample', 'healthcheck'], interval: '5s', timeout: '2s', retries: 2, start_period: '30s', start_interval: '250ms' },
+      },
     },
-  },
-}));
+  }),
+);
 
 const bluegreen = (args: string[], release = 'r0') => ({
   cmd: process.execPath,
@@ -61,7 +64,13 @@ async function measure(count: number, round: number) {
   await runTeamRouters(count);
   const deploy = await runTimed(bluegreen(['deploy', '--json'], `n${count}-${round}`), 180_000);
   if (deploy.code !== 0) throw new Error(`deploy with ${count} team routers: ${lastLines(deploy)}`);
-  const events = deploy.stdout.split('\n').flatMap((line) => { try { return [JSON.parse(line)]; } catch { return []; } });
+  const events = deploy.stdout.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
   const traefikSteps = events.filter((e) => e.event === 'step' && e.step === 'traefik' && e.state === 'done');
   const live = await fetch(`${BENCH_TRAEFIK_API}/api/http/routers`).then((r) => r.json() as Promise<{ name: string; rule: string }[]>);
   const rule = live.find((r) => /^bench-ex-(blue|green)-live@docker$/.test(r.name) && r.rule.includes(String(count ? `/team-${count - 1}` : HOST)))?.rule ?? '';
@@ -94,7 +103,9 @@ async function main(): Promise<void> {
     }
     console.log('team routers excluded  colour rule chars  deploy s  Traefik shows live router ms  req/s   p50 ms  p99 ms  failed');
     for (const r of rows) {
-      console.log(`${String(r.count).padStart(21)}  ${String(r.ruleLength).padStart(17)}  ${r.deployS.toFixed(2).padStart(8)}  ${String(r.liveRouterMs).padStart(28)}  ${r.rps.toFixed(0).padStart(5)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}  ${String(r.failed).padStart(6)}`);
+      console.log(
+        `${String(r.count).padStart(21)}  ${String(r.ruleLength).padStart(17)}  ${r.deployS.toFixed(2).padStart(8)}  ${String(r.liveRouterMs).padStart(28)}  ${r.rps.toFixed(0).padStart(5)}  ${r.p50.toFixed(2).padStart(6)}  ${r.p99.toFixed(2).padStart(6)}  ${String(r.failed).padStart(6)}`,
+      );
     }
   } finally {
     await runTimed({ ...bluegreen(['down', '--volumes']), cleanup: true });

@@ -20,15 +20,33 @@ export async function removeLeftovers(): Promise<string[]> {
     ...(await docker.listContainers({ all: true, filters: { label: ['io.bluegreen.app=bench-bg'] } })),
   ];
   for (const id of new Set(containers.map((c) => c.Id))) {
-    await docker.getContainer(id).remove({ force: true }).then(() => removed.push(`container ${id.slice(0, 12)}`), () => undefined);
+    await docker
+      .getContainer(id)
+      .remove({ force: true })
+      .then(
+        () => removed.push(`container ${id.slice(0, 12)}`),
+        () => undefined,
+      );
   }
   const networks = (await docker.listNetworks()).filter((n) => n.Labels?.['io.bluegreen.bench'] === '1' || ours(n.Name));
   for (const network of networks) {
-    await docker.getNetwork(network.Id).remove().then(() => removed.push(`network ${network.Name}`), () => undefined);
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .then(
+        () => removed.push(`network ${network.Name}`),
+        () => undefined,
+      );
   }
   const { Volumes } = await docker.listVolumes();
   for (const volume of (Volumes ?? []).filter((v) => v.Labels?.['io.bluegreen.bench'] === '1' || ours(v.Name))) {
-    await docker.getVolume(volume.Name).remove().then(() => removed.push(`volume ${volume.Name}`), () => undefined);
+    await docker
+      .getVolume(volume.Name)
+      .remove()
+      .then(
+        () => removed.push(`volume ${volume.Name}`),
+        () => undefined,
+      );
   }
   return removed;
 }

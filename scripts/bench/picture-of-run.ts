@@ -22,7 +22,11 @@ export function benchmarkRows(windows: DeployWindow[]): PictureRow[] {
   return keys.map((key) => {
     const mine = windows.filter((w) => `${w.profile}\u0000${w.method}` === key);
     const first = mine[0]!;
-    return { label: `${METHOD_LABEL[first.method]} — ${PROFILE_LABEL[first.profile]}`, group: first.profile, windows: mine.map((w) => panelOf(w, `${w.release}${w.exitCode ? ` exit ${w.exitCode}` : ''}`)) };
+    return {
+      label: `${METHOD_LABEL[first.method]} — ${PROFILE_LABEL[first.profile]}`,
+      group: first.profile,
+      windows: mine.map((w) => panelOf(w, `${w.release}${w.exitCode ? ` exit ${w.exitCode}` : ''}`)),
+    };
   });
 }
 
@@ -32,7 +36,8 @@ export function soakRows(windows: DeployWindow[]): PictureRow[] {
   for (let from = 0; from < windows.length; from += 20) {
     for (const step of ['deploy', 'rollback'] as const) {
       const mine = windows.slice(from, from + 20).filter((w) => w.step === step);
-      if (mine.length) rows.push({ label: `bluegreen ${step} ${mine[0]!.round}-${mine.at(-1)!.round}`, windows: mine.map((w) => panelOf(w, `${step} ${w.round}${w.exitCode ? ` exit ${w.exitCode}` : ''}`)) });
+      if (mine.length)
+        rows.push({ label: `bluegreen ${step} ${mine[0]!.round}-${mine.at(-1)!.round}`, windows: mine.map((w) => panelOf(w, `${step} ${w.round}${w.exitCode ? ` exit ${w.exitCode}` : ''}`)) });
     }
   }
   return rows;

@@ -2,8 +2,15 @@
 // every panel on the same axes, so a dip or a red bar in one panel can be compared with any other.
 
 /** Requests answered per time bucket of one deploy window, on the command's clock (t = 0 is the command's start). */
-export interface TimelineBucket { t: number; ok: number; failed: number } // t in ms (start of the bucket), ok = 2xx/3xx responses, failed = responses >= 400 in that bucket
-export interface TimelineMark { t: number; label: string } // ms from command start, e.g. 'start', 'new release', 'return', or a step name like 'up', 'switch', 'drain', 'stop'
+export interface TimelineBucket {
+  t: number;
+  ok: number;
+  failed: number;
+} // t in ms (start of the bucket), ok = 2xx/3xx responses, failed = responses >= 400 in that bucket
+export interface TimelineMark {
+  t: number;
+  label: string;
+} // ms from command start, e.g. 'start', 'new release', 'return', or a step name like 'up', 'switch', 'drain', 'stop'
 export interface PictureWindow {
   title: string; // e.g. 'r3'
   bucketMs: number; // width of each bucket, e.g. 100 or 250
@@ -13,8 +20,16 @@ export interface PictureWindow {
 }
 // One row per method (e.g. 'bluegreen — sample app'). Rows of one group (an app profile) share their time axis;
 // every row shares the req/s axis.
-export interface PictureRow { label: string; windows: PictureWindow[]; group?: string }
-export interface PictureInput { title: string; subtitle: string; rows: PictureRow[] }
+export interface PictureRow {
+  label: string;
+  windows: PictureWindow[];
+  group?: string;
+}
+export interface PictureInput {
+  title: string;
+  subtitle: string;
+  rows: PictureRow[];
+}
 
 const LABEL_W = 200; // row labels such as 'bluegreen — sample app'
 const AXIS_W = 60; // room for '1200 req/s' left of each row's first panel
@@ -29,10 +44,13 @@ const MARK_LEVEL_H = 8;
 const COLOUR = { answered: '#c6dbef', answeredLine: '#6b9ac4', failed: '#d62728', mark: '#999', zero: '#222', muted: '#666', frame: '#ccc' };
 
 /** The axes every panel shares: time range in ms and the top of the req/s scale. */
-interface Scale { tMin: number; tMax: number; rateMax: number }
+interface Scale {
+  tMin: number;
+  tMax: number;
+  rateMax: number;
+}
 
-const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Coordinates with one decimal keep the document small. */
 const px = (value: number) => Math.round(value * 10) / 10;
@@ -53,7 +71,9 @@ function niceCeil(value: number): number {
 
 /** One scale over ALL windows of the picture, so panels are comparable at a glance. */
 function sharedScale(rows: PictureRow[]): Scale {
-  let tMin = Infinity, tMax = -Infinity, rateMax = 0;
+  let tMin = Infinity,
+    tMax = -Infinity,
+    rateMax = 0;
   for (const w of rows.flatMap((r) => r.windows)) {
     for (const b of w.buckets) {
       tMin = Math.min(tMin, b.t);
@@ -67,11 +87,17 @@ function sharedScale(rows: PictureRow[]): Scale {
 }
 
 /** Where a panel sits and how its data maps onto it. */
-interface Frame { x0: number; y0: number; xOf: (t: number) => number; yOf: (rate: number) => number }
+interface Frame {
+  x0: number;
+  y0: number;
+  xOf: (t: number) => number;
+  yOf: (rate: number) => number;
+}
 
 function frameAt(x0: number, y0: number, scale: Scale): Frame {
   return {
-    x0, y0,
+    x0,
+    y0,
     xOf: (t) => px(x0 + ((t - scale.tMin) / (scale.tMax - scale.tMin)) * PANEL_W),
     yOf: (rate) => px(y0 + PANEL_H - (Math.min(rate, scale.rateMax) / scale.rateMax) * PANEL_H),
   };
@@ -97,12 +123,14 @@ function answeredArea(w: PictureWindow, f: Frame): string {
 /** Failed req/s as red bars on top; at least 2px high so a single 502 is not lost. */
 function failedBars(w: PictureWindow, f: Frame): string[] {
   const base = f.yOf(0);
-  return w.buckets.filter((b) => b.failed > 0).map((b) => {
-    const x = f.xOf(b.t);
-    const width = Math.max(1, px(f.xOf(b.t + w.bucketMs) - x));
-    const height = Math.max(2, px(base - f.yOf(perSecond(b.failed, w.bucketMs))));
-    return `<rect class="failed" x="${x}" y="${px(base - height)}" width="${width}" height="${height}" fill="${COLOUR.failed}"/>`;
-  });
+  return w.buckets
+    .filter((b) => b.failed > 0)
+    .map((b) => {
+      const x = f.xOf(b.t);
+      const width = Math.max(1, px(f.xOf(b.t + w.bucketMs) - x));
+      const height = Math.max(2, px(base - f.yOf(perSecond(b.failed, w.bucketMs))));
+      return `<rect class="failed" x="${x}" y="${px(base - height)}" width="${width}" height="${height}" fill="${COLOUR.failed}"/>`;
+    });
 }
 
 /** Dashed lines for the window's moments; labels alternate between three heights so neighbours overlap less. */
@@ -112,8 +140,10 @@ function markLines(w: PictureWindow, f: Frame, scale: Scale): string[] {
     const x = f.xOf(m.t);
     const labelY = f.y0 - 3 - (i % 3) * MARK_LEVEL_H;
     const colour = m.t === 0 ? COLOUR.zero : COLOUR.mark;
-    return `<line x1="${x}" y1="${labelY + 2}" x2="${x}" y2="${f.y0 + PANEL_H}" stroke="${colour}" stroke-width="0.7" stroke-dasharray="3,2"/>` +
-      `<text x="${px(x + 1)}" y="${labelY}" class="mark" fill="${colour}">${escapeXml(m.label)}</text>`;
+    return (
+      `<line x1="${x}" y1="${labelY + 2}" x2="${x}" y2="${f.y0 + PANEL_H}" stroke="${colour}" stroke-width="0.7" stroke-dasharray="3,2"/>` +
+      `<text x="${px(x + 1)}" y="${labelY}" class="mark" fill="${colour}">${escapeXml(m.label)}</text>`
+    );
   });
 }
 
@@ -130,8 +160,7 @@ function timeAxis(f: Frame, scale: Scale): string[] {
   const bottom = f.y0 + PANEL_H;
   return tickSeconds(scale).map((s) => {
     const x = f.xOf(s * 1000);
-    return `<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 3}" stroke="${COLOUR.muted}"/>` +
-      `<text x="${x}" y="${bottom + 12}" class="tick" text-anchor="middle">${tidy(s)}</text>`;
+    return `<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 3}" stroke="${COLOUR.muted}"/>` + `<text x="${x}" y="${bottom + 12}" class="tick" text-anchor="middle">${tidy(s)}</text>`;
   });
 }
 
@@ -140,8 +169,10 @@ function caption(w: PictureWindow, f: Frame): string {
   const failed = w.buckets.reduce((sum, b) => sum + b.failed, 0) + w.connectionErrors;
   const failedColour = failed > 0 ? COLOUR.failed : COLOUR.muted;
   const connErrors = w.connectionErrors > 0 ? `<tspan dx="6" fill="${COLOUR.failed}">conn errors ${w.connectionErrors}</tspan>` : '';
-  return `<text x="${f.x0}" y="${f.y0 + PANEL_H + 27}" class="caption"><tspan font-weight="bold">${escapeXml(w.title)}</tspan>` +
-    `<tspan dx="6" fill="${failedColour}">failed ${failed}</tspan>${connErrors}</text>`;
+  return (
+    `<text x="${f.x0}" y="${f.y0 + PANEL_H + 27}" class="caption"><tspan font-weight="bold">${escapeXml(w.title)}</tspan>` +
+    `<tspan dx="6" fill="${failedColour}">failed ${failed}</tspan>${connErrors}</text>`
+  );
 }
 
 function panel(w: PictureWindow, f: Frame, scale: Scale): string[] {
@@ -158,19 +189,21 @@ function panel(w: PictureWindow, f: Frame, scale: Scale): string[] {
 
 function rateAxis(f: Frame, scale: Scale): string {
   const x = f.x0 - 4;
-  return `<text x="${x}" y="${f.y0 + PANEL_H}" class="tick" text-anchor="end">0</text>` +
-    `<text x="${x}" y="${f.y0 + 8}" class="tick" text-anchor="end">${tidy(scale.rateMax)} req/s</text>`;
+  return `<text x="${x}" y="${f.y0 + PANEL_H}" class="tick" text-anchor="end">0</text>` + `<text x="${x}" y="${f.y0 + 8}" class="tick" text-anchor="end">${tidy(scale.rateMax)} req/s</text>`;
 }
 
 function legend(y: number): string {
   const swatch = (x: number, fill: string, stroke: string) => `<rect x="${x}" y="${y - 8}" width="14" height="9" fill="${fill}" stroke="${stroke}"/>`;
-  const dash = (x: number, colour: string, dashed: boolean) =>
-    `<line x1="${x + 7}" y1="${y - 10}" x2="${x + 7}" y2="${y + 2}" stroke="${colour}"${dashed ? ' stroke-dasharray="3,2"' : ''}/>`;
+  const dash = (x: number, colour: string, dashed: boolean) => `<line x1="${x + 7}" y1="${y - 10}" x2="${x + 7}" y2="${y + 2}" stroke="${colour}"${dashed ? ' stroke-dasharray="3,2"' : ''}/>`;
   return [
-    swatch(10, COLOUR.answered, COLOUR.answeredLine), `<text x="28" y="${y}" class="legend">answered req/s (2xx/3xx)</text>`,
-    swatch(190, COLOUR.failed, COLOUR.failed), `<text x="208" y="${y}" class="legend">failed req/s (&gt;= 400)</text>`,
-    dash(350, COLOUR.mark, true), `<text x="364" y="${y}" class="legend">marks (deploy steps, new release, return)</text>`,
-    dash(610, COLOUR.zero, false), `<text x="624" y="${y}" class="legend">t = 0: the command starts</text>`,
+    swatch(10, COLOUR.answered, COLOUR.answeredLine),
+    `<text x="28" y="${y}" class="legend">answered req/s (2xx/3xx)</text>`,
+    swatch(190, COLOUR.failed, COLOUR.failed),
+    `<text x="208" y="${y}" class="legend">failed req/s (&gt;= 400)</text>`,
+    dash(350, COLOUR.mark, true),
+    `<text x="364" y="${y}" class="legend">marks (deploy steps, new release, return)</text>`,
+    dash(610, COLOUR.zero, false),
+    `<text x="624" y="${y}" class="legend">t = 0: the command starts</text>`,
   ].join('');
 }
 

@@ -6,8 +6,7 @@ import { connectionErrors, summarizeMethod, summaryLine } from './summarize.js';
 import { formatSpread, formatTable, METHOD_TABLE_LEGEND, methodTable, overheadTable } from './table.js';
 import { METHOD_LABEL, PROFILE_LABEL, type CliOverhead, type DeployWindow, type MethodId, type MethodSummary, type Spread } from './types.js';
 
-export const WINDOW_DEFINITION =
-  'load from lead_ms before the command starts until tail_ms after the later of its return and the first response from the new release';
+export const WINDOW_DEFINITION = 'load from lead_ms before the command starts until tail_ms after the later of its return and the first response from the new release';
 
 /** Everything the run measured, as printed (table, summary) and as data (the JSON file). */
 export function buildReport(input: {
@@ -29,14 +28,7 @@ export function buildReport(input: {
     return { profile, methods, floorMs, ratios: firstAnswerRatios(methods, floorMs), steps: phases.length ? medianPhases(phases) : undefined };
   });
   const table = profiles
-    .flatMap((p) => [
-      `== ${PROFILE_LABEL[p.profile]}`,
-      methodTable(p.methods),
-      '',
-      ratioTable(p.floorMs, p.ratios),
-      ...(p.steps ? ['', phasesTable(p.steps)] : []),
-      '',
-    ])
+    .flatMap((p) => [`== ${PROFILE_LABEL[p.profile]}`, methodTable(p.methods), '', ratioTable(p.floorMs, p.ratios), ...(p.steps ? ['', phasesTable(p.steps)] : []), ''])
     .concat([METHOD_TABLE_LEGEND, ...(input.overhead ? ['', overheadTable(input.overhead)] : [])])
     .join('\n');
   const summary = profiles
@@ -68,12 +60,25 @@ export function buildReport(input: {
 
 /** The soak's totals: every deploy and rollback, each under its own window of load. */
 export function buildSoakReport(input: { options: BenchOptions; windows: DeployWindow[]; machine: Record<string, unknown>; startedAt: Date; finishedAt: Date }) {
-  const steps = (['deploy', 'rollback'] as const).map((step) => ({ step, summary: summarizeMethod('bluegreen', input.windows.filter((w) => w.step === step)) }));
+  const steps = (['deploy', 'rollback'] as const).map((step) => ({
+    step,
+    summary: summarizeMethod(
+      'bluegreen',
+      input.windows.filter((w) => w.step === step),
+    ),
+  }));
   const all = summarizeMethod('bluegreen', input.windows);
   const table = formatTable(
     ['soak', 'commands', 'exited non-zero', 'requests', 'failed', 'p99 ms', 'to new release s', 'to return s'],
     [...steps.map((s): [string, MethodSummary] => [s.step, s.summary]), ['all', all] as [string, MethodSummary]].map(([label, m]) => [
-      label, String(m.deploys), String(m.failedDeploys), String(m.requests), String(m.failed), m.p99Ms === undefined ? '-' : m.p99Ms.toFixed(1), formatSpread(m.firstNewS), formatSpread(m.returnS),
+      label,
+      String(m.deploys),
+      String(m.failedDeploys),
+      String(m.requests),
+      String(m.failed),
+      m.p99Ms === undefined ? '-' : m.p99Ms.toFixed(1),
+      formatSpread(m.firstNewS),
+      formatSpread(m.returnS),
     ]),
   );
   const summary = `soak: ${input.options.soakDeploys} deploys and ${input.options.soakDeploys} rollbacks, ${all.failedDeploys} exited non-zero; ${all.failed} failed of ${all.requests} requests`;
@@ -126,7 +131,8 @@ function settingsJson(options: BenchOptions, methods: MethodId[]) {
       connection_errors: 'wrk connect, read, write and timeout (10 s) errors: requests with no response',
       latency: "wrk's latency histogram of the window (with wrk's coordinated-omission correction), percentiles over all windows of a method",
       first_new_release_s: 'from the command start to the first response naming the new release, seen by a probe asking every 20 ms',
-      floor: 'docker compose up --detach --wait --no-deps of one app container of the same profile beside its running store (the previous one killed and removed first, untimed), under the same load as the deploys (against the bluegreen app)',
+      floor:
+        'docker compose up --detach --wait --no-deps of one app container of the same profile beside its running store (the previous one killed and removed first, untimed), under the same load as the deploys (against the bluegreen app)',
     },
   };
 }

@@ -73,11 +73,23 @@ async function main(): Promise<void> {
     if (soak) {
       const windows = await runSoak(bg, options, log);
       report = buildSoakReport({ options, windows, machine, startedAt, finishedAt: new Date() });
-      picture = writePicture('soak', startedAt, `bluegreen soak: ${options.soakDeploys} deploys, each followed by a rollback`, `answered and failed requests per second around each command\n${load}`, soakRows(windows));
+      picture = writePicture(
+        'soak',
+        startedAt,
+        `bluegreen soak: ${options.soakDeploys} deploys, each followed by a rollback`,
+        `answered and failed requests per second around each command\n${load}`,
+        soakRows(windows),
+      );
     } else {
       const { windows, floors, overhead } = await runBenchmark(methods, bg, floor, options, log);
       report = buildReport({ options, methods: methods.map((m) => m.id), windows, floors, overhead, machine, startedAt, finishedAt: new Date() });
-      picture = writePicture(options.profile, startedAt, `Deploys under load: ${methods.length} methods, ${options.rounds} rounds`, `answered and failed requests per second around each deploy (t = 0: the command starts)\n${load}`, benchmarkRows(windows));
+      picture = writePicture(
+        options.profile,
+        startedAt,
+        `Deploys under load: ${methods.length} methods, ${options.rounds} rounds`,
+        `answered and failed requests per second around each deploy (t = 0: the command starts)\n${load}`,
+        benchmarkRows(windows),
+      );
     }
   } finally {
     await cleanup();

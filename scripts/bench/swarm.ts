@@ -119,7 +119,14 @@ async function main(): Promise<void> {
   await run({ cmd: 'npm', args: ['run', 'build'], cwd: ROOT });
   const env = { ...process.env, ...lab, BG_STATE_DIR: join(work, 'state') };
   const bluegreen = (args: string[], release: string) =>
-    runTimed({ cmd: process.execPath, args: [join(ROOT, 'dist/cli.js'), ...args, '-f', join(ROOT, 'compose/docker-compose.yml'), '-p', 'bench-bg', '--rule', `Host(\`${HOSTS.bluegreen}\`)`], env: { ...env, RELEASE: release } }, 300_000);
+    runTimed(
+      {
+        cmd: process.execPath,
+        args: [join(ROOT, 'dist/cli.js'), ...args, '-f', join(ROOT, 'compose/docker-compose.yml'), '-p', 'bench-bg', '--rule', `Host(\`${HOSTS.bluegreen}\`)`],
+        env: { ...env, RELEASE: release },
+      },
+      300_000,
+    );
   const stackFile = join(work, 'rolling.yml');
   writeFileSync(stackFile, rollingStack(HOSTS.rolling));
   const rolling = (release: string) => runTimed({ cmd: 'docker', args: ['stack', 'deploy', '--detach=false', '-c', stackFile, 'bench-rolling'], env: { ...env, RELEASE: release } }, 300_000);
@@ -153,7 +160,9 @@ async function main(): Promise<void> {
       if (deploy.code !== 0) throw new Error(`${method} r${round_} exited ${deploy.code}: ${deploy.stderr}${deploy.stdout}`);
       const load = mergeLoads(results);
       measured.push({ method, load, deployMs: deploy.ms, mixedMs });
-      console.log(`round ${round_} ${method}: deploy ${(deploy.ms / 1000).toFixed(1)} s, ${load.responses + errorsOf(load)} requests, ${failedOf(load)} failed (${describeFailures(load)}), p99 ${ms(histogramPercentile(load.latency, 99))}, both releases answered for ${(mixedMs / 1000).toFixed(2)} s`);
+      console.log(
+        `round ${round_} ${method}: deploy ${(deploy.ms / 1000).toFixed(1)} s, ${load.responses + errorsOf(load)} requests, ${failedOf(load)} failed (${describeFailures(load)}), p99 ${ms(histogramPercentile(load.latency, 99))}, both releases answered for ${(mixedMs / 1000).toFixed(2)} s`,
+      );
     }
   }
   report(measured);
@@ -164,7 +173,14 @@ const ms = (us: number | undefined) => (us === undefined ? '-' : `${(us / 1000).
 const errorsOf = (load: LoadResult) => load.errors.connect + load.errors.read + load.errors.write + load.errors.timeout;
 const failedOf = (load: LoadResult) => load.non2xx + errorsOf(load);
 const describeFailures = (load: LoadResult) =>
-  [...Object.entries(load.statuses).filter(([status]) => Number(status) >= 400).map(([status, n]) => `${n}x${status}`), ...Object.entries(load.errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`)].join(', ') || 'none';
+  [
+    ...Object.entries(load.statuses)
+      .filter(([status]) => Number(status) >= 400)
+      .map(([status, n]) => `${n}x${status}`),
+    ...Object.entries(load.errors)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`),
+  ].join(', ') || 'none';
 
 function mergeLoads(results: LoadResult[]): LoadResult {
   const sum = (pick: (r: LoadResult) => number) => results.reduce((total, r) => total + pick(r), 0);
@@ -189,14 +205,38 @@ function report(measured: Measured[]): void {
     const requests = runs.reduce((sum, m) => sum + m.load.responses + errorsOf(m.load), 0);
     const failed = runs.reduce((sum, m) => sum + failedOf(m.load), 0);
     const seconds = (values: number[]) => (median(values) ?? 0) / 1000;
-    return { method, deploys: runs.length, requests, failed, p50: histogramPercentile(latency, 50), p99: histogramPercentile(latency, 99), deploySeconds: seconds(runs.map((m) => m.deployMs)), mixedSeconds: seconds(runs.map((m) => m.mixedMs)) };
+    return {
+      method,
+      deploys: runs.length,
+      requests,
+      failed,
+      p50: histogramPercentile(latency, 50),
+      p99: histogramPercentile(latency, 99),
+      deploySeconds: seconds(runs.map((m) => m.deployMs)),
+      mixedSeconds: seconds(runs.map((m) => m.mixedMs)),
+    };
   });
-  console.log('\n' + formatTable(
-    ['method', 'deploys', 'requests', 'failed', 'failed per deploy', 'p50', 'p99', 'deploy s (median)', 'both releases answering s (median)'],
-    rows.map((r) => [r.method, String(r.deploys), r.requests.toLocaleString('en'), r.failed.toLocaleString('en'), String(round(r.failed / r.deploys, 1)), ms(r.p50), ms(r.p99), String(round(r.deploySeconds, 1)), String(round(r.mixedSeconds, 2))]),
-  ));
-  const [bg, rolling] = rows as [typeof rows[number], typeof rows[number]];
-  console.log(`\nbluegreen against swarm's rolling update: deploy time x${round(bg.deploySeconds / rolling.deploySeconds, 2)}, failed requests ${bg.failed} against ${rolling.failed}, both releases answering ${round(bg.mixedSeconds, 2)} s against ${round(rolling.mixedSeconds, 2)} s`);
+  console.log(
+    '\n' +
+      formatTable(
+        ['method', 'deploys', 'requests', 'failed', 'failed per deploy', 'p50', 'p99', 'deploy s (median)', 'both releases answering s (median)'],
+        rows.map((r) => [
+          r.method,
+          String(r.deploys),
+          r.requests.toLocaleString('en'),
+          r.failed.toLocaleString('en'),
+          String(round(r.failed / r.deploys, 1)),
+          ms(r.p50),
+          ms(r.p99),
+          String(round(r.deploySeconds, 1)),
+          String(round(r.mixedSeconds, 2)),
+        ]),
+      ),
+  );
+  const [bg, rolling] = rows as [(typeof rows)[number], (typeof rows)[number]];
+  console.log(
+    `\nbluegreen against swarm's rolling update: deploy time x${round(bg.deploySeconds / rolling.deploySeconds, 2)}, failed requests ${bg.failed} against ${rolling.failed}, both releases answering ${round(bg.mixedSeconds, 2)} s against ${round(rolling.mixedSeconds, 2)} s`,
+  );
 }
 
 try {

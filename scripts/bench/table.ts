@@ -3,7 +3,11 @@ import type { CliOverhead, MethodSummary, Spread } from './types.js';
 /** A plain-text table: first column left-aligned, the others right-aligned. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -16,8 +20,7 @@ export function formatSpread(s: Spread): string {
   return s.missing ? `${text} (${s.missing} never)` : text;
 }
 
-export const METHOD_TABLE_LEGEND =
-  "requests and latency: every deploy window; 'to new release' and 'to return': from the command's start, median / max over the deploys";
+export const METHOD_TABLE_LEGEND = "requests and latency: every deploy window; 'to new release' and 'to return': from the command's start, median / max over the deploys";
 
 export function methodTable(methods: MethodSummary[]): string {
   return formatTable(

@@ -27,7 +27,21 @@ export interface RunningLoad {
 export function startLoad(spec: LoadSpec): RunningLoad {
   assertNotAborted();
   const threads = Math.min(spec.clients, availableParallelism());
-  const args = ['-t', String(threads), '-c', String(spec.clients), '-d', `${spec.maxSeconds}s`, '--timeout', '10s', '-s', join(BENCH_DIR, 'wrk-report.lua'), '-H', `Host: ${spec.host}`, `http://127.0.0.1:${spec.port ?? BENCH_HTTP_PORT}/`];
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(spec.clients),
+    '-d',
+    `${spec.maxSeconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    join(BENCH_DIR, 'wrk-report.lua'),
+    '-H',
+    `Host: ${spec.host}`,
+    `http://127.0.0.1:${spec.port ?? BENCH_HTTP_PORT}/`,
+  ];
   const child = track(spawn('wrk', args, { env: { ...process.env, THINK_MS: String(spec.thinkMs), BUCKET_MS: String(TIMELINE_BUCKET_MS) }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
@@ -49,8 +63,17 @@ export function parseWrkReport(output: string): LoadResult {
   const line = output.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   if (!line) throw new Error(`wrk printed no report:\n${output.slice(-2000)}`);
   const raw = JSON.parse(line.slice('BENCH_JSON '.length)) as {
-    responses: number; status: number; connect: number; read: number; write: number; timeout: number; duration_us: number; statuses: Record<string, number>; latency: Histogram;
-    bucket_ms: number; timeline: Timeline;
+    responses: number;
+    status: number;
+    connect: number;
+    read: number;
+    write: number;
+    timeout: number;
+    duration_us: number;
+    statuses: Record<string, number>;
+    latency: Histogram;
+    bucket_ms: number;
+    timeline: Timeline;
   };
   return {
     responses: raw.responses,

@@ -31,7 +31,9 @@ export async function up(options: Options): Promise<void> {
   const { host, path } = releaseProbe(result.release, options.probe);
   const insecure = options.traefikUrl.startsWith('https:') && options.traefikInsecure ? ' -k' : '';
   const previewKey = (await ctx.store.read()).previewKey;
-  const headers = Object.entries(previewHeaders(result.colour, previewKey)).map(([name, value]) => ` -H '${name}: ${value}'`).join('');
+  const headers = Object.entries(previewHeaders(result.colour, previewKey))
+    .map(([name, value]) => ` -H '${name}: ${value}'`)
+    .join('');
   ctx.out.result(
     `${result.colour} runs release ${result.release.number} (${result.count} ${inSwarm ? 'task' : 'container'}${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure}${headers}${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
     { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, preview_key: previewKey, elapsed_ms: Date.now() - started },
@@ -52,9 +54,14 @@ export async function switchCommand(options: Options): Promise<void> {
   });
   const replaced = 'tasksReplaced' in result ? `, ${result.tasksReplaced} task${result.tasksReplaced === 1 ? '' : 's'} replaced` : '';
   ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation})${replaced} in ${formatDuration(Date.now() - started)}`, {
-    command: 'switch', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation,
+    command: 'switch',
+    outcome: 'ok',
+    colour: result.colour,
+    release: result.release.number,
+    generation: result.generation,
     ...('tasksReplaced' in result ? { tasks_replaced: result.tasksReplaced } : {}),
-    switched_at: new Date(result.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
+    switched_at: new Date(result.switchedAt).toISOString(),
+    elapsed_ms: Date.now() - started,
   });
 }
 
@@ -63,10 +70,22 @@ export async function stopOldCommand(options: Options, remove: boolean): Promise
   const ctx = await context(options, false);
   const { stopOld } = await import('../commands/stop-old.js');
   const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'stop-old', (): Promise<{ colour?: string; stopped: number; drainedMs: number; takenOver?: string[] }> => (inSwarm ? inSwarm.commands.swarmStopOld(ctx, inSwarm.parts, { remove }) : stopOld(ctx, { remove })));
+  const result = await runLocked(
+    ctx,
+    'stop-old',
+    (): Promise<{ colour?: string; stopped: number; drainedMs: number; takenOver?: string[] }> => (inSwarm ? inSwarm.commands.swarmStopOld(ctx, inSwarm.parts, { remove }) : stopOld(ctx, { remove })),
+  );
   const colourLine = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : undefined;
   const line = [colourLine, takenOverLine(result.takenOver)].filter(Boolean).join('; ') || 'nothing to stop';
-  ctx.out.result(line, { command: 'stop-old', outcome: 'ok', colour: result.colour, stopped: result.stopped, drained_ms: result.drainedMs, taken_over: result.takenOver ?? [], elapsed_ms: Date.now() - started });
+  ctx.out.result(line, {
+    command: 'stop-old',
+    outcome: 'ok',
+    colour: result.colour,
+    stopped: result.stopped,
+    drained_ms: result.drainedMs,
+    taken_over: result.takenOver ?? [],
+    elapsed_ms: Date.now() - started,
+  });
 }
 
 export async function rollbackCommand(options: Options, flags: { to?: string; keepOld: boolean }): Promise<void> {
@@ -88,8 +107,13 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
     return rolled;
   });
   ctx.out.result(`rolled back: ${result.colour} release ${result.release.number} is live (generation ${result.generation}) in ${formatDuration(Date.now() - started)}`, {
-    command: 'rollback', outcome: 'ok', colour: result.colour, release: result.release.number, generation: result.generation,
-    switched_at: new Date(result.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
+    command: 'rollback',
+    outcome: 'ok',
+    colour: result.colour,
+    release: result.release.number,
+    generation: result.generation,
+    switched_at: new Date(result.switchedAt).toISOString(),
+    elapsed_ms: Date.now() - started,
   });
 }
 
@@ -98,11 +122,25 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
   const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'deploy', (): Promise<{ up: { release: { number: number }; colour: string }; switched: { generation: number; switchedAt: number }; stopped?: { colour?: string; stopped?: number; takenOver?: string[] } }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })));
+  const result = await runLocked(
+    ctx,
+    'deploy',
+    (): Promise<{
+      up: { release: { number: number }; colour: string };
+      switched: { generation: number; switchedAt: number };
+      stopped?: { colour?: string; stopped?: number; takenOver?: string[] };
+    }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })),
+  );
   const old = `${result.stopped?.colour ? `, ${result.stopped.colour} stopped` : ''}${result.stopped?.takenOver?.length ? `, ${takenOverLine(result.stopped.takenOver)}` : ''}`;
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
-    command: 'deploy', outcome: 'ok', colour: result.up.colour, release: result.up.release.number, generation: result.switched.generation, taken_over: result.stopped?.takenOver ?? [],
-    switched_at: new Date(result.switched.switchedAt).toISOString(), elapsed_ms: Date.now() - started,
+    command: 'deploy',
+    outcome: 'ok',
+    colour: result.up.colour,
+    release: result.up.release.number,
+    generation: result.switched.generation,
+    taken_over: result.stopped?.takenOver ?? [],
+    switched_at: new Date(result.switched.switchedAt).toISOString(),
+    elapsed_ms: Date.now() - started,
   });
 }
 
@@ -136,14 +174,20 @@ export async function downCommand(options: Options, volumes: boolean): Promise<v
   // In swarm mode each colour and the side targets are stacks.
   const removeProject = inSwarm ? (project: string) => inSwarm.parts.stacks.remove(project) : undefined;
   const removed = await runLocked(ctx, 'down', () => down(ctx, { volumes, removeProject }));
-  ctx.out.result(`${ctx.app} removed${removed.length ? `, volumes ${removed.join(', ')} removed` : volumes ? '' : ' (named volumes kept)'}`, { command: 'down', outcome: 'ok', volumes_removed: removed });
+  ctx.out.result(`${ctx.app} removed${removed.length ? `, volumes ${removed.join(', ')} removed` : volumes ? '' : ' (named volumes kept)'}`, {
+    command: 'down',
+    outcome: 'ok',
+    volumes_removed: removed,
+  });
 }
 
 export async function unlockCommand(options: Options): Promise<void> {
   const ctx = await context(options, false);
   const holder = await ctx.store.breakLock();
   ctx.out.result(holder ? `lock of ${ctx.app} broken (it was held by ${holder.by}@${holder.host}, pid ${holder.pid}, \`${holder.command}\` since ${holder.since})` : `${ctx.app} was not locked`, {
-    command: 'unlock', outcome: 'ok', holder,
+    command: 'unlock',
+    outcome: 'ok',
+    holder,
   });
 }
 
@@ -164,12 +208,23 @@ export async function scaleCommand(options: Options, target?: string): Promise<v
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
   const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'scale', (): Promise<{ colour: string; from: number; to: number; movedFrom?: string; target?: string }> =>
-    inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale, target) : scaleLive(ctx, options.scale, target));
+  const result = await runLocked(
+    ctx,
+    'scale',
+    (): Promise<{ colour: string; from: number; to: number; movedFrom?: string; target?: string }> =>
+      inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale, target) : scaleLive(ctx, options.scale, target),
+  );
   const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
   const what = result.target ? `${result.target} of ${result.colour}` : result.colour;
   ctx.out.result(`${what} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
-    command: 'scale', outcome: 'ok', colour: result.colour, ...(result.target ? { target: result.target } : {}), from: result.from, to: result.to, moved_from: result.movedFrom, elapsed_ms: Date.now() - started,
+    command: 'scale',
+    outcome: 'ok',
+    colour: result.colour,
+    ...(result.target ? { target: result.target } : {}),
+    from: result.from,
+    to: result.to,
+    moved_from: result.movedFrom,
+    elapsed_ms: Date.now() - started,
   });
 }
 

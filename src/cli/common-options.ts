@@ -1,11 +1,10 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { OPTIONS, optionsOf, sourcesOf, type CommandName, type OptionSpec, type RawOptions } from '../config/registry.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Commander's attribute for a flag: '-T, --side-target <service>' -> sideTarget. */
-export const attributeOf = (flag: string) =>
-  /--([a-z-]+)/.exec(flag)![1]!.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+export const attributeOf = (flag: string) => /--([a-z-]+)/.exec(flag)![1]!.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** Commands that read the user's compose files and freeze a release: they take --no-healthcheck. */
 const RELEASING: readonly CommandName[] = ['up', 'deploy', 'flow'];

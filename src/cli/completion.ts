@@ -35,7 +35,9 @@ export function completionScript(shell: Shell, commands: CompletionCommand[]): s
 function bashScript(commands: CompletionCommand[]): string {
   const top = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
   const cases = commands.map((c) => `    '${c.name}') opts='${c.flags.join(' ')}' ;;`).join('\n');
-  const values = Object.entries(VALUES).map(([flag, list]) => `    ${flag}) COMPREPLY=( $(compgen -W '${list.join(' ')}' -- "$cur") ); return ;;`).join('\n');
+  const values = Object.entries(VALUES)
+    .map(([flag, list]) => `    ${flag}) COMPREPLY=( $(compgen -W '${list.join(' ')}' -- "$cur") ); return ;;`)
+    .join('\n');
   return `# bluegreen completion for bash: eval "$(bluegreen completion bash)"
 _bluegreen() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"

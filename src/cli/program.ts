@@ -18,7 +18,8 @@ type Actions = typeof import('./actions.js');
  * A command's action, loaded when that command runs (not for --help or
  * --version). `positional` names the option a command's argument fills.
  */
-const act = (run: (actions: Actions, options: Options, flags: Record<string, any>) => Promise<void>, positional?: string) =>
+const act =
+  (run: (actions: Actions, options: Options, flags: Record<string, any>) => Promise<void>, positional?: string) =>
   async (...args: any[]) => {
     const flags: Record<string, unknown> = { ...(args.at(-2) as Record<string, unknown>) };
     if (positional) flags[positional] = args[0];
@@ -37,10 +38,8 @@ export function buildProgram(): Command {
   const command = (name: Exclude<CommandName, 'proxy'>, description: string) =>
     withOptionsOf(program.command(name).description(description).exitOverride(), name).addHelpText('after', helpAfter(name));
 
-  command('up', 'start the next release in the colour that is not live, preview route only')
-    .action(act((run, options) => run.up(options)));
-  command('switch', 'move live traffic to the colour started by up')
-    .action(act((run, options) => run.switchCommand(options)));
+  command('up', 'start the next release in the colour that is not live, preview route only').action(act((run, options) => run.up(options)));
+  command('switch', 'move live traffic to the colour started by up').action(act((run, options) => run.switchCommand(options)));
   command('stop-old', 'drain and stop the colour that is not live (kept for rollback)')
     .option('--remove', 'remove its containers instead of stopping them')
     .action(act((run, options, flags) => run.stopOldCommand(options, Boolean(flags.remove))));
@@ -56,28 +55,26 @@ export function buildProgram(): Command {
     .argument('<count-or-target>', 'N, +N or -N; or the target to scale, then its count')
     .argument('[count]', 'N, +N or -N, after a target')
     .action(async (first: string, second: string | undefined, ...rest: unknown[]) =>
-      act((run, options) => run.scaleCommand(options, second === undefined ? undefined : first), 'scale')(second ?? first, ...rest));
+      act((run, options) => run.scaleCommand(options, second === undefined ? undefined : first), 'scale')(second ?? first, ...rest),
+    );
   command('flow', "Docker Flow's steps in the order given: deploy (up), proxy (switch), stop-old, scale")
     .option('-F, --flow <step>', 'a step (repeatable; env FLOW, docker-flow.yml flow; default deploy)', (v: string, p: string[] = []) => [...p, v])
     .option('-b, --blue-green', "Docker Flow's flag; bluegreen always deploys blue-green")
     .action(act((run, options) => run.flowCommand(options)));
-  command('status', 'each colour, its containers and what Traefik routes')
-    .action(act((run, options) => run.statusCommand(options)));
-  command('history', 'releases and operations, oldest first')
-    .action(act((run, options) => run.historyCommand(options)));
+  command('status', 'each colour, its containers and what Traefik routes').action(act((run, options) => run.statusCommand(options)));
+  command('history', 'releases and operations, oldest first').action(act((run, options) => run.historyCommand(options)));
   command('down', 'remove both colours and the side targets')
     .option('--volumes', 'remove the named volumes too')
     .action(act((run, options, flags) => run.downCommand(options, Boolean(flags.volumes))));
-  command('unlock', "break the app's lock (when its holder is gone)")
-    .action(act((run, options) => run.unlockCommand(options)));
+  command('unlock', "break the app's lock (when its holder is gone)").action(act((run, options) => run.unlockCommand(options)));
 
-  const proxy = program.command('proxy').description('a Traefik of bluegreen\'s own, for hosts that have none (the compose file shipped in the package\'s traefik/)').exitOverride();
+  const proxy = program.command('proxy').description("a Traefik of bluegreen's own, for hosts that have none (the compose file shipped in the package's traefik/)").exitOverride();
   for (const action of ['up', 'down', 'status'] as const) {
     withOptionsOf(proxy.command(action).description(`${action} Traefik`).exitOverride(), 'proxy').action(act((run, options) => run.proxyCommand(options, action)));
   }
   program
     .command('plugin')
-    .description('`plugin install`: link `docker bg` to this bluegreen (in the docker CLI\'s cli-plugins)')
+    .description("`plugin install`: link `docker bg` to this bluegreen (in the docker CLI's cli-plugins)")
     .argument('<action>', 'install')
     .exitOverride()
     .action(async (action: string) => {

@@ -21,9 +21,7 @@ export function reportError(error: unknown, out: ErrorOutput): number {
   const known = error instanceof BgError;
   const exitCode = known ? error.exitCode : INTERNAL_ERROR_EXIT;
   const message = known ? error.message : `internal error: ${firstLine(error)}${whereFrom(error)}`;
-  const hint = known
-    ? error.hint
-    : 'this is a bug in bluegreen; `bluegreen status` shows where the app stands (live traffic is only ever moved by a verified switch); BG_DEBUG=1 shows the stack';
+  const hint = known ? error.hint : 'this is a bug in bluegreen; `bluegreen status` shows where the app stands (live traffic is only ever moved by a verified switch); BG_DEBUG=1 shows the stack';
   const details = known ? error.details : out.debug && error instanceof Error ? error.stack : undefined;
   if (out.json) out.stdout(`${JSON.stringify({ event: 'error', exit_code: exitCode, message, hint, details })}\n`);
   out.stderr(`error: ${message}\n`);

@@ -40,7 +40,10 @@ export async function bakeOrSwitchBack(ctx: Context, switched: SwitchResult, way
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     throw Object.assign(
-      needsPersonError(`release ${switched.release.number} failed its bake window (${figure}) and switching back failed: ${(error as Error).message}`, 'check `bluegreen status`; `bluegreen rollback` when the cause is fixed'),
+      needsPersonError(
+        `release ${switched.release.number} failed its bake window (${figure}) and switching back failed: ${(error as Error).message}`,
+        'check `bluegreen status`; `bluegreen rollback` when the cause is fixed',
+      ),
       { about: switched.about },
     );
   }

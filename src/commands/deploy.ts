@@ -67,7 +67,12 @@ async function stopOldOrNeedsPerson(ctx: Context, switched: SwitchResult): Promi
 export function stopAfterSwitchFailed(error: unknown, switched: { release: { number: number }; colour: string }): BgError {
   if (error instanceof LockLostError) return error;
   if (error instanceof HookVetoError) {
-    return new BgError(`release ${switched.release.number} is live in ${switched.colour}; ${error.message}, so the old colour keeps running (shadowed)`, ExitCode.failedReverted, 'run `bluegreen stop-old` when the hook agrees', { details: error.details });
+    return new BgError(
+      `release ${switched.release.number} is live in ${switched.colour}; ${error.message}, so the old colour keeps running (shadowed)`,
+      ExitCode.failedReverted,
+      'run `bluegreen stop-old` when the hook agrees',
+      { details: error.details },
+    );
   }
   return needsPersonError(
     `release ${switched.release.number} is live in ${switched.colour}, but stopping the old colour failed: ${(error as Error).message}`,

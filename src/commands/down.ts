@@ -35,7 +35,8 @@ export async function down(ctx: Context, options: { volumes: boolean; removeProj
     await ctx.out.step('remove side targets', () => removeProject(sideProject(ctx.app)), {}, 'remove-side');
     // Only the app's own services there: anything else the team runs in that project stays.
     const own = options.removeProject ? [] : (await ctx.docker.containers({ 'com.docker.compose.project': ctx.app })).filter((c) => appServices.has(c.labels['com.docker.compose.service'] ?? ''));
-    if (own.length) await ctx.out.step(`remove ${[...new Set(own.map((c) => c.name))].join(', ')} (project ${ctx.app})`, () => ctx.compose.down(ctx.app, { services: [...appServices] }), {}, 'remove-plain');
+    if (own.length)
+      await ctx.out.step(`remove ${[...new Set(own.map((c) => c.name))].join(', ')} (project ${ctx.app})`, () => ctx.compose.down(ctx.app, { services: [...appServices] }), {}, 'remove-plain');
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     // Half of the app may be gone, the live colour with it: not "live untouched" (1).

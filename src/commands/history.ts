@@ -31,6 +31,11 @@ export function formatHistory(entries: HistoryEntry[], width = 160): string {
   const anyWhy = rows.some((r) => r.at(-1));
   return [header, ...rows]
     .map((r) => (anyWhy ? [...r.slice(0, -1), cut(r.at(-1)!)] : r.slice(0, -1)))
-    .map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

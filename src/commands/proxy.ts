@@ -39,7 +39,12 @@ async function runTraefikStack(connection: EngineConnection): Promise<void> {
     what: 'stack deploy of Traefik',
     boundMs: 10 * 60_000,
   });
-  if (run.code !== 0) throw new BgError(`docker stack deploy of Traefik (${TRAEFIK_STACK}) failed: ${run.err.trim().split('\n').at(-1)}`, ExitCode.failedReverted, 'is BG_HTTP_PORT or BG_API_PORT already taken on the manager?');
+  if (run.code !== 0)
+    throw new BgError(
+      `docker stack deploy of Traefik (${TRAEFIK_STACK}) failed: ${run.err.trim().split('\n').at(-1)}`,
+      ExitCode.failedReverted,
+      'is BG_HTTP_PORT or BG_API_PORT already taken on the manager?',
+    );
 }
 
 /** Traefik not answering yet, while it starts: unless the connection to its host is gone. */
@@ -65,7 +70,12 @@ export async function proxyUp(options: Options, out: Reporter, connection: Engin
   else await out.step(`start Traefik (${TRAEFIK_COMPOSE})`, () => runTraefikCompose(connection, 'up', ['-d', '--wait']));
   const version = await retryUntil(() => api.version().catch(stillStarting), {
     deadline: Deadline.after(60_000),
-    onTimeout: () => new BgError(`Traefik started but its API does not answer at ${shownApis(options)}`, ExitCode.unreachable, 'BG_API_PORT must match the port in --traefik-api; in swarm mode, a Traefik runs on each node BG_TRAEFIK_PLACEMENT selects'),
+    onTimeout: () =>
+      new BgError(
+        `Traefik started but its API does not answer at ${shownApis(options)}`,
+        ExitCode.unreachable,
+        'BG_API_PORT must match the port in --traefik-api; in swarm mode, a Traefik runs on each node BG_TRAEFIK_PLACEMENT selects',
+      ),
   });
   return `Traefik ${version} runs: entrypoint ${options.traefikUrl}, API ${shownApis(options)}${onHost(connection)}`;
 }
@@ -77,7 +87,7 @@ export async function proxyDown(out: Reporter, connection: EngineConnection): Pr
   const docker = new DockerEngine(connection);
   await docker.ping();
   if ((await docker.swarmRole()) === 'manager') {
-    await out.step('remove Traefik\'s stack', async () => void (await runDocker(['stack', 'rm', projectName()], { env: connection.childEnv(), what: 'stack rm of Traefik', boundMs: 60_000 })));
+    await out.step("remove Traefik's stack", async () => void (await runDocker(['stack', 'rm', projectName()], { env: connection.childEnv(), what: 'stack rm of Traefik', boundMs: 60_000 })));
     return `Traefik stack ${projectName()} removed`;
   }
   await out.step('stop Traefik', () => runTraefikCompose(connection, 'down', []));
@@ -85,11 +95,13 @@ export async function proxyDown(out: Reporter, connection: EngineConnection): Pr
 }
 
 export async function proxyStatus(options: Options, connection: EngineConnection): Promise<{ line: string; event: Record<string, unknown> }> {
-  const version = await traefikFor(options.traefikReplicas, connection.reach).version().catch((error: Error) => {
-    // Of several instances, which one does not answer: the first that did not.
-    const line = options.traefikReplicas.length > 1 ? error.message : `no Traefik answers at ${shownApis(options)}`;
-    throw new BgError(line, ExitCode.unreachable, 'start one with `bluegreen proxy up`');
-  });
+  const version = await traefikFor(options.traefikReplicas, connection.reach)
+    .version()
+    .catch((error: Error) => {
+      // Of several instances, which one does not answer: the first that did not.
+      const line = options.traefikReplicas.length > 1 ? error.message : `no Traefik answers at ${shownApis(options)}`;
+      throw new BgError(line, ExitCode.unreachable, 'start one with `bluegreen proxy up`');
+    });
   const line = `Traefik ${version} answers at ${shownApis(options)}${onHost(connection)}`;
   return { line, event: { traefik: version, api: shownApis(options) } };
 }

@@ -35,7 +35,10 @@ export async function scaleCompanion(ctx: Context, spec: ScaleSpec, target: stri
   const release = await loadRelease(ctx, view.release!);
   if (target === release.target) return undefined;
   if (!release.companions?.[target]) {
-    throw usageError(`${target} is not a target of release ${release.number} (its targets: ${[release.target, ...Object.keys(release.companions ?? {})].join(', ')})`, `name one of them, or give the count alone to scale ${release.target}`);
+    throw usageError(
+      `${target} is not a target of release ${release.number} (its targets: ${[release.target, ...Object.keys(release.companions ?? {})].join(', ')})`,
+      `name one of them, or give the count alone to scale ${release.target}`,
+    );
   }
   const running = (await runningWorkers(ctx, live)).filter((c) => c.labels['com.docker.compose.service'] === target && c.labels[LABEL.release] === String(release.number));
   const from = running.length;
@@ -53,8 +56,12 @@ export async function scaleCompanion(ctx: Context, spec: ScaleSpec, target: stri
     const fields = { colour: live, release: release.number };
     const deadline = Deadline.after(ctx.options.timeoutMs);
     const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
-    await ctx.out.step(`scale ${target} of ${live} from ${from} to ${to}`, () =>
-      ctx.compose.up(project, { scale: { service: target, count: to }, noRecreate: true, services: [target] }), fields, 'scale');
+    await ctx.out.step(
+      `scale ${target} of ${live} from ${from} to ${to}`,
+      () => ctx.compose.up(project, { scale: { service: target, count: to }, noRecreate: true, services: [target] }),
+      fields,
+      'scale',
+    );
     const labels = { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': target, [LABEL.release]: String(release.number) };
     let containers;
     try {
@@ -63,11 +70,24 @@ export async function scaleCompanion(ctx: Context, spec: ScaleSpec, target: stri
       if (error instanceof LockLostError || to < from) throw error;
       // New containers that never became healthy were never routed: remove them.
       await removeAdded(ctx, live, before).catch((removal: Error) => {
-        throw needsPersonError(`${(error as Error).message}; removing the new ${target} containers failed too: ${removal.message}`, `check \`bluegreen status\`; \`bluegreen scale ${target} ${from}\` sets the count back`);
+        throw needsPersonError(
+          `${(error as Error).message}; removing the new ${target} containers failed too: ${removal.message}`,
+          `check \`bluegreen status\`; \`bluegreen scale ${target} ${from}\` sets the count back`,
+        );
       });
       throw error;
     }
-    if (routed) await verifyCompanionServers(ctx, release, live, target, view.generation!, containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.companionRouting![target]!.port}`), deadline, from);
+    if (routed)
+      await verifyCompanionServers(
+        ctx,
+        release,
+        live,
+        target,
+        view.generation!,
+        containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.companionRouting![target]!.port}`),
+        deadline,
+        from,
+      );
     return { colour: live, from, to, target, about: subject };
   });
 }
@@ -76,9 +96,18 @@ export async function scaleCompanion(ctx: Context, spec: ScaleSpec, target: stri
 async function verifyCompanionServers(ctx: Context, release: Release, live: Colour, target: string, generation: number, servers: string[], deadline: Deadline, from: number): Promise<void> {
   const rank = rankedCompanions(release).find((c) => c.target === target)!.rank;
   const router = companionLiveRouter(ctx.app, live, target);
-  await ctx.out.step(`Traefik routes ${servers.length} ${target} server${servers.length > 1 ? 's' : ''}${onEachInstance(ctx.traefik)}`, () =>
-    waitRouted(ctx.traefik, { router, priority: companionLivePriority(generation, rank), service: companionServiceName(ctx.app, live, target), servers, deadline }), { colour: live, release: release.number }, 'traefik').catch((error: Error) => {
-    if (error instanceof LockLostError) throw error;
-    throw needsPersonError(`${target} of ${live} runs ${servers.length} healthy containers, but ${error.message}`, `the new containers may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${target} ${from}\``);
-  });
+  await ctx.out
+    .step(
+      `Traefik routes ${servers.length} ${target} server${servers.length > 1 ? 's' : ''}${onEachInstance(ctx.traefik)}`,
+      () => waitRouted(ctx.traefik, { router, priority: companionLivePriority(generation, rank), service: companionServiceName(ctx.app, live, target), servers, deadline }),
+      { colour: live, release: release.number },
+      'traefik',
+    )
+    .catch((error: Error) => {
+      if (error instanceof LockLostError) throw error;
+      throw needsPersonError(
+        `${target} of ${live} runs ${servers.length} healthy containers, but ${error.message}`,
+        `the new containers may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${target} ${from}\``,
+      );
+    });
 }

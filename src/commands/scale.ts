@@ -74,32 +74,50 @@ export async function scaleLive(ctx: Context, spec: ScaleSpec | undefined, targe
       });
     if (to < view.running) return scaleDown(ctx, { live, from: view.running, to, release }, { colours, state });
     const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));
-    await ctx.out.step(`scale ${live} from ${view.running} to ${to}`, () =>
-      // The first target only: its other targets keep the count they run (`scale api +2` before).
-      ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true, services: [release.target] }), fields, 'scale');
+    await ctx.out.step(
+      `scale ${live} from ${view.running} to ${to}`,
+      () =>
+        // The first target only: its other targets keep the count they run (`scale api +2` before).
+        ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true, services: [release.target] }),
+      fields,
+      'scale',
+    );
     let containers: ContainerView[];
     try {
-      containers = await ctx.out.step('wait until healthy', () =>
-        waitHealthy(ctx.docker, {
-          labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
-          count: to,
-          deadline,
-          what: `${live} scaled to ${to}`,
-        }), fields, 'healthy');
+      containers = await ctx.out.step(
+        'wait until healthy',
+        () =>
+          waitHealthy(ctx.docker, {
+            labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
+            count: to,
+            deadline,
+            what: `${live} scaled to ${to}`,
+          }),
+        fields,
+        'healthy',
+      );
     } catch (error) {
       if (error instanceof LockLostError) throw error;
       // New replicas that never became healthy were never routed: remove them.
       await removeAdded(ctx, live, before).catch((removal: Error) => {
-        throw needsPersonError(`${(error as Error).message}; removing the new replicas failed too: ${removal.message}`, `check \`bluegreen status\`; \`bluegreen scale ${view.running}\` sets the count back`);
+        throw needsPersonError(
+          `${(error as Error).message}; removing the new replicas failed too: ${removal.message}`,
+          `check \`bluegreen status\`; \`bluegreen scale ${view.running}\` sets the count back`,
+        );
       });
       throw error;
     }
     // Healthy replicas of the live colour are routed as soon as Traefik sees
     // them: a failure from here on has changed live traffic (exit 5).
-    await ctx.out.step(`Traefik routes ${to} server${to > 1 ? 's' : ''}${onEachInstance(ctx.traefik)}`, () => routeTo(containers), fields, 'traefik').catch((error: Error) => {
-      if (error instanceof LockLostError) throw error;
-      throw needsPersonError(`${live} runs ${to} healthy replicas, but ${error.message}`, `the new replicas may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${to}\` or \`bluegreen scale ${view.running}\``);
-    });
+    await ctx.out
+      .step(`Traefik routes ${to} server${to > 1 ? 's' : ''}${onEachInstance(ctx.traefik)}`, () => routeTo(containers), fields, 'traefik')
+      .catch((error: Error) => {
+        if (error instanceof LockLostError) throw error;
+        throw needsPersonError(
+          `${live} runs ${to} healthy replicas, but ${error.message}`,
+          `the new replicas may already take live traffic: check \`bluegreen status\`, then \`bluegreen scale ${to}\` or \`bluegreen scale ${view.running}\``,
+        );
+      });
     return { colour: live, from: view.running, to, about: subject };
   });
 }

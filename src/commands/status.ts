@@ -78,7 +78,11 @@ export async function shadowedRouters(ctx: Context, view: ColourView, known: Par
   const release = await ctx.store.loadRelease(view.release).catch(() => undefined);
   if (!release) return [];
   const facts = await routerFacts(ctx, known, provider).catch(() => []);
-  return shadowedBy(facts, ownRoute(ctx, release, provider), excludes.map((r) => r.name)).map(({ name, rule, priority }) => ({ name, rule, priority }));
+  return shadowedBy(
+    facts,
+    ownRoute(ctx, release, provider),
+    excludes.map((r) => r.name),
+  ).map(({ name, rule, priority }) => ({ name, rule, priority }));
 }
 
 /** The line status prints for a router the live colour shadows now. */
@@ -89,13 +93,18 @@ export const shadowedLine = (app: string, router: Status['shadowed'][number]) =>
 function companionsOf(containers: ContainerView[], colour: Colour): ColourStatus['companions'] {
   return containers
     .filter((c) => c.labels[LABEL.companionOf] === colour)
-    .map((c) => ({ service: c.labels['com.docker.compose.service'] ?? '?', name: c.name, state: c.state, health: c.state === 'running' ? c.health : '-', routed: c.labels['traefik.enable'] === 'true' }));
+    .map((c) => ({
+      service: c.labels['com.docker.compose.service'] ?? '?',
+      name: c.name,
+      state: c.state,
+      health: c.state === 'running' ? c.health : '-',
+      routed: c.labels['traefik.enable'] === 'true',
+    }));
 }
 
 function colourStatus(view: ColourView, live: Colour | undefined, traefik: ColourStatus['traefik']): Omit<ColourStatus, 'companions'> {
   const { colour } = view;
-  const role: ColourStatus['role'] =
-    view.containers.length === 0 ? 'absent' : view.running === 0 ? 'stopped' : colour === live ? 'live' : view.routing === 'live' ? 'shadowed' : 'preview';
+  const role: ColourStatus['role'] = view.containers.length === 0 ? 'absent' : view.running === 0 ? 'stopped' : colour === live ? 'live' : view.routing === 'live' ? 'shadowed' : 'preview';
   return {
     colour,
     role,
@@ -142,7 +151,8 @@ export function formatStatus(status: Status): string {
     }
   }
   for (const c of status.plain) {
-    const what = c.state === 'running' ? 'runs beside bluegreen\'s colours (shadowed once a colour is live; `bluegreen stop-old` drains and stops it)' : `${c.state} (taken over; \`bluegreen down\` removes it)`;
+    const what =
+      c.state === 'running' ? "runs beside bluegreen's colours (shadowed once a colour is live; `bluegreen stop-old` drains and stops it)" : `${c.state} (taken over; \`bluegreen down\` removes it)`;
     lines.push(`plain  ${c.name} of compose project ${status.app}: ${what}`);
   }
   lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');

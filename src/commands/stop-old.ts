@@ -34,8 +34,6 @@ export async function stopOld(ctx: Context, options: { remove: boolean }): Promi
   const { colours } = await preflight(ctx);
   const live = liveColour(colours);
   if (!live) throw usageError('no colour is live, so none is old', 'run `bluegreen deploy` first; `bluegreen down` removes everything');
-  const old = otherColour(live);
-  const subject = { colour: old, release: colours[old].release };
   const stoppedOld = await stopOldColour(ctx, options, colours, live);
   const takenOver = await takeOverPlain(ctx, colours[live]);
   return takenOver.length ? { ...stoppedOld, takenOver, about: { ...stoppedOld.about, detail: takeoverDetail(ctx.app, takenOver) } } : stoppedOld;

@@ -49,7 +49,13 @@ export async function switchLive(ctx: Context): Promise<SwitchResult> {
     await assertNotServingLive(ctx, colour);
     await assertCompanionsStillHealthy(ctx, release, colour);
     // A smoke test of the preview, say: its veto leaves the candidate on its preview route.
-    await preHook(ctx, 'pre_switch', { release: release.number, colour, previousRelease, liveColour: live, preview: { colour, key: previewKeyOf(view.containers), probe: releaseProbe(release, ctx.options.probe) } });
+    await preHook(ctx, 'pre_switch', {
+      release: release.number,
+      colour,
+      previousRelease,
+      liveColour: live,
+      preview: { colour, key: previewKeyOf(view.containers), probe: releaseProbe(release, ctx.options.probe) },
+    });
     const previews = replaceableAfterStart(ctx, colour, view.containers);
     // A switch interrupted after its live containers started leaves them beside the previews: as many as the previews.
     const count = view.containers.filter((c) => c.state === 'running' && c.labels[LABEL.routing] === 'preview').length || view.running;

@@ -75,7 +75,13 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     if (plain.length) ctx.out.warn(takeoverNotice(ctx.app, plain));
     await warnWorkersStillSideTargets(ctx);
     // A migration before the candidate starts; its veto leaves everything as it was.
-    await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });
+    await preHook(ctx, 'pre_up', {
+      release: number,
+      colour,
+      previousRelease: live ? colours[live].release : undefined,
+      liveColour: live,
+      preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) },
+    });
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
     await ensureSideTargets(ctx, config, sidesUnchanged);

@@ -18,8 +18,19 @@ export async function verifyLive(ctx: Context): Promise<{ colour: Colour; server
   const release = await loadRelease(ctx, colours[live].release!);
   const running = await ctx.docker.containers({ 'io.bluegreen.app': ctx.app, 'io.bluegreen.colour': live });
   const servers = running.filter(routable).map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
-  await ctx.out.step(`Traefik routes ${live}`, () =>
-    waitRouted(ctx.traefik, { router: liveRouter(ctx.app, live), priority: livePriority(colours[live].generation!), alsoPriority: legacyLivePriority(colours[live].generation!), service: serviceName(ctx.app, live), servers, deadline: Deadline.after(ctx.options.timeoutMs) }), { colour: live });
+  await ctx.out.step(
+    `Traefik routes ${live}`,
+    () =>
+      waitRouted(ctx.traefik, {
+        router: liveRouter(ctx.app, live),
+        priority: livePriority(colours[live].generation!),
+        alsoPriority: legacyLivePriority(colours[live].generation!),
+        service: serviceName(ctx.app, live),
+        servers,
+        deadline: Deadline.after(ctx.options.timeoutMs),
+      }),
+    { colour: live },
+  );
   // Its routed companions' live routers too (`-t web -t api`), each with exactly its containers.
   await verifyCompanionRoutes(ctx, release, live, { kind: 'live', generation: colours[live].generation! }, Deadline.after(ctx.options.timeoutMs));
   return { colour: live, servers: servers.length };

@@ -48,7 +48,7 @@ export function fromDockerFlowYml(path: string): FlowLayer {
   const parsed = dockerFlowSchema.safeParse(readYamlDocument(path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw usageError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, 'see Docker Flow\'s keys in docs/docker-flow.md (in the bluegreen package, or its repository)');
+    throw usageError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, "see Docker Flow's keys in docs/docker-flow.md (in the bluegreen package, or its repository)");
   }
   const flow = parsed.data as Record<string, unknown>;
   const layer = Object.fromEntries(flowSpecs.filter((spec) => spec.flowYml).map((spec) => [spec.key, ymlValue(spec, flow[spec.flowYml!] as string | string[] | undefined, path)]));

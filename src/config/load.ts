@@ -83,7 +83,12 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'ho
     json: input.json ?? false,
     noHealthcheck: input.noHealthcheck ?? false,
     waitLockMs: parseDuration(raw.waitLock!, '--wait-lock'),
-    bake: { ms: parseDuration(raw.bake!, '--bake'), maxErrorRate: percent(raw.maxErrorRate!, '--max-error-rate'), minRequests: count(raw.bakeMinRequests!, '--bake-min-requests'), maxLatencyRatio: ratio(raw.maxLatencyRatio!, '--max-latency-ratio') },
+    bake: {
+      ms: parseDuration(raw.bake!, '--bake'),
+      maxErrorRate: percent(raw.maxErrorRate!, '--max-error-rate'),
+      minRequests: count(raw.bakeMinRequests!, '--bake-min-requests'),
+      maxLatencyRatio: ratio(raw.maxLatencyRatio!, '--max-latency-ratio'),
+    },
   };
 }
 
@@ -106,12 +111,20 @@ function port(value: string): number {
  * metrics address for each, in the same order.
  */
 function traefikReplicas(apiText: string, metricsText: string | undefined): { api: string; metrics: string }[] {
-  const list = (text: string, option: string) => text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => url(part, option));
+  const list = (text: string, option: string) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => url(part, option));
   const apis = list(apiText, '--traefik-api');
   if (apis.length === 0) throw usageError('--traefik-api: no URL given', 'e.g. http://127.0.0.1:8080');
   const metrics = metricsText === undefined ? apis.map((api) => `${api}/metrics`) : list(metricsText, '--traefik-metrics');
   if (metrics.length !== apis.length) {
-    throw usageError(`--traefik-metrics names ${metrics.length} address${metrics.length === 1 ? '' : 'es'} for ${apis.length} Traefik APIs`, 'give one metrics address per --traefik-api URL, in the same order, or leave it out (each API URL + /metrics)');
+    throw usageError(
+      `--traefik-metrics names ${metrics.length} address${metrics.length === 1 ? '' : 'es'} for ${apis.length} Traefik APIs`,
+      'give one metrics address per --traefik-api URL, in the same order, or leave it out (each API URL + /metrics)',
+    );
   }
   return apis.map((api, i) => ({ api, metrics: metrics[i]! }));
 }
@@ -169,7 +182,7 @@ function ratio(value: string, option: string): number {
   const text = value.trim().toLowerCase().replace(/x$/, '');
   if (text === 'off' || text === '0') return 0;
   const n = Number(text);
-  if (text === '' || !Number.isFinite(n) || n < 1) throw usageError(`${option}: "${value}" is not a ratio of 1 or more`, 'e.g. 2 (twice the old colour\'s mean answer time), or off');
+  if (text === '' || !Number.isFinite(n) || n < 1) throw usageError(`${option}: "${value}" is not a ratio of 1 or more`, "e.g. 2 (twice the old colour's mean answer time), or off");
   return n;
 }
 

@@ -16,7 +16,12 @@ const isList = (spec: Pick<OptionSpec, 'kind'>) => spec.kind === 'list' || spec.
 /** A variable's text as the option's layer value: lists comma separated, '' as unset. */
 export function envValue(spec: Pick<OptionSpec, 'kind'>, text: string | undefined): string | string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
-  return isList(spec) ? text.split(',').map((item) => item.trim()).filter(Boolean) : text;
+  return isList(spec)
+    ? text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : text;
 }
 
 /** BG_* variables (lists comma separated) and Consul's own variables. */
@@ -30,7 +35,13 @@ export function fromEnv(env: NodeJS.ProcessEnv): RawOptions {
 z.config(english());
 
 const scalar = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
-export const stringList = z.union([z.pipe(z.string(), z.transform((s: string) => [s])), z.array(z.string())]);
+export const stringList = z.union([
+  z.pipe(
+    z.string(),
+    z.transform((s: string) => [s]),
+  ),
+  z.array(z.string()),
+]);
 
 /** The zod type of an option's value in a settings file. */
 export function ymlType(spec: OptionSpec): z.ZodMiniType<string | string[]> {

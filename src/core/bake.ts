@@ -48,23 +48,33 @@ export async function bakeWindow(ctx: Context, colour: Colour, provider: 'docker
   const [atSwitch, baseline] = await Promise.all([counts(ctx, colour, provider), limits.maxLatencyRatio > 0 ? counts(ctx, otherColour(colour), provider) : undefined]);
   const judgeNow = (now: AnswerCounts) => judge(atSwitch ?? none, now, limits, baseline?.timed ? baseline : undefined);
   let judgement = judgeNow(atSwitch ?? none);
-  if (limits.maxLatencyRatio > 0 && !baseline?.timed) ctx.out.warn(`the old colour ${otherColour(colour)} has no answers in Traefik's metrics to compare with: the bake window judges the 5xx share only`);
+  if (limits.maxLatencyRatio > 0 && !baseline?.timed)
+    ctx.out.warn(`the old colour ${otherColour(colour)} has no answers in Traefik's metrics to compare with: the bake window judges the 5xx share only`);
   const latency = limits.maxLatencyRatio > 0 && baseline?.timed ? `, mean answer at most x${limits.maxLatencyRatio} of ${otherColour(colour)}'s` : '';
-  return ctx.out.step(`bake ${formatDuration(ms)}: ${colour}'s 5xx share at most ${(limits.maxErrorRate * 100).toFixed(1)}%${latency}`, async () => {
-    let readings = 0;
-    while (Date.now() - started < ms) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
-      cancellation.checkpoint();
-      const now = await counts(ctx, colour, provider).catch(() => undefined);
-      if (!now) continue;
-      readings++;
-      judgement = judgeNow(now);
-      if (judgement.verdict === 'breach') break;
-    }
-    const mean = judgement.meanMs === undefined ? '' : `, mean answer ${judgement.meanMs.toFixed(1)} ms${judgement.baselineMs === undefined ? '' : ` (${otherColour(colour)}: ${judgement.baselineMs.toFixed(1)} ms)`}`;
-    // Not one reading (a Traefik instance's metrics down all along) is not "too few answers": it is said as it is.
-    if (readings === 0) ctx.out.warn(`Traefik's metrics did not answer once during the bake window: ${colour} was not judged`);
-    else if (judgement.verdict !== 'breach') ctx.out.info(`  bake window over: ${describeJudgement(judgement)}${mean}${judgement.verdict === 'too-few' ? `, fewer than ${limits.minRequests}: not judged` : ''}`);
-    return { judgement, afterMs: Date.now() - started };
-  }, { colour }, 'bake');
+  return ctx.out.step(
+    `bake ${formatDuration(ms)}: ${colour}'s 5xx share at most ${(limits.maxErrorRate * 100).toFixed(1)}%${latency}`,
+    async () => {
+      let readings = 0;
+      while (Date.now() - started < ms) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
+        cancellation.checkpoint();
+        const now = await counts(ctx, colour, provider).catch(() => undefined);
+        if (!now) continue;
+        readings++;
+        judgement = judgeNow(now);
+        if (judgement.verdict === 'breach') break;
+      }
+      const mean =
+        judgement.meanMs === undefined
+          ? ''
+          : `, mean answer ${judgement.meanMs.toFixed(1)} ms${judgement.baselineMs === undefined ? '' : ` (${otherColour(colour)}: ${judgement.baselineMs.toFixed(1)} ms)`}`;
+      // Not one reading (a Traefik instance's metrics down all along) is not "too few answers": it is said as it is.
+      if (readings === 0) ctx.out.warn(`Traefik's metrics did not answer once during the bake window: ${colour} was not judged`);
+      else if (judgement.verdict !== 'breach')
+        ctx.out.info(`  bake window over: ${describeJudgement(judgement)}${mean}${judgement.verdict === 'too-few' ? `, fewer than ${limits.minRequests}: not judged` : ''}`);
+      return { judgement, afterMs: Date.now() - started };
+    },
+    { colour },
+    'bake',
+  );
 }

@@ -63,7 +63,12 @@ export async function assertCompanionsStillHealthy(ctx: Context, release: Releas
  */
 export async function stopOtherReleaseWorkers(ctx: Context, colour: Colour, found: CompanionsFound): Promise<void> {
   if (found.otherRelease.length === 0) return;
-  await ctx.out.step(`stop ${found.otherRelease.join(', ')} of ${colour}'s previous release (within its stop_grace_period)`, () => ctx.compose.stop(colourProject(ctx.app, colour), undefined, found.otherRelease), { colour }, 'stop-workers');
+  await ctx.out.step(
+    `stop ${found.otherRelease.join(', ')} of ${colour}'s previous release (within its stop_grace_period)`,
+    () => ctx.compose.stop(colourProject(ctx.app, colour), undefined, found.otherRelease),
+    { colour },
+    'stop-workers',
+  );
 }
 
 /** Every companion's containers, as many as its file asks for (deploy.replicas, else one), running and healthy. */

@@ -34,7 +34,10 @@ export async function detachFromTraefik(ctx: Context, release: Release, doomed: 
     return false;
   }
   const started = Date.now();
-  const watchdog = ctx.docker.unpauseLater(doomed.map((c) => c.id), WATCHDOG_MS);
+  const watchdog = ctx.docker.unpauseLater(
+    doomed.map((c) => c.id),
+    WATCHDOG_MS,
+  );
   try {
     for (const container of doomed) await ctx.docker.pause(container.id);
     await ctx.docker.triggerProviderRefresh(release.imageId, command, { [LABEL.managed]: 'true', [LABEL.app]: ctx.app, [LABEL.role]: 'refresh-trigger' });

@@ -43,9 +43,11 @@ export async function drainServices(ctx: Context, service: (name: string) => boo
     if (text === undefined || !text.includes(`${REQUESTS_METRIC}{`)) return undefined;
     return sumCounter(text, REQUESTS_METRIC, { service }) ?? 0;
   };
-  let last = await read();
+  const last = await read();
   if (last === undefined) {
-    ctx.out.warn(`Traefik's per-service request metrics are not at ${displayUrl(ctx.options.traefikMetrics)} (off, on another entrypoint: set --traefik-metrics): waiting the whole drain bound (${formatDuration(boundMs)})`);
+    ctx.out.warn(
+      `Traefik's per-service request metrics are not at ${displayUrl(ctx.options.traefikMetrics)} (off, on another entrypoint: set --traefik-metrics): waiting the whole drain bound (${formatDuration(boundMs)})`,
+    );
     while (Date.now() - started < boundMs) await pause(Math.min(200, boundMs - (Date.now() - started)));
     return { waitedMs: Date.now() - started, how: 'no-metrics' };
   }

@@ -4,7 +4,7 @@ import { BgError, ExitCode } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
 import { COLOUR_HEADER, PREVIEW_KEY_HEADER } from '../plan/names.js';
 import type { ProbeRequest } from '../plan/probe.js';
-import { runHookProcess, type HookRun } from '../runtime/hook-process.js';
+import { runHookProcess } from '../runtime/hook-process.js';
 import type { Context } from './context.js';
 
 /** What a hook is told about the operation it runs in (its environment). */
@@ -21,7 +21,11 @@ export interface HookFacts {
 
 /** A pre_* hook said no: the operation stops before it changes anything (exit 1). */
 export class HookVetoError extends BgError {
-  constructor(readonly hook: HookName, message: string, details: string) {
+  constructor(
+    readonly hook: HookName,
+    message: string,
+    details: string,
+  ) {
     super(message, ExitCode.failedReverted, `the ${hook} hook decides: its output is above; fix what it checks, or the hook`, { details });
     this.name = 'HookVetoError';
   }
@@ -48,7 +52,9 @@ function hookEnv(ctx: Context, facts: HookFacts): NodeJS.ProcessEnv {
       BG_PREVIEW_HOST: probe.host ?? '',
       BG_PREVIEW_KEY: facts.preview.key ?? '',
       // One "Name: value" per line: `curl $(printf -- '-H\n%s\n' ...)` or read line by line.
-      BG_PREVIEW_HEADERS: Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\n'),
+      BG_PREVIEW_HEADERS: Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n'),
     });
   }
   if (facts.failure) Object.assign(env, { BG_OPERATION: facts.failure.operation, BG_ERROR: facts.failure.message, BG_EXIT_CODE: String(facts.failure.exitCode) });
@@ -65,12 +71,17 @@ const hookDir = (ctx: Context) => (ctx.options.files[0] ? dirname(resolve(ctx.op
 async function runHook(ctx: Context, name: HookName, facts: HookFacts): Promise<void> {
   const hook = ctx.options.hooks[name];
   if (!hook) return;
-  await ctx.out.step(`hook ${name}: ${hook.run}`, async () => {
-    const run = await runHookProcess(hook.run, { cwd: hookDir(ctx), env: hookEnv(ctx, facts), timeoutMs: hook.timeoutMs });
-    if (run.code === 0 && !run.timedOut) return;
-    const what = run.timedOut ? `ran past its timeout (${formatDuration(hook.timeoutMs)}) and was stopped` : `failed (exit ${run.code ?? 'by a signal'})`;
-    throw new HookVetoError(name, `the ${name} hook ${what}`, run.output.trimEnd().split('\n').slice(-20).join('\n') || '(no output)');
-  }, {}, `hook-${name.replace(/_/g, '-')}`);
+  await ctx.out.step(
+    `hook ${name}: ${hook.run}`,
+    async () => {
+      const run = await runHookProcess(hook.run, { cwd: hookDir(ctx), env: hookEnv(ctx, facts), timeoutMs: hook.timeoutMs });
+      if (run.code === 0 && !run.timedOut) return;
+      const what = run.timedOut ? `ran past its timeout (${formatDuration(hook.timeoutMs)}) and was stopped` : `failed (exit ${run.code ?? 'by a signal'})`;
+      throw new HookVetoError(name, `the ${name} hook ${what}`, run.output.trimEnd().split('\n').slice(-20).join('\n') || '(no output)');
+    },
+    {},
+    `hook-${name.replace(/_/g, '-')}`,
+  );
 }
 
 /** A pre_* hook: its failure or timeout fails the operation here, before this step changes anything (exit 1), with its output. */

@@ -1,7 +1,21 @@
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
 import { previewKeyOf, rankedCompanions, type RoutingMode } from '../plan/labels.js';
-import { atDocker, colourProject, companionLiveRouter, companionPreviewRouter, companionPreviewServiceName, companionServiceName, LABEL, liveRouter, PREVIEW_KEY_HEADER, previewHeaders, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
+import {
+  atDocker,
+  colourProject,
+  companionLiveRouter,
+  companionPreviewRouter,
+  companionPreviewServiceName,
+  companionServiceName,
+  LABEL,
+  liveRouter,
+  PREVIEW_KEY_HEADER,
+  previewHeaders,
+  previewRouter,
+  previewServiceName,
+  serviceName,
+} from '../plan/names.js';
 import { companionLivePriority, companionPreviewPriority, livePriority, PREVIEW_PRIORITY } from '../plan/priority.js';
 import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
@@ -100,25 +114,35 @@ async function start(ctx: Context, spec: ComposeConfig, release: Release, count:
 }
 
 /** Verifies the route in Traefik's API, then end to end through the entrypoint. */
-export async function verifyRoute(
-  ctx: Context,
-  release: Release,
-  colour: Colour,
-  mode: RoutingMode,
-  containers: ContainerView[],
-  deadline: Deadline,
-): Promise<void> {
+export async function verifyRoute(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, containers: ContainerView[], deadline: Deadline): Promise<void> {
   const fields = { colour, release: release.number };
   const router = mode.kind === 'preview' ? previewRouter(ctx.app, colour) : liveRouter(ctx.app, colour);
   const priority = mode.kind === 'preview' ? PREVIEW_PRIORITY : livePriority(mode.generation);
   const servers = containers.map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
-  await ctx.out.step(`Traefik routes ${atDocker(router)}${onEachInstance(ctx.traefik)}`, () =>
-    waitRouted(ctx.traefik, { router, priority, service: (mode.kind === 'preview' ? previewServiceName : serviceName)(ctx.app, colour), servers, deadline }), fields, 'traefik');
+  await ctx.out.step(
+    `Traefik routes ${atDocker(router)}${onEachInstance(ctx.traefik)}`,
+    () => waitRouted(ctx.traefik, { router, priority, service: (mode.kind === 'preview' ? previewServiceName : serviceName)(ctx.app, colour), servers, deadline }),
+    fields,
+    'traefik',
+  );
   await verifyCompanionRoutes(ctx, release, colour, mode, deadline);
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);
-  await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`, () =>
-    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe, statuses: ctx.options.probe.statuses, colour, headers: checkHeaders(release, colour, preview, previewKeyOf(containers)), times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+  await ctx.out.step(
+    `answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`,
+    () =>
+      waitAnsweredBy({
+        entrypoint: ctx.entrypoint,
+        probe,
+        statuses: ctx.options.probe.statuses,
+        colour,
+        headers: checkHeaders(release, colour, preview, previewKeyOf(containers)),
+        times: preview ? 1 : 5,
+        deadline,
+      }),
+    fields,
+    'end-to-end',
+  );
 }
 
 /**
@@ -137,7 +161,9 @@ export async function verifyCompanionRoutes(ctx: Context, release: Release, colo
     const router = mode.kind === 'preview' ? companionPreviewRouter(ctx.app, colour, target) : companionLiveRouter(ctx.app, colour, target);
     const priority = mode.kind === 'preview' ? companionPreviewPriority(rank) : companionLivePriority(mode.generation, rank);
     const service = (mode.kind === 'preview' ? companionPreviewServiceName : companionServiceName)(ctx.app, colour, target);
-    const servers = running.filter((c) => c.labels['com.docker.compose.service'] === target && c.labels[LABEL.release] === String(release.number)).map((c) => `http://${c.ips[ctx.options.network]}:${routing.port}`);
+    const servers = running
+      .filter((c) => c.labels['com.docker.compose.service'] === target && c.labels[LABEL.release] === String(release.number))
+      .map((c) => `http://${c.ips[ctx.options.network]}:${routing.port}`);
     await ctx.out.step(`Traefik routes ${atDocker(router)}${onEachInstance(ctx.traefik)}`, () => waitRouted(ctx.traefik, { router, priority, service, servers, deadline }), fields, 'traefik');
   }
 }
@@ -182,7 +208,16 @@ export interface Undo {
  * (health, Traefik, end to end) within one --timeout. On failure it undoes
  * and fails with exit 1; an undo that fails too is exit 5, needs a person.
  */
-export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo, replacing: string[] = [], scaled: Record<string, number> = {}): Promise<void> {
+export async function launchVerified(
+  ctx: Context,
+  release: Release,
+  colour: Colour,
+  mode: RoutingMode,
+  count: number,
+  undo: Undo,
+  replacing: string[] = [],
+  scaled: Record<string, number> = {},
+): Promise<void> {
   const deadline = Deadline.after(ctx.options.timeoutMs);
   await assertCertificateVerifies(ctx, release);
   try {
@@ -192,7 +227,11 @@ export async function launchVerified(ctx: Context, release: Release, colour: Col
     if (error instanceof LockLostError) throw error;
     await undo.run().catch((undoError: BgError) => {
       if (failedUndoExit(mode.kind, undoError) === ExitCode.unreachable) {
-        throw new BgError(`${(error as Error).message}; ${undo.what} could not reach the engine either: ${colour} is left on its preview route, never live`, ExitCode.unreachable, 'live traffic is untouched; once the engine answers, the next up or deploy replaces it');
+        throw new BgError(
+          `${(error as Error).message}; ${undo.what} could not reach the engine either: ${colour} is left on its preview route, never live`,
+          ExitCode.unreachable,
+          'live traffic is untouched; once the engine answers, the next up or deploy replaces it',
+        );
       }
       throw needsPersonError(`${(error as Error).message}; ${undo.what} failed too: ${undoError.message}`, undo.hint);
     });

@@ -12,6 +12,11 @@ export async function observeColours(ctx: Context): Promise<Colours> {
 
 /** Both colours from a listing of the app's containers (side targets carry no colour). */
 export function coloursOf(containers: ContainerView[]): Colours {
-  const [blue, green] = COLOURS.map((colour) => summarise(colour, containers.filter((c) => c.labels[LABEL.colour] === colour)));
+  const [blue, green] = COLOURS.map((colour) =>
+    summarise(
+      colour,
+      containers.filter((c) => c.labels[LABEL.colour] === colour),
+    ),
+  );
   return { blue: blue!, green: green! };
 }

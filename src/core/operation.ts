@@ -32,10 +32,7 @@ const subjectOf = (value: unknown): HistorySubject => (value && typeof value ===
  * what it was about: the result's `about`, or the failure's (`about` above).
  */
 export async function runLocked<T>(ctx: Context, operation: Operation, body: () => Promise<T>): Promise<T> {
-  const lock = await ctx.store.lock(
-    { by: userName(), host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() },
-    ctx.options.waitLockMs,
-  );
+  const lock = await ctx.store.lock({ by: userName(), host: hostname(), pid: process.pid, command: ctx.commandLine, since: new Date().toISOString() }, ctx.options.waitLockMs);
   // From here a signal undoes what the command started (runtime/cancellation.ts).
   cancellation.arm();
   ctx.out.beforeStep = () => {

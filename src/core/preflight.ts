@@ -40,6 +40,9 @@ export async function assertEntrypointAnswers(ctx: Context): Promise<void> {
     await (host ? ctx.entrypoint.request(probe, {}, 3000) : ctx.entrypoint.reachable(probe, 3000));
   } catch (error) {
     if (isCertificateError(error)) throw certificateError(ctx.entrypoint.url, host, error);
-    throw unreachableError(`Traefik's entrypoint at ${ctx.entrypoint.url} is unreachable (${(error as { code?: string }).code ?? error})`, `point ${named('traefikUrl')} at the entrypoint the app is routed on`);
+    throw unreachableError(
+      `Traefik's entrypoint at ${ctx.entrypoint.url} is unreachable (${(error as { code?: string }).code ?? error})`,
+      `point ${named('traefikUrl')} at the entrypoint the app is routed on`,
+    );
   }
 }

@@ -13,15 +13,32 @@ import { launchVerified, removeColour } from './launch.js';
  * failure that colour is taken out of Traefik and removed: live traffic
  * stays where it was (exit 1). Returns when the switch was verified.
  */
-export async function promoteRelease(ctx: Context, release: Release, colour: Colour, generation: number, count: number, live: Colour | undefined, scaled: Record<string, number> = {}): Promise<number> {
+export async function promoteRelease(
+  ctx: Context,
+  release: Release,
+  colour: Colour,
+  generation: number,
+  count: number,
+  live: Colour | undefined,
+  scaled: Record<string, number> = {},
+): Promise<number> {
   await assertNotServingLive(ctx, colour);
-  await launchVerified(ctx, release, colour, { kind: 'live', generation }, count, {
-    what: `removing ${colour}`,
-    run: async () => {
-      await withdrawColour(ctx, release, colour);
-      await removeColour(ctx, colour);
+  await launchVerified(
+    ctx,
+    release,
+    colour,
+    { kind: 'live', generation },
+    count,
+    {
+      what: `removing ${colour}`,
+      run: async () => {
+        await withdrawColour(ctx, release, colour);
+        await removeColour(ctx, colour);
+      },
+      hint: `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`,
     },
-    hint: `check \`bluegreen status\`; ${live ?? 'the live colour'} keeps the higher live router only if ${colour} is gone`,
-  }, [], scaled);
+    [],
+    scaled,
+  );
   return Date.now();
 }

@@ -25,7 +25,11 @@ export async function reconcile(ctx: Context): Promise<Observed> {
   // A healthcheck that ran while it was paused timed out: wait for the next
   // one to pass before anything counts on it (bounded; a replica that stays
   // unhealthy is then what the command's own waits report).
-  if (paused.length) await waitResumedHealthy(ctx, paused.map((c) => c.id));
+  if (paused.length)
+    await waitResumedHealthy(
+      ctx,
+      paused.map((c) => c.id),
+    );
   const leftovers = previewsOfLiveColours(ctx, all);
   for (const container of leftovers) {
     await ctx.docker.stopAndRemove(container.id, 0);
@@ -63,7 +67,7 @@ async function waitResumedHealthy(ctx: Context, ids: string[]): Promise<void> {
   await retryUntil(
     async () => {
       const views = await Promise.all(ids.map((id) => ctx.docker.inspect(id).catch(() => undefined)));
-      return views.every((v) => !v || v.state !== 'running' || v.health === 'healthy' || v.health === 'none') ? true : undefined;
+      return views.every((v) => v?.state !== 'running' || v.health === 'healthy' || v.health === 'none') ? true : undefined;
     },
     { deadline: Deadline.after(ctx.options.timeoutMs), intervalMs: 200, onTimeout: () => new Error('resumed replicas are not healthy') },
   ).catch(() => ctx.out.warn('resumed replicas are not healthy yet'));

@@ -66,7 +66,12 @@ export const runningColoursLabels = (ctx: Context) => ctx.docker.runningLabels({
  * `companions`, those each routed companion's rule leaves alone.
  * `managed`: the running colours' labels where they are not containers' (swarm).
  */
-export async function currentExclusions(ctx: Context, release: Release, provider: Provider = 'docker', managed?: Promise<Record<string, string>[]>): Promise<Exclusions & { companions: Record<string, Exclusions['excluded']> }> {
+export async function currentExclusions(
+  ctx: Context,
+  release: Release,
+  provider: Provider = 'docker',
+  managed?: Promise<Record<string, string>[]>,
+): Promise<Exclusions & { companions: Record<string, Exclusions['excluded']> }> {
   const facts = await routerFacts(ctx, { managed }, provider);
   const found = exclusionsFor(facts, ownRoute(ctx, release, provider));
   say(ctx, `${ctx.app}'s`, found);

@@ -15,7 +15,10 @@ export interface StepFields {
 export class Reporter {
   private readonly spinners: boolean;
 
-  constructor(readonly json: boolean, private readonly stderr: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    readonly json: boolean,
+    private readonly stderr: NodeJS.WriteStream = process.stderr,
+  ) {
     this.spinners = !json && Boolean(stderr.isTTY) && Boolean(process.stdout.isTTY);
   }
 
@@ -74,7 +77,11 @@ export class Reporter {
   }
 }
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 function describeFields(fields: StepFields): string {
   const parts = [fields.colour, fields.release === undefined ? undefined : `release ${fields.release}`].filter(Boolean);

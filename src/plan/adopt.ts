@@ -31,7 +31,11 @@ const MIDDLEWARE = /^traefik\.http\.middlewares\.([^.]+)\.(.+)$/;
 const ROUTER_OWN = new Set(['rule', 'entrypoints', 'middlewares', 'service', 'priority']);
 const DROPPED = /^traefik\.(http\.(routers|services)\.|docker\.network$|enable$)/;
 
-const splitList = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /**
  * `docker compose config` keeps `$$` (a literal `$`) escaped; what is

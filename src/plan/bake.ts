@@ -76,7 +76,8 @@ export function judge(atSwitch: AnswerCounts, now: AnswerCounts, limits: BakeLim
   const figures = { requests, errors, rate, meanMs: newMean, baselineMs };
   if (requests < limits.minRequests) return { ...figures, verdict: 'too-few' };
   if (rate > limits.maxErrorRate) return { ...figures, verdict: 'breach', cause: 'errors' };
-  const slower = limits.maxLatencyRatio > 0 && newMean !== undefined && baselineMs !== undefined && baselineMs > 0 && newMean > limits.maxLatencyRatio * baselineMs && newMean - baselineMs > LATENCY_NOISE_MS;
+  const slower =
+    limits.maxLatencyRatio > 0 && newMean !== undefined && baselineMs !== undefined && baselineMs > 0 && newMean > limits.maxLatencyRatio * baselineMs && newMean - baselineMs > LATENCY_NOISE_MS;
   return slower ? { ...figures, verdict: 'breach', cause: 'latency' } : { ...figures, verdict: 'within' };
 }
 

@@ -7,10 +7,7 @@
  * the environment and the CLI's files (runtime/docker-config.ts).
  */
 
-export type EngineAddress =
-  | { kind: 'unix'; path: string }
-  | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'ssh'; user?: string; host: string; port?: number };
+export type EngineAddress = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'ssh'; user?: string; host: string; port?: number };
 
 export interface EngineTls {
   /** Verify the engine's certificate against ca.pem (DOCKER_TLS_VERIFY, or a context's without SkipTLSVerify). */

@@ -93,7 +93,8 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   for (const [name, settings] of Object.entries(ownMiddlewares)) {
     for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${ownName(name)}.${prop}`] = value;
   }
-  if (release.companionRouting) labels[LABEL.routes] = JSON.stringify(rankedCompanions(release).map(({ target, routing: spec }) => ({ target, base: basePriority(spec), excludes: mode.companionExclude?.[target] ?? [] })));
+  if (release.companionRouting)
+    labels[LABEL.routes] = JSON.stringify(rankedCompanions(release).map(({ target, routing: spec }) => ({ target, base: basePriority(spec), excludes: mode.companionExclude?.[target] ?? [] })));
   if (mode.kind === 'live') {
     Object.assign(labels, serviceLabels(service), router(liveRouter(app, colour), rule, (mode.legacyPriority ? legacyLivePriority : livePriority)(mode.generation), liveMiddlewares));
     // The routed companions' live routers ride here: the switch's one recreate moves every target's route in one Traefik reload.
@@ -169,7 +170,14 @@ export function companionContainerLabels(release: Release, colour: Colour, targe
     'traefik.docker.network': network,
     ...serviceLabelsOf(routing, companionPreviewServiceName(app, colour, target)),
     ...serviceLabelsOf(routing, companionServiceName(app, colour, target)),
-    ...routerLabels(routing, companionPreviewRouter(app, colour, target), previewRule(liveRule(routing.rule, []), colour, previewKey), companionPreviewPriority(rank), companionMiddlewares(release, colour, target, routing, true), companionPreviewServiceName(app, colour, target)),
+    ...routerLabels(
+      routing,
+      companionPreviewRouter(app, colour, target),
+      previewRule(liveRule(routing.rule, []), colour, previewKey),
+      companionPreviewPriority(rank),
+      companionMiddlewares(release, colour, target, routing, true),
+      companionPreviewServiceName(app, colour, target),
+    ),
   };
   for (const [name, settings] of Object.entries(routing.middlewareDefinitions ?? {})) {
     for (const [prop, value] of Object.entries(settings)) labels[`traefik.http.middlewares.${app}-${colour}-${target}-${name}.${prop}`] = value;
@@ -181,7 +189,9 @@ export function companionContainerLabels(release: Release, colour: Colour, targe
 export function routesOf(labels: Record<string, string>): { target: string; base: number; excludes: Excluded }[] {
   try {
     const parsed = JSON.parse(labels[LABEL.routes] || '[]') as unknown;
-    return Array.isArray(parsed) ? parsed.filter((r): r is { target: string; base: number; excludes: Excluded } => typeof r?.target === 'string' && typeof r?.base === 'number' && Array.isArray(r?.excludes)) : [];
+    return Array.isArray(parsed)
+      ? parsed.filter((r): r is { target: string; base: number; excludes: Excluded } => typeof r?.target === 'string' && typeof r?.base === 'number' && Array.isArray(r?.excludes))
+      : [];
   } catch {
     return [];
   }
@@ -229,5 +239,4 @@ export function previewKeyOf(containers: { labels: Record<string, string> }[]): 
 }
 
 /** Whether a container serves only its colour's preview service (launched since the preview service was split off), not the live one. */
-export const servesPreviewOnly = (app: string, colour: Colour, labels: Record<string, string>) =>
-  !(`traefik.http.services.${serviceName(app, colour)}.loadbalancer.server.port` in labels);
+export const servesPreviewOnly = (app: string, colour: Colour, labels: Record<string, string>) => !(`traefik.http.services.${serviceName(app, colour)}.loadbalancer.server.port` in labels);

@@ -47,8 +47,7 @@ export const COLOUR_HEADER = 'X-Bluegreen-Color';
 export const PREVIEW_KEY_HEADER = 'X-Bluegreen-Preview-Key';
 
 /** The request headers that reach a colour's preview route. */
-export const previewHeaders = (colour: Colour, key: string | undefined): Record<string, string> =>
-  key ? { [COLOUR_HEADER]: colour, [PREVIEW_KEY_HEADER]: key } : { [COLOUR_HEADER]: colour };
+export const previewHeaders = (colour: Colour, key: string | undefined): Record<string, string> => (key ? { [COLOUR_HEADER]: colour, [PREVIEW_KEY_HEADER]: key } : { [COLOUR_HEADER]: colour });
 
 /** Labels bluegreen puts on everything it runs, so it can find them again. */
 export const LABEL = {

@@ -47,8 +47,7 @@ export const companionPreviewPriority = (rank: number) => PREVIEW_PRIORITY + ran
  * legacy one of a colour launched before the stride; a routed companion
  * (rank 1, 2, …: they came with the stride) at its rank above it.
  */
-export const livePriorities = (generation: number, rank = 0): number[] =>
-  rank === 0 ? [livePriority(generation), legacyLivePriority(generation)] : [companionLivePriority(generation, rank)];
+export const livePriorities = (generation: number, rank = 0): number[] => (rank === 0 ? [livePriority(generation), legacyLivePriority(generation)] : [companionLivePriority(generation, rank)]);
 
 /** Whether a router's priority makes it the live router of that generation (and rank). */
 export const countsAsLive = (priority: number, generation: number, rank = 0) => livePriorities(generation, rank).includes(priority);

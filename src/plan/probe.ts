@@ -18,7 +18,10 @@ export const DEFAULT_PROBE_STATUSES = '200-499';
 
 /** "200-399,404" -> [[200, 399], [404, 404]]; exit 2 naming the option on anything else. */
 export function parseStatuses(text: string, option = '--probe-status'): StatusRange[] {
-  const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const ranges = parts.map((part): StatusRange => {
     const match = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
     const low = Number(match?.[1]);
@@ -61,8 +64,9 @@ export function probeRequest(rule: string, settings: Pick<ProbeSettings, 'path' 
   for (const match of rule.matchAll(new RegExp(`(?<![\\w!])Headers?\\(\\s*${ARG}\\s*,\\s*${ARG}`, 'g'))) {
     if (match[1]!.toLowerCase() !== 'host') headers[match[1]!] ??= match[2]!;
   }
-  const query = [...rule.matchAll(new RegExp(`(?<![\\w!])Query\\(\\s*${ARG}(?:\\s*,\\s*${ARG})?`, 'g'))]
-    .map((m) => (m[2] === undefined ? m[1]! : `${encodeURIComponent(m[1]!)}=${encodeURIComponent(m[2])}`));
+  const query = [...rule.matchAll(new RegExp(`(?<![\\w!])Query\\(\\s*${ARG}(?:\\s*,\\s*${ARG})?`, 'g'))].map((m) =>
+    m[2] === undefined ? m[1]! : `${encodeURIComponent(m[1]!)}=${encodeURIComponent(m[2])}`,
+  );
   const withQuery = query.length ? `${path}${path.includes('?') ? '&' : '?'}${query.join('&')}` : path;
   return { method, host, path: withQuery, headers };
 }

@@ -26,8 +26,7 @@ export const routable = (c: { state: string; health: string }) => c.state === 'r
  */
 export function summarise(colour: Colour, containers: ColourView['containers']): ColourView {
   const running = containers.filter((c) => c.state === 'running');
-  const byGeneration = (list: ColourView['containers']) =>
-    [...list].sort((a, b) => Number(b.labels[LABEL.generation] || 0) - Number(a.labels[LABEL.generation] || 0));
+  const byGeneration = (list: ColourView['containers']) => [...list].sort((a, b) => Number(b.labels[LABEL.generation] || 0) - Number(a.labels[LABEL.generation] || 0));
   const labelled = byGeneration(containers.filter(routable))[0] ?? running[0] ?? containers[0];
   const release = labelled?.labels[LABEL.release] ? Number(labelled.labels[LABEL.release]) : undefined;
   const routing = labelled?.labels[LABEL.routing] as ColourView['routing'];

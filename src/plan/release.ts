@@ -127,8 +127,7 @@ export function freezeRelease(input: FreezeInput): Frozen {
 }
 
 /** A companion is routed when it has HTTP routers of its own and is not switched off for Traefik (else it is a worker). */
-const hasOwnRoutes = (labels: Record<string, string>) =>
-  labels['traefik.enable'] !== 'false' && Object.keys(labels).some((key) => /^traefik\.http\.routers\./.test(key));
+const hasOwnRoutes = (labels: Record<string, string>) => labels['traefik.enable'] !== 'false' && Object.keys(labels).some((key) => /^traefik\.http\.routers\./.test(key));
 
 /**
  * Middlewares are defined again per colour as <app>-<colour>-<name> (the
@@ -179,9 +178,14 @@ function freezeCompanionRouting(input: FreezeInput, companions: Record<string, C
   for (const name of Object.keys(companions)) {
     const labels = input.config.services[name]?.labels ?? {};
     if (!hasOwnRoutes(labels)) continue;
-    if (RESERVED_TARGET.test(name)) throw usageError(`--target ${name}: a routed target's name cannot be, or end with, preview, live, check, header or retry`, `bluegreen names the colour's Traefik objects <app>-<colour>-<target>-preview: rename the service`);
+    if (RESERVED_TARGET.test(name))
+      throw usageError(
+        `--target ${name}: a routed target's name cannot be, or end with, preview, live, check, header or retry`,
+        `bluegreen names the colour's Traefik objects <app>-<colour>-<target>-preview: rename the service`,
+      );
     const adopted = adoptTraefikLabels(labels);
-    if (!adopted.rule) throw usageError(`services.${name}.labels: its router has no rule`, `a routed target needs its own rule, e.g. traefik.http.routers.${name}.rule=Host(\`…\`) && PathPrefix(\`/${name}\`)`);
+    if (!adopted.rule)
+      throw usageError(`services.${name}.labels: its router has no rule`, `a routed target needs its own rule, e.g. traefik.http.routers.${name}.rule=Host(\`…\`) && PathPrefix(\`/${name}\`)`);
     const routing = routingOf(name, input.config.services[name]!, adopted, input, { servicePaths: [] });
     const own = basePriority(routing);
     const first = basePriority(primary);
@@ -212,7 +216,11 @@ function freezeCompanionRouting(input: FreezeInput, companions: Record<string, C
  */
 function freezeCompanions(input: FreezeInput, warnings: string[]): Record<string, ComposeService> {
   const { config, target } = input;
-  assertTargetsDistinct(target, (input.companions ?? []).map((c) => c.name), input.sideTargets);
+  assertTargetsDistinct(
+    target,
+    (input.companions ?? []).map((c) => c.name),
+    input.sideTargets,
+  );
   const frozen: Record<string, ComposeService> = {};
   for (const companion of input.companions ?? []) {
     const { name } = companion;
@@ -256,7 +264,10 @@ function pinned(service: ComposeService, imageId: string): ComposeService {
 
 /** The top-level secrets or configs the services refer to, so the frozen file runs on its own. */
 function usedTopLevel(config: ComposeConfig, services: ComposeService[], kind: 'secrets' | 'configs'): Partial<Record<typeof kind, Record<string, unknown>>> {
-  const refs = services.flatMap((service) => (service[kind] as { source?: string }[] | undefined) ?? []).map((r) => r.source).filter((s): s is string => !!s);
+  const refs = services
+    .flatMap((service) => (service[kind] as { source?: string }[] | undefined) ?? [])
+    .map((r) => r.source)
+    .filter((s): s is string => !!s);
   const defined = (config[kind] ?? {}) as Record<string, unknown>;
   const used = Object.fromEntries(refs.filter((name) => defined[name]).map((name) => [name, defined[name]]));
   return Object.keys(used).length ? { [kind]: used } : {};
@@ -315,10 +326,7 @@ function assertDependsOnlyOnSideTargets(target: string, service: ComposeService,
   for (const dependency of Object.keys(service.depends_on ?? {})) {
     // A companion may wait for the target it runs beside: healthchecks order them within a colour.
     if (!sideTargets.includes(dependency) && !colouredBeside.includes(dependency)) {
-      throw usageError(
-        `services.${target}.depends_on: ${dependency} is neither the target nor a side target`,
-        `run it once for both colours with --side-target ${dependency}`,
-      );
+      throw usageError(`services.${target}.depends_on: ${dependency} is neither the target nor a side target`, `run it once for both colours with --side-target ${dependency}`);
     }
   }
 }

@@ -21,5 +21,4 @@ export function applyScale(spec: ScaleSpec, running: number): number {
   return count;
 }
 
-export const formatScale = (spec: ScaleSpec): string =>
-  spec.kind === 'absolute' ? String(spec.count) : `${spec.delta >= 0 ? '+' : ''}${spec.delta}`;
+export const formatScale = (spec: ScaleSpec): string => (spec.kind === 'absolute' ? String(spec.count) : `${spec.delta >= 0 ? '+' : ''}${spec.delta}`);

@@ -71,7 +71,13 @@ const externalOf = (resource: ComposeResource | null | undefined, fallback: stri
 /** Networks and volumes (by their docker names) a set of rendered projects need to exist. */
 export function externalResources(...projects: ComposeConfig[]): { networks: string[]; volumes: string[] } {
   const names = (kind: 'networks' | 'volumes') => [
-    ...new Set(projects.flatMap((project) => Object.values(project[kind] ?? {}).map((resource) => resource?.name).filter((n): n is string => !!n))),
+    ...new Set(
+      projects.flatMap((project) =>
+        Object.values(project[kind] ?? {})
+          .map((resource) => resource?.name)
+          .filter((n): n is string => !!n),
+      ),
+    ),
   ];
   return { networks: names('networks'), volumes: names('volumes') };
 }

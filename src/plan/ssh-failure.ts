@@ -4,7 +4,10 @@
  * refusals are the ones the user would get from `docker -H ssh://...`.
  */
 export function sshFailure(stderr: string, to: { host: string; port?: number; user?: string }): { cause: string; hint: string } {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line && !/^(Warning: Permanently added|debug\d?:)/.test(line));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^(Warning: Permanently added|debug\d?:)/.test(line));
   const text = lines.join('\n');
   const target = to.port ? `[${to.host}]:${to.port}` : to.host;
   const scan = `ssh-keyscan ${to.port ? `-p ${to.port} ` : ''}${to.host} >> ~/.ssh/known_hosts`;

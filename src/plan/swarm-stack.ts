@@ -51,7 +51,11 @@ export function asSwarmService(service: ComposeService, replicas: number, image:
       ...deploy,
       replicas,
       endpoint_mode: 'dnsrr',
-      labels: { ...((deploy.labels as Record<string, string> | undefined) ?? {}), ...forSwarmProvider(routingLabels), ...CONTAINER_LABELS.reduce((kept, key) => (key in labels ? { ...kept, [key]: labels[key]! } : kept), {}) },
+      labels: {
+        ...((deploy.labels as Record<string, string> | undefined) ?? {}),
+        ...forSwarmProvider(routingLabels),
+        ...Object.fromEntries(CONTAINER_LABELS.filter((key) => key in labels).map((key) => [key, labels[key]!])),
+      },
     },
   };
 }
@@ -79,7 +83,10 @@ export function renderColourStack(release: Release, colour: Colour, mode: Routin
   // A release made on one host with a routed companion: swarm mode would run it without that companion's routes.
   const routed = Object.keys(release.companionRouting ?? {});
   if (routed.length) {
-    throw usageError(`release ${release.number} routes ${routed.join(', ')} beside ${release.target}: several routed targets are not in swarm mode yet (workers are)`, 'deploy a release whose other targets are workers in swarm mode');
+    throw usageError(
+      `release ${release.number} routes ${routed.join(', ')} beside ${release.target}: several routed targets are not in swarm mode yet (workers are)`,
+      'deploy a release whose other targets are workers in swarm mode',
+    );
   }
   const project = renderColourProject(release, colour, mode, gateway);
   const service = project.services[release.target]!;

@@ -43,6 +43,11 @@ export async function runDocker(args: string[], options: DockerRunOptions): Prom
   const exited = boundedChild(child, options.boundMs);
   child.stdin.end(options.stdin ?? '');
   const { code, overran } = await exited;
-  if (overran) throw new BgError(`docker ${args[0]} ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`, ExitCode.failedReverted, 'see `docker info` and the engine log; the bound is there so that no command holds the lock forever');
+  if (overran)
+    throw new BgError(
+      `docker ${args[0]} ${options.what} did not finish in ${formatDuration(options.boundMs)}: stopped it`,
+      ExitCode.failedReverted,
+      'see `docker info` and the engine log; the bound is there so that no command holds the lock forever',
+    );
   return { code: code ?? 1, out, err };
 }

@@ -9,7 +9,10 @@ import { runCompose, type ComposeRun } from './compose-process.js';
 
 /** A compose failure as one line: the first line that says what went wrong, else the last. */
 function firstError(run: Pick<ComposeRun, 'out' | 'err'>): string {
-  const lines = `${run.err}\n${run.out}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Container|Network|Volume) .* (Creat|Start|Stop|Remov|Wait|Recreat|Running|Healthy)/.test(l));
+  const lines = `${run.err}\n${run.out}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(Container|Network|Volume) .* (Creat|Start|Stop|Remov|Wait|Recreat|Running|Healthy)/.test(l));
   return lines.find((l) => /error|invalid|unsupported|not found|no such|additional propert|must be|refused|denied/i.test(l)) ?? lines.at(-1) ?? 'no output';
 }
 
@@ -76,7 +79,15 @@ export class ComposeCli {
   /** Creates or updates a rendered project; compose recreates only what changed. */
   async up(
     spec: ComposeConfig,
-    options: { scale?: { service: string; count: number }; wait?: boolean; waitTimeoutSeconds?: number; noRecreate?: boolean; stopTimeoutSeconds?: number; keepOrphans?: boolean; services?: string[] } = {},
+    options: {
+      scale?: { service: string; count: number };
+      wait?: boolean;
+      waitTimeoutSeconds?: number;
+      noRecreate?: boolean;
+      stopTimeoutSeconds?: number;
+      keepOrphans?: boolean;
+      services?: string[];
+    } = {},
   ): Promise<void> {
     const args = ['--project-name', spec.name, '-f', '-', 'up', '-d', '--pull', 'missing'];
     if (!options.keepOrphans) args.push('--remove-orphans');
@@ -94,15 +105,31 @@ export class ComposeCli {
    * (what it labels containers with, and recreates them on when it changes).
    */
   async serviceHashes(spec: ComposeConfig): Promise<Record<string, string>> {
-    const run = await this.exec(['--project-name', spec.name, '-f', '-', 'config', '--hash', '*'], { cwd: this.neutralDir, env: await this.neutralEnv(), stdin: stringify(spec), what: 'config --hash', boundMs: BOUND_MS.resolve });
+    const run = await this.exec(['--project-name', spec.name, '-f', '-', 'config', '--hash', '*'], {
+      cwd: this.neutralDir,
+      env: await this.neutralEnv(),
+      stdin: stringify(spec),
+      what: 'config --hash',
+      boundMs: BOUND_MS.resolve,
+    });
     if (run.code !== 0) throw new BgError(`docker compose config --hash of ${spec.name} failed: ${firstError(run)}`, ExitCode.failedReverted);
-    return Object.fromEntries(run.out.trim().split('\n').map((line) => line.trim().split(/\s+/) as [string, string]).filter((pair) => pair.length === 2));
+    return Object.fromEntries(
+      run.out
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/) as [string, string])
+        .filter((pair) => pair.length === 2),
+    );
   }
 
   /** Stops the project (or some of its services); without a timeout each container gets its own stop_grace_period. */
   async stop(project: string, timeoutSeconds?: number, services: string[] = []): Promise<void> {
     const timeout = timeoutSeconds === undefined ? [] : ['--timeout', String(timeoutSeconds)];
-    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout, ...services], { cwd: this.neutralDir, env: await this.neutralEnv(), boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000 });
+    await this.check(`stop of ${project}`, ['--project-name', project, 'stop', ...timeout, ...services], {
+      cwd: this.neutralDir,
+      env: await this.neutralEnv(),
+      boundMs: BOUND_MS.stop + (timeoutSeconds ?? 0) * 1000,
+    });
   }
 
   /** Removes the project, or only the services named (and then leaves what else runs in it). */
@@ -126,7 +153,10 @@ export class ComposeCli {
       return await runCompose(args, options);
     } catch (error) {
       if (error instanceof BgError) throw error; // stopped: its bound, or a signal to the command
-      throw unreachableError(`docker compose could not run (${(error as NodeJS.ErrnoException).code ?? error})`, 'install the docker CLI with its Compose v2 plugin (`docker compose version` must answer)');
+      throw unreachableError(
+        `docker compose could not run (${(error as NodeJS.ErrnoException).code ?? error})`,
+        'install the docker CLI with its Compose v2 plugin (`docker compose version` must answer)',
+      );
     }
   }
 }

@@ -20,7 +20,10 @@ export class ConsulStore implements StateStore {
   readonly location: string;
   private readonly prefix: string;
 
-  constructor(private readonly consul: ConsulClient, readonly app: string) {
+  constructor(
+    private readonly consul: ConsulClient,
+    readonly app: string,
+  ) {
     this.prefix = `bluegreen/${app}`;
     this.location = `consul ${consul.options.address} ${this.prefix}/`;
   }
@@ -38,7 +41,7 @@ export class ConsulStore implements StateStore {
       const next = change(current);
       if (await this.consul.put(`${this.prefix}/state`, JSON.stringify(next), entry?.modifyIndex ?? 0)) return next;
     }
-    throw new BgError(`${this.prefix}/state kept changing under ${CAS_ATTEMPTS} check-and-set writes`, ExitCode.needsPerson, 'another writer is changing this app\'s state without its lock');
+    throw new BgError(`${this.prefix}/state kept changing under ${CAS_ATTEMPTS} check-and-set writes`, ExitCode.needsPerson, "another writer is changing this app's state without its lock");
   }
 
   async saveRelease(release: Release): Promise<void> {
@@ -52,7 +55,10 @@ export class ConsulStore implements StateStore {
 
   async releaseNumbers(): Promise<number[]> {
     const entries = await this.consul.list(`${this.prefix}/releases/`);
-    return entries.map((e) => Number(e.key.split('/').at(-1))).filter(Number.isInteger).sort((a, b) => a - b);
+    return entries
+      .map((e) => Number(e.key.split('/').at(-1)))
+      .filter(Number.isInteger)
+      .sort((a, b) => a - b);
   }
 
   async deleteRelease(number: number): Promise<void> {
@@ -81,14 +87,17 @@ export class ConsulStore implements StateStore {
     // gone), or none that succeeded for a whole TTL, means the lock is lost.
     let lost: string | undefined;
     let renewedAt = Date.now();
-    const renew = setInterval(() => {
-      this.consul.renewSession(session).then(
-        (alive) => (alive ? (renewedAt = Date.now()) : (lost ??= `its Consul session ${session} is gone`)),
-        () => {
-          if (Date.now() - renewedAt > SESSION_TTL_SECONDS * 1000) lost ??= `its Consul session could not be renewed for ${SESSION_TTL_SECONDS}s`;
-        },
-      );
-    }, (SESSION_TTL_SECONDS * 1000) / 3);
+    const renew = setInterval(
+      () => {
+        this.consul.renewSession(session).then(
+          (alive) => (alive ? (renewedAt = Date.now()) : (lost ??= `its Consul session ${session} is gone`)),
+          () => {
+            if (Date.now() - renewedAt > SESSION_TTL_SECONDS * 1000) lost ??= `its Consul session could not be renewed for ${SESSION_TTL_SECONDS}s`;
+          },
+        );
+      },
+      (SESSION_TTL_SECONDS * 1000) / 3,
+    );
     renew.unref();
     const deadline = Date.now() + waitMs;
     try {
@@ -152,4 +161,3 @@ export class ConsulStore implements StateStore {
     return current?.session && current.value ? (JSON.parse(current.value) as LockHolder) : undefined;
   }
 }
-

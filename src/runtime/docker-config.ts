@@ -13,7 +13,13 @@ import type { EngineInputs } from '../plan/docker-endpoint.js';
  */
 export function dockerCliInputs(env: NodeJS.ProcessEnv): EngineInputs {
   const configDir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
-  const pick = ({ DOCKER_HOST, DOCKER_CONTEXT, DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH }: NodeJS.ProcessEnv) => ({ DOCKER_HOST, DOCKER_CONTEXT, DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH });
+  const pick = ({ DOCKER_HOST, DOCKER_CONTEXT, DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH }: NodeJS.ProcessEnv) => ({
+    DOCKER_HOST,
+    DOCKER_CONTEXT,
+    DOCKER_TLS_VERIFY,
+    DOCKER_TLS,
+    DOCKER_CERT_PATH,
+  });
   return {
     env: pick(env),
     configDir,

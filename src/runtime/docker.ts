@@ -146,7 +146,9 @@ export class DockerEngine {
     const code = (error as { code?: string }).code ?? (error as Error).message ?? String(error);
     return unreachableError(
       `Docker engine at ${this.connection.name} is unreachable (${said ?? code})${during}`,
-      this.connection.local ? 'start Docker, or set DOCKER_HOST or a docker context to the engine to use' : 'check the connection to the engine\'s host (`docker version` with the same DOCKER_HOST or context); live traffic is served by Traefik there, untouched',
+      this.connection.local
+        ? 'start Docker, or set DOCKER_HOST or a docker context to the engine to use'
+        : "check the connection to the engine's host (`docker version` with the same DOCKER_HOST or context); live traffic is served by Traefik there, untouched",
       error,
     );
   }
@@ -185,12 +187,8 @@ export class DockerEngine {
   /** Swarm services carrying all of the given labels. */
   async services(labels: Record<string, string>): Promise<ServiceView[]> {
     const filters = labelFilters(labels);
-    const found = await this.call('list services', () =>
-      this.read<Docker.Service[]>(`/services?filters=${encodeURIComponent(JSON.stringify(filters))}`),
-    );
-    return found
-      .map((s) => ({ id: s.ID, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {}, replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0 }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const found = await this.call('list services', () => this.read<Docker.Service[]>(`/services?filters=${encodeURIComponent(JSON.stringify(filters))}`));
+    return found.map((s) => ({ id: s.ID, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {}, replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0 })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The tasks of a service that swarm means to run, with the node each is on (by hostname). */
@@ -295,9 +293,12 @@ export class DockerEngine {
 
   async unpause(id: string): Promise<void> {
     return this.call(`resume container ${id.slice(0, 12)}`, async () => {
-      await (await this.docker).getContainer(id).unpause().catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
-      });
+      await (await this.docker)
+        .getContainer(id)
+        .unpause()
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 409) throw error; // 409: not paused (already stopped or resumed)
+        });
     });
   }
 
@@ -353,7 +354,10 @@ export class DockerEngine {
 
   /** The image's registry digests (`repo@sha256:...`): what it was pushed or pulled as; none for an image only built or loaded here. */
   async repoDigests(reference: string): Promise<string[]> {
-    return this.imageInfo(reference).then((info) => info.RepoDigests ?? [], () => []);
+    return this.imageInfo(reference).then(
+      (info) => info.RepoDigests ?? [],
+      () => [],
+    );
   }
 
   async imageHasHealthcheck(reference: string): Promise<boolean> {
@@ -370,11 +374,17 @@ export class DockerEngine {
 
   /** The network's driver (bridge, overlay), or undefined when there is none of that name. */
   async networkDriver(name: string): Promise<string | undefined> {
-    return this.read<{ Driver?: string }>(`/networks/${encodeURIComponent(name)}`).then((n) => n.Driver ?? 'unknown', () => undefined);
+    return this.read<{ Driver?: string }>(`/networks/${encodeURIComponent(name)}`).then(
+      (n) => n.Driver ?? 'unknown',
+      () => undefined,
+    );
   }
 
   async networkExists(name: string): Promise<boolean> {
-    return this.read(`/networks/${encodeURIComponent(name)}`).then(() => true, () => false);
+    return this.read(`/networks/${encodeURIComponent(name)}`).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Creates the network unless it exists: a bridge, or in a swarm an attachable overlay (every node's tasks, and plain containers, can join it). */
@@ -417,7 +427,10 @@ export class DockerEngine {
   /** Removes a network bluegreen created for this app (labelled so), when nothing uses it. */
   async removeNetwork(name: string, app: string): Promise<void> {
     const network = (await this.docker).getNetwork(name);
-    const labels = await network.inspect().then((info: { Labels?: Record<string, string> }) => info.Labels ?? {}, () => ({}) as Record<string, string>);
+    const labels = await network.inspect().then(
+      (info: { Labels?: Record<string, string> }) => info.Labels ?? {},
+      () => ({}) as Record<string, string>,
+    );
     if (labels['io.bluegreen.app'] === app) await network.remove().catch(() => undefined);
   }
 }

@@ -97,9 +97,11 @@ export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** A child's environment: the engine as DOCKER_HOST, no context or TLS variable that would choose another. */
-const childEnvFor = (dockerHost: string) => (base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => {
-  const env = { ...base };
-  for (const name of ENGINE_VARIABLES) delete env[name];
-  env.DOCKER_HOST = dockerHost;
-  return env;
-};
+const childEnvFor =
+  (dockerHost: string) =>
+  (base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => {
+    const env = { ...base };
+    for (const name of ENGINE_VARIABLES) delete env[name];
+    env.DOCKER_HOST = dockerHost;
+    return env;
+  };

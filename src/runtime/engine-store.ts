@@ -39,7 +39,10 @@ export class EngineStore implements StateStore {
   private readonly files: EngineFiles;
   private ready?: Promise<void>;
 
-  constructor(private readonly engine: DockerEngine, readonly app: string) {
+  constructor(
+    private readonly engine: DockerEngine,
+    readonly app: string,
+  ) {
     this.files = new EngineFiles(engine);
     this.location = `volume ${ENGINE_STORE.volume} on the engine ${engine.connection.name} (${app}/)`;
   }
@@ -66,7 +69,12 @@ export class EngineStore implements StateStore {
 
   async releaseNumbers(): Promise<number[]> {
     const files = (await this.readFiles('releases')) ?? [];
-    return files.filter((f) => f.content.length > 0).map((f) => /^(\d+)\.yml$/.exec(f.name)?.[1]).filter((n): n is string => !!n).map(Number).sort((a, b) => a - b);
+    return files
+      .filter((f) => f.content.length > 0)
+      .map((f) => /^(\d+)\.yml$/.exec(f.name)?.[1])
+      .filter((n): n is string => !!n)
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   async deleteRelease(number: number): Promise<void> {
@@ -129,7 +137,9 @@ export class EngineStore implements StateStore {
       assertHeld: async () => {
         const current = await this.readLock();
         if (current?.id !== id) {
-          throw new LockLostError(current ? `${lockContainer(this.app)} now belongs to ${current.holder.by}@${current.holder.host}, pid ${current.holder.pid}` : `${lockContainer(this.app)} was removed`);
+          throw new LockLostError(
+            current ? `${lockContainer(this.app)} now belongs to ${current.holder.by}@${current.holder.host}, pid ${current.holder.pid}` : `${lockContainer(this.app)} was removed`,
+          );
         }
       },
     };
@@ -179,9 +189,12 @@ export class EngineStore implements StateStore {
   private async removeContainer(id: string): Promise<void> {
     await this.engine.call(`remove ${lockContainer(this.app)}`, async () => {
       const docker = await this.engine.client();
-      await docker.getContainer(id).remove({ force: true }).catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 404) throw error;
-      });
+      await docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) throw error;
+        });
     });
   }
 
@@ -192,7 +205,11 @@ export class EngineStore implements StateStore {
 
   private async writeFiles(files: EngineFile[]): Promise<void> {
     await this.prepare();
-    await this.files.write(ENGINE_STORE.holder, ENGINE_STORE.mount, files.map((f) => ({ ...f, name: `${this.app}/${f.name}` })));
+    await this.files.write(
+      ENGINE_STORE.holder,
+      ENGINE_STORE.mount,
+      files.map((f) => ({ ...f, name: `${this.app}/${f.name}` })),
+    );
   }
 
   /** The volume, the image and the holder container, made once by whichever command first needs them. */
@@ -207,10 +224,16 @@ export class EngineStore implements StateStore {
     const labels = { [LABEL.managed]: 'true', [LABEL.role]: 'state' };
     await this.engine.call('prepare the state store', async () => {
       const docker = await this.engine.client();
-      const exists = await docker.getContainer(ENGINE_STORE.holder).inspect().then(() => true, (error: { statusCode?: number }) => {
-        if (error.statusCode === 404) return false;
-        throw error;
-      });
+      const exists = await docker
+        .getContainer(ENGINE_STORE.holder)
+        .inspect()
+        .then(
+          () => true,
+          (error: { statusCode?: number }) => {
+            if (error.statusCode === 404) return false;
+            throw error;
+          },
+        );
       if (exists) return;
       await this.engine.ensureVolume(ENGINE_STORE.volume, labels);
       if (!(await this.engine.imageId(ENGINE_STORE.image))) {
@@ -220,11 +243,16 @@ export class EngineStore implements StateStore {
         await new Promise((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve(undefined))));
       }
       await docker
-        .createContainer({ name: ENGINE_STORE.holder, Image: ENGINE_STORE.image, Cmd: ['/never-started'], Labels: labels, HostConfig: { Binds: [`${ENGINE_STORE.volume}:${ENGINE_STORE.mount}`], NetworkMode: 'none' } })
+        .createContainer({
+          name: ENGINE_STORE.holder,
+          Image: ENGINE_STORE.image,
+          Cmd: ['/never-started'],
+          Labels: labels,
+          HostConfig: { Binds: [`${ENGINE_STORE.volume}:${ENGINE_STORE.mount}`], NetworkMode: 'none' },
+        })
         .catch((error: { statusCode?: number }) => {
           if (error.statusCode !== 409) throw error; // made meanwhile by another command
         });
     });
   }
 }
-

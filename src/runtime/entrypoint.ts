@@ -20,8 +20,15 @@ export interface EntrypointAnswer {
 
 /** Certificate verification failures: the answer will not change by waiting. */
 const CERTIFICATE_ERRORS = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
 ]);
 
 export const isCertificateError = (error: unknown) => CERTIFICATE_ERRORS.has((error as { code?: string }).code ?? '');
@@ -37,7 +44,11 @@ export class Entrypoint {
   private readonly ca?: string[];
 
   /** reach: how an address on the engine's host is reached from here (runtime/engine-connection.ts). */
-  constructor(readonly url: string, private readonly tls: EntrypointTls = { insecure: false }, private readonly reach?: Reach) {
+  constructor(
+    readonly url: string,
+    private readonly tls: EntrypointTls = { insecure: false },
+    private readonly reach?: Reach,
+  ) {
     this.base = new URL(url);
     // Node's `ca` replaces the system roots: keep them and add the user's CA.
     this.ca = tls.caPem ? [...rootCertificates, tls.caPem] : undefined;

@@ -27,7 +27,10 @@ export class FileStore implements StateStore {
   readonly location: string;
 
   /** root: the directory of all apps' stores (runtime/state-dir.ts). */
-  constructor(root: string, readonly app: string) {
+  constructor(
+    root: string,
+    readonly app: string,
+  ) {
     this.location = join(root, app);
   }
 
@@ -80,7 +83,11 @@ export class FileStore implements StateStore {
 
   async releaseNumbers(): Promise<number[]> {
     const names = await readdir(this.path('releases')).catch(() => [] as string[]);
-    return names.map((n) => /^(\d+)\.yml$/.exec(n)?.[1]).filter((n): n is string => !!n).map(Number).sort((a, b) => a - b);
+    return names
+      .map((n) => /^(\d+)\.yml$/.exec(n)?.[1])
+      .filter((n): n is string => !!n)
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   async deleteRelease(number: number): Promise<void> {
@@ -161,7 +168,6 @@ export class FileStore implements StateStore {
       await rm(this.path('lock'), { force: true });
     }
   }
-
 
   /** The directory and those up to the root, private to the user (also when an older version made them). */
   private async ensureDir(dir: string): Promise<void> {

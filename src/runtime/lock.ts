@@ -17,4 +17,3 @@ export function lockedError(holder: LockHolder | undefined, where: string): BgEr
   const who = holder ? `${holder.by}@${holder.host} (pid ${holder.pid}) running \`${holder.command}\` since ${holder.since}` : 'another command';
   return new BgError(`the app is locked by ${who}`, ExitCode.locked, `wait for it, pass --wait-lock 5m, or if it is gone run \`bluegreen unlock\` (lock: ${where})`);
 }
-

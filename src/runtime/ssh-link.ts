@@ -34,7 +34,10 @@ export class SshLink {
   /** Set while ssh itself cannot reach the host (not a port there refusing): reach() then fails at once. */
   private lost?: string;
 
-  private constructor(private readonly address: SshAddress, private readonly env: NodeJS.ProcessEnv) {
+  private constructor(
+    private readonly address: SshAddress,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
     cancellation.onExit(() => this.close());
   }
 
@@ -63,7 +66,8 @@ export class SshLink {
 
   /** A local port that reaches host:port as seen from the engine's host (its loopback). */
   async forward(host: string, port: number): Promise<number> {
-    if (this.lost) throw new ConnectionLostError(`the ssh connection to ${this.url} is lost (${this.lost})`, 'check the host and the network to it; live traffic is served by Traefik there, untouched');
+    if (this.lost)
+      throw new ConnectionLostError(`the ssh connection to ${this.url} is lost (${this.lost})`, 'check the host and the network to it; live traffic is served by Traefik there, untouched');
     const key = `${host}:${port}`;
     let local = this.forwards.get(key);
     if (!local) {
@@ -96,13 +100,36 @@ export class SshLink {
     const errFd = openSync(errFile, 'w');
     const master = spawn(
       'ssh',
-      [...this.controlArgs(), '-M', '-o', `ControlPersist=${PERSIST_SECONDS}`, '-N', '-f', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', ...this.destination()],
+      [
+        ...this.controlArgs(),
+        '-M',
+        '-o',
+        `ControlPersist=${PERSIST_SECONDS}`,
+        '-N',
+        '-f',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
+        '-o',
+        'ServerAliveInterval=5',
+        '-o',
+        'ServerAliveCountMax=3',
+        ...this.destination(),
+      ],
       { stdio: ['ignore', 'ignore', errFd], env: this.env },
     );
     closeSync(errFd);
     const code = await new Promise<number | null>((resolve, reject) => {
       master.on('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'ENOENT' ? unreachableError(`the Docker engine at ${this.url} is reached with ssh, which is not installed here`, 'install the OpenSSH client (Debian: openssh-client), as the docker CLI needs it too') : error),
+        reject(
+          error.code === 'ENOENT'
+            ? unreachableError(
+                `the Docker engine at ${this.url} is reached with ssh, which is not installed here`,
+                'install the OpenSSH client (Debian: openssh-client), as the docker CLI needs it too',
+              )
+            : error,
+        ),
       );
       master.on('exit', resolve);
     });
@@ -178,7 +205,10 @@ export class SshLink {
 
   /** An ssh client over the shared connection (it connects again by itself if that one has ended). */
   private client(options: string[], command: string[] = []): ChildProcess {
-    return spawn('ssh', [...this.controlArgs(), '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`, ...options, ...this.destination(), ...command], { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+    return spawn('ssh', [...this.controlArgs(), '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`, ...options, ...this.destination(), ...command], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: this.env,
+    });
   }
 
   private controlArgs(): string[] {

@@ -8,7 +8,10 @@ const BOUND_MS = 5 * 60_000;
 
 /** The line of the CLI's output that says what went wrong (it also prints notices such as "Ignoring deprecated options"). */
 function cause(out: string, err: string): string {
-  const lines = `${err}\n${out}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${err}\n${out}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /error|invalid|must be|not allowed|not found|no such|denied|refused|out of sequence/i.test(l)) ?? lines.at(-1) ?? 'no output';
 }
 

@@ -57,6 +57,10 @@ function readMaterial(settings: EngineTls, url: string): { ca?: Buffer; cert?: B
     }
   };
   const material = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
-  if (settings.verify && !material.ca) throw usageError(`the Docker engine at ${url} is verified with TLS, but ${join(settings.certDir, 'ca.pem')} is missing`, 'set DOCKER_CERT_PATH to the directory of ca.pem, cert.pem and key.pem (the docker CLI looks in ~/.docker by default)');
+  if (settings.verify && !material.ca)
+    throw usageError(
+      `the Docker engine at ${url} is verified with TLS, but ${join(settings.certDir, 'ca.pem')} is missing`,
+      'set DOCKER_CERT_PATH to the directory of ca.pem, cert.pem and key.pem (the docker CLI looks in ~/.docker by default)',
+    );
   return material;
 }

@@ -43,7 +43,11 @@ export class TraefikApi {
   readonly shownUrl: string;
 
   /** reach: how an address on the engine's host is reached from here (runtime/engine-connection.ts). */
-  constructor(readonly baseUrl: string, private readonly metricsUrl = `${baseUrl}/metrics`, private readonly reach?: Reach) {
+  constructor(
+    readonly baseUrl: string,
+    private readonly metricsUrl = `${baseUrl}/metrics`,
+    private readonly reach?: Reach,
+  ) {
     this.shownUrl = displayUrl(baseUrl);
   }
 

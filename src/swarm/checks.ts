@@ -11,9 +11,15 @@ import type { SwarmParts } from './launch.js';
 export async function swarmPreflight(ctx: Context, swarm: SwarmParts): Promise<void> {
   const [, , network] = await Promise.all([ctx.traefik.version(), assertEntrypointAnswers(ctx), swarm.engine.networkDriver(ctx.options.network)]);
   if (network === undefined) {
-    throw usageError(`the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`, 'start Traefik with `bluegreen proxy up` on a manager, or pass --network with the overlay network your Traefik watches');
+    throw usageError(
+      `the network ${ctx.options.network} does not exist, so Traefik cannot reach the app`,
+      'start Traefik with `bluegreen proxy up` on a manager, or pass --network with the overlay network your Traefik watches',
+    );
   }
   if (network !== 'overlay') {
-    throw usageError(`the network ${ctx.options.network} is a ${network} network: tasks on other nodes cannot join it`, `create it as an attachable overlay: docker network create -d overlay --attachable ${ctx.options.network}`);
+    throw usageError(
+      `the network ${ctx.options.network} is a ${network} network: tasks on other nodes cannot join it`,
+      `create it as an attachable overlay: docker network create -d overlay --attachable ${ctx.options.network}`,
+    );
   }
 }

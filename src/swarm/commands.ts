@@ -10,8 +10,7 @@ import { chooseTarget } from '../core/target.js';
 import { BgError, ExitCode, LockLostError, needsPersonError, usageError } from '../errors.js';
 import { candidateColour, otherColour, type Colour } from '../plan/colour.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
-import { atProvider, colourProject, LABEL, liveRouter, sideProject } from '../plan/names.js';
-import { livePriority } from '../plan/priority.js';
+import { colourProject, LABEL, sideProject } from '../plan/names.js';
 import { liveColour, nextGeneration } from '../plan/reality.js';
 import { freezeRelease, type Release } from '../plan/release.js';
 import { applyScale, formatScale, type ScaleSpec } from '../plan/scale.js';
@@ -83,16 +82,27 @@ export async function swarmUp(ctx: Context, swarm: SwarmParts): Promise<{ colour
     // As on one host: Traefik must not route live traffic to the colour about to be replaced.
     await assertNotServingLive(ctx, colour, 'swarm');
     warnings.forEach((w) => ctx.out.warn(w));
-    await preHook(ctx, 'pre_up', { release: number, colour, previousRelease: live ? colours[live].release : undefined, liveColour: live, preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) } });
+    await preHook(ctx, 'pre_up', {
+      release: number,
+      colour,
+      previousRelease: live ? colours[live].release : undefined,
+      liveColour: live,
+      preview: { colour, key: await appPreviewKey(ctx), probe: releaseProbe(release, ctx.options.probe) },
+    });
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
     await ensureOverlays(ctx, swarm, config, release);
     await startSideTargets(ctx, swarm, config);
-    await deployVerified(ctx, swarm, { release, colour, mode: { kind: 'preview' }, replicas: count }, {
-      what: `removing the candidate ${colour}`,
-      run: () => swarm.stacks.remove(colourProject(ctx.app, colour)),
-      hint: `remove it by hand: docker stack rm ${colourProject(ctx.app, colour)}`,
-    });
+    await deployVerified(
+      ctx,
+      swarm,
+      { release, colour, mode: { kind: 'preview' }, replicas: count },
+      {
+        what: `removing the candidate ${colour}`,
+        run: () => swarm.stacks.remove(colourProject(ctx.app, colour)),
+        hint: `remove it by hand: docker stack rm ${colourProject(ctx.app, colour)}`,
+      },
+    );
     await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
     await pruneReleases(ctx);
     return { colour, release, count, about: subject };
@@ -141,20 +151,26 @@ export async function swarmSwitch(ctx: Context, swarm: SwarmParts): Promise<Swar
   const subject = { release: release.number, image: release.image, colour };
   const before = new Set(view.tasks.map((t) => t.id));
   const previousRelease = live ? colours[live].release : undefined;
-  await about(subject, () => preHook(ctx, 'pre_switch', { release: release.number, colour, previousRelease, liveColour: live, preview: { colour, key: state.previewKey, probe: releaseProbe(release, ctx.options.probe) } }));
+  await about(subject, () =>
+    preHook(ctx, 'pre_switch', { release: release.number, colour, previousRelease, liveColour: live, preview: { colour, key: state.previewKey, probe: releaseProbe(release, ctx.options.probe) } }),
+  );
   const tasks = await about(subject, () =>
-    deployVerified(ctx, swarm, { release, colour, mode: { kind: 'live', generation }, replicas: view.running }, {
-      what: `putting ${colour} back to preview only`,
-      run: async () => void (await deployVerified(ctx, swarm, { release, colour, mode: { kind: 'preview' }, replicas: view.running }, { what: 'nothing', run: async () => undefined, hint: '' })),
-      hint: 'check `bluegreen status`; the previous live colour still has its live router',
-    }),
+    deployVerified(
+      ctx,
+      swarm,
+      { release, colour, mode: { kind: 'live', generation }, replicas: view.running },
+      {
+        what: `putting ${colour} back to preview only`,
+        run: async () => void (await deployVerified(ctx, swarm, { release, colour, mode: { kind: 'preview' }, replicas: view.running }, { what: 'nothing', run: async () => undefined, hint: '' })),
+        hint: 'check `bluegreen status`; the previous live colour still has its live router',
+      },
+    ),
   );
   const switchedAt = Date.now();
   await recordLive(ctx, { colour, release: release.number, generation, at: switchedAt, replaced: previousRelease });
   await warningHook(ctx, 'post_switch', { release: release.number, colour, previousRelease, liveColour: colour });
   return { colour, release, generation, switchedAt, tasksReplaced: tasks.filter((t) => !before.has(t.id)).length, from: live, about: subject };
 }
-
 
 /**
  * `stop-old` in swarm mode: drains the colour that is not live, then scales
@@ -183,10 +199,15 @@ export async function swarmStopOld(ctx: Context, swarm: SwarmParts, options: { r
     if (options.remove) await ctx.out.step(`remove stack ${colourProject(ctx.app, old)}`, () => swarm.stacks.remove(colourProject(ctx.app, old)), { colour: old }, 'remove');
     else {
       const deadline = Deadline.after(ctx.options.timeoutMs);
-      await ctx.out.step(`scale ${view.service!.name} to 0 (kept for rollback)`, async () => {
-        await swarm.stacks.scale(view.service!.name, 0);
-        await waitTasksRunning(ctx, swarm, view.service!.name, 0, deadline);
-      }, { colour: old }, 'stop');
+      await ctx.out.step(
+        `scale ${view.service!.name} to 0 (kept for rollback)`,
+        async () => {
+          await swarm.stacks.scale(view.service!.name, 0);
+          await waitTasksRunning(ctx, swarm, view.service!.name, 0, deadline);
+        },
+        { colour: old },
+        'stop',
+      );
       await stopWorkers(ctx, swarm, old, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline));
     }
     await ctx.store.update((s) => (s.candidate?.colour === old ? { ...s, candidate: undefined } : s));
@@ -271,13 +292,17 @@ export const swarmSwitchBack = (ctx: Context, swarm: SwarmParts): SwitchBack => 
 
 /** stop-old after a verified switch or rollback: the new release is live, so a failure here needs a person. */
 export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: Pick<SwarmSwitchResult, 'about' | 'colour' | 'release'>) {
-  return about(switched.about, async () => {
-    try {
-      return await swarmStopOld(ctx, swarm, { remove: false });
-    } catch (error) {
-      throw stopAfterSwitchFailed(error, switched);
-    }
-  }, { over: true });
+  return about(
+    switched.about,
+    async () => {
+      try {
+        return await swarmStopOld(ctx, swarm, { remove: false });
+      } catch (error) {
+        throw stopAfterSwitchFailed(error, switched);
+      }
+    },
+    { over: true },
+  );
 }
 
 /**
@@ -287,7 +312,12 @@ export function swarmStopAfterSwitch(ctx: Context, swarm: SwarmParts, switched: 
  * at its next poll (refreshSeconds), well inside their stop grace period,
  * and the colour's retry middleware resends a request refused meanwhile.
  */
-export async function swarmScale(ctx: Context, swarm: SwarmParts, spec: ScaleSpec | undefined, target?: string): Promise<{ colour: Colour; from: number; to: number; target?: string; about: HistorySubject }> {
+export async function swarmScale(
+  ctx: Context,
+  swarm: SwarmParts,
+  spec: ScaleSpec | undefined,
+  target?: string,
+): Promise<{ colour: Colour; from: number; to: number; target?: string; about: HistorySubject }> {
   if (!spec) throw usageError('scale needs a count', 'e.g. `bluegreen scale +2`, `bluegreen scale -1`, `bluegreen scale 3`');
   await swarmPreflight(ctx, swarm);
   const colours = await readSwarmColours(swarm.engine, ctx.app);

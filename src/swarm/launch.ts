@@ -36,13 +36,22 @@ export const colourService = (app: string, colour: Colour, release: Release) => 
  * colour changes its service's labels: its tasks stay as they are.
  */
 export async function deployColour(ctx: Context, swarm: SwarmParts, release: Release, colour: Colour, mode: RoutingMode, replicas: number, deadline: Deadline): Promise<TaskView[]> {
-  const [{ excluded }, previewKey, counted] = await Promise.all([currentExclusions(ctx, release, 'swarm', runningColourServicesLabels(swarm)), appPreviewKey(ctx), workerCounts(swarm, release, colour)]);
+  const [{ excluded }, previewKey, counted] = await Promise.all([
+    currentExclusions(ctx, release, 'swarm', runningColourServicesLabels(swarm)),
+    appPreviewKey(ctx),
+    workerCounts(swarm, release, colour),
+  ]);
   const { path, host } = releaseProbe(release, ctx.options.probe);
   const stack = renderColourStack(counted, colour, { ...mode, exclude: excluded, previewKey }, ctx.options.network, replicas, release.service.image!, { path, host });
   const fields = { colour, release: release.number };
   await ctx.out.step(`deploy stack ${stack.name}: ${replicas} task${replicas > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => swarm.stacks.deploy(stack, { prune: true }), fields, 'start');
   // Tasks of this release only: the stack may have run another one a moment ago (an `up` over a candidate).
-  const tasks = await ctx.out.step('wait until its tasks run', () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline, { routed: true, release: release.number }), fields, 'healthy');
+  const tasks = await ctx.out.step(
+    'wait until its tasks run',
+    () => waitTasksRunning(ctx, swarm, colourService(ctx.app, colour, release), replicas, deadline, { routed: true, release: release.number }),
+    fields,
+    'healthy',
+  );
   await waitWorkersRunning(ctx, counted, colour, (service, count) => waitTasksRunning(ctx, swarm, service, count, deadline, { release: release.number }));
   return tasks;
 }
@@ -83,20 +92,38 @@ export async function verifyColourRoute(ctx: Context, release: Release, colour: 
   const preview = mode.kind === 'preview';
   const router = preview ? previewRouter(ctx.app, colour) : liveRouter(ctx.app, colour);
   const servers = tasks.map((t) => `http://${t.ips[ctx.options.network]}:${release.routing.port}`);
-  await ctx.out.step(`Traefik routes ${router}@swarm${onEachInstance(ctx.traefik)}`, () =>
-    waitRouted(ctx.traefik, {
-      router,
-      priority: preview ? PREVIEW_PRIORITY : livePriority(mode.generation),
-      // A scale does not relabel the service: one labelled before the priorities' stride keeps its priority.
-      ...(preview ? {} : { alsoPriority: legacyLivePriority(mode.generation) }),
-      service: (preview ? previewServiceName : serviceName)(ctx.app, colour),
-      servers,
-      deadline,
-      provider: 'swarm',
-    }), fields, 'traefik');
+  await ctx.out.step(
+    `Traefik routes ${router}@swarm${onEachInstance(ctx.traefik)}`,
+    () =>
+      waitRouted(ctx.traefik, {
+        router,
+        priority: preview ? PREVIEW_PRIORITY : livePriority(mode.generation),
+        // A scale does not relabel the service: one labelled before the priorities' stride keeps its priority.
+        ...(preview ? {} : { alsoPriority: legacyLivePriority(mode.generation) }),
+        service: (preview ? previewServiceName : serviceName)(ctx.app, colour),
+        servers,
+        deadline,
+        provider: 'swarm',
+      }),
+    fields,
+    'traefik',
+  );
   const key = preview ? await appPreviewKey(ctx) : undefined;
-  await ctx.out.step(`answered by ${colour} through ${ctx.entrypoint.url}`, () =>
-    waitAnsweredBy({ entrypoint: ctx.entrypoint, probe: releaseProbe(release, ctx.options.probe), statuses: ctx.options.probe.statuses, colour, headers: preview ? previewHeaders(colour, key) : {}, times: preview ? 1 : 5, deadline }), fields, 'end-to-end');
+  await ctx.out.step(
+    `answered by ${colour} through ${ctx.entrypoint.url}`,
+    () =>
+      waitAnsweredBy({
+        entrypoint: ctx.entrypoint,
+        probe: releaseProbe(release, ctx.options.probe),
+        statuses: ctx.options.probe.statuses,
+        colour,
+        headers: preview ? previewHeaders(colour, key) : {},
+        times: preview ? 1 : 5,
+        deadline,
+      }),
+    fields,
+    'end-to-end',
+  );
 }
 
 /** Deploys and verifies within one --timeout; on failure runs `undo` (exit 1), or needs a person when that fails too (exit 5). */

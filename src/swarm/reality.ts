@@ -41,5 +41,8 @@ export async function readSwarmColours(engine: DockerEngine, app: string): Promi
 export function tasksPerNode(tasks: TaskView[]): string {
   const counts = new Map<string, number>();
   for (const task of tasks) counts.set(task.node, (counts.get(task.node) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([node, count]) => `${node}: ${count}`).join(', ');
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([node, count]) => `${node}: ${count}`)
+    .join(', ');
 }

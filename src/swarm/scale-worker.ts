@@ -17,7 +17,10 @@ import { workerService } from './workers.js';
 export async function scaleWorker(ctx: Context, swarm: SwarmParts, release: Release, live: Colour, target: string, spec: ScaleSpec) {
   if (target === release.target) return undefined;
   if (!release.companions?.[target]) {
-    throw usageError(`${target} is not a target of release ${release.number} (its targets: ${[release.target, ...Object.keys(release.companions ?? {})].join(', ')})`, `name one of them, or give the count alone to scale ${release.target}`);
+    throw usageError(
+      `${target} is not a target of release ${release.number} (its targets: ${[release.target, ...Object.keys(release.companions ?? {})].join(', ')})`,
+      `name one of them, or give the count alone to scale ${release.target}`,
+    );
   }
   const service = workerService(ctx.app, live, target);
   const from = (await swarm.engine.tasks(service)).filter((t) => t.state === 'running').length;

@@ -19,9 +19,20 @@ export async function swarmStatus(ctx: Context, swarm: SwarmParts) {
     const wanted = view.service?.replicas ?? 0;
     const nodes = tasksPerNode(view.tasks);
     lines.push(`  ${colour}: ${view.service ? `release ${view.release ?? '?'}, ${routing}, ${view.running}/${wanted} tasks running${nodes ? ` (${nodes})` : ''}` : 'no service'}`);
-    const companions = workerTasks.filter(({ service }) => service.labels[LABEL.companionOf] === colour).map(({ service, running }) => ({ service: service.name, release: Number(service.labels[LABEL.release]), replicas: service.replicas, running }));
+    const companions = workerTasks
+      .filter(({ service }) => service.labels[LABEL.companionOf] === colour)
+      .map(({ service, running }) => ({ service: service.name, release: Number(service.labels[LABEL.release]), replicas: service.replicas, running }));
     for (const worker of companions) lines.push(`    ${worker.service}: release ${worker.release}, ${worker.running}/${worker.replicas} tasks running (worker: no route)`);
-    return { colour, release: view.release, routing: view.routing, generation: view.generation, replicas: wanted, running: view.running, tasks: view.tasks.map((t) => ({ id: t.id, node: t.node, state: t.state })), companions };
+    return {
+      colour,
+      release: view.release,
+      routing: view.routing,
+      generation: view.generation,
+      replicas: wanted,
+      running: view.running,
+      tasks: view.tasks.map((t) => ({ id: t.id, node: t.node, state: t.state })),
+      companions,
+    };
   });
   // A team's router added since the live colour was deployed loses to it: said, as on one host.
   const shadowed = live ? await shadowedRouters(ctx, colours[live], { managed: runningColourServicesLabels(swarm) }, 'swarm') : [];

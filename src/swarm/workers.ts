@@ -61,8 +61,7 @@ export function assertWorkersOnly(release: Pick<Release, 'number' | 'target' | '
 }
 
 /** The app's worker services on the swarm, of both colours. */
-export const workerServices = async (swarm: SwarmParts, app: string): Promise<ServiceView[]> =>
-  swarm.engine.services({ [LABEL.app]: app, [LABEL.companionOf]: '' });
+export const workerServices = async (swarm: SwarmParts, app: string): Promise<ServiceView[]> => swarm.engine.services({ [LABEL.app]: app, [LABEL.companionOf]: '' });
 
 /** The worker's service in a colour's stack. */
 export const workerService = (app: string, colour: Colour, name: string) => stackService(colourProject(app, colour), name);
@@ -89,20 +88,28 @@ export async function workerCounts(swarm: SwarmParts, release: Release, colour: 
 export async function waitWorkersRunning(ctx: Context, release: Release, colour: Colour, waitTasks: (service: string, count: number) => Promise<unknown>): Promise<void> {
   const workers = Object.entries(release.companions ?? {});
   if (workers.length === 0) return;
-  await ctx.out.step(`wait until ${workers.map(([name]) => name).join(', ')} run${workers.length > 1 ? '' : 's'} (no route, health only)`, () =>
-    Promise.all(workers.map(([name, spec]) => waitTasks(workerService(ctx.app, colour, name), companionCount(spec)))), { colour, release: release.number }, 'workers');
+  await ctx.out.step(
+    `wait until ${workers.map(([name]) => name).join(', ')} run${workers.length > 1 ? '' : 's'} (no route, health only)`,
+    () => Promise.all(workers.map(([name, spec]) => waitTasks(workerService(ctx.app, colour, name), companionCount(spec)))),
+    { colour, release: release.number },
+    'workers',
+  );
 }
 
 /** Scales every worker service of a colour to 0 (stop-old, an undone rollback): swarm stops each task within its stop_grace_period. */
 export async function stopWorkers(ctx: Context, swarm: SwarmParts, colour: Colour, waitTasks: (service: string, count: number) => Promise<unknown>): Promise<void> {
   const running = (await workerServices(swarm, ctx.app)).filter((s) => s.labels[LABEL.companionOf] === colour && s.replicas > 0);
   if (running.length === 0) return;
-  await ctx.out.step(`scale ${running.map((s) => s.name).join(', ')} to 0 (kept for rollback)`, async () => {
-    for (const service of running) await swarm.stacks.scale(service.name, 0);
-    await Promise.all(running.map((service) => waitTasks(service.name, 0)));
-  }, { colour }, 'stop-workers');
+  await ctx.out.step(
+    `scale ${running.map((s) => s.name).join(', ')} to 0 (kept for rollback)`,
+    async () => {
+      for (const service of running) await swarm.stacks.scale(service.name, 0);
+      await Promise.all(running.map((service) => waitTasks(service.name, 0)));
+    },
+    { colour },
+    'stop-workers',
+  );
 }
-
 
 /**
  * Before a switch, as on one host (core/companions.ts): a worker of the

@@ -39,12 +39,7 @@ export async function waitAnsweredBy(wait: EndToEndWait): Promise<void> {
   let streak = 0;
   let lastSeen = 'no answer yet';
   let wrongSince: number | undefined;
-  const failure = (why: string) =>
-    new BgError(
-      `${describeRequest(wait)} is not answered by ${wait.colour}: ${why}`,
-      ExitCode.failedReverted,
-      hintFor(lastSeen, wait),
-    );
+  const failure = (why: string) => new BgError(`${describeRequest(wait)} is not answered by ${wait.colour}: ${why}`, ExitCode.failedReverted, hintFor(lastSeen, wait));
   await retryUntil(
     async () => {
       let answer: EntrypointAnswer;

@@ -55,6 +55,8 @@ async function failureReport(docker: Engine, container: ContainerView, what: str
     container.lastHealthOutput ? `last healthcheck output: ${container.lastHealthOutput}` : undefined,
     `last log lines of ${container.name}:`,
     ...logs.split('\n').map((line) => `  ${line}`),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return new BgError(`${what}: ${container.name} ${why}`, ExitCode.failedReverted, 'the release is refused; live traffic was not touched', { details });
 }

@@ -23,10 +23,7 @@ export class Deadline {
  * wait at once: that is how waits fail fast. So does a signal to the
  * command (runtime/cancellation.ts).
  */
-export async function retryUntil<T>(
-  probe: () => Promise<T | undefined>,
-  options: { deadline: Deadline; intervalMs?: number; onTimeout: () => Error | Promise<Error> },
-): Promise<T> {
+export async function retryUntil<T>(probe: () => Promise<T | undefined>, options: { deadline: Deadline; intervalMs?: number; onTimeout: () => Error | Promise<Error> }): Promise<T> {
   for (;;) {
     cancellation.checkpoint(); // a Ctrl-C ends a wait at once, as its failure
     const value = await probe();

@@ -59,7 +59,11 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
       return false;
     }
     if (router.error.length) {
-      throw new BgError(`Traefik refused router ${wait.router}${where(index)}: ${router.error.join('; ')}`, ExitCode.failedReverted, 'another router or service with this name may exist with other settings');
+      throw new BgError(
+        `Traefik refused router ${wait.router}${where(index)}: ${router.error.join('; ')}`,
+        ExitCode.failedReverted,
+        'another router or service with this name may exist with other settings',
+      );
     }
     const service = await replicas[index]!.service(atProvider(wait.service, wait.provider)).catch(() => undefined);
     const servers = [...(service?.servers ?? [])].sort();

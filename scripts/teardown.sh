@@ -9,6 +9,10 @@ source "$BG_ROOT/scripts/lib/docker-engine.sh"
 
 say "==> teardown"
 stop_consul_dev
+# The labs a test left up (a test killed before its own teardown): each
+# removes only what its own `up` made, by the pids it recorded.
+[[ -d ${BG_REMOTE_LAB:-/var/lib/bluegreen-remote-lab} ]] && bash "$BG_ROOT/scripts/remote-lab.sh" down >/dev/null 2>&1
+[[ -d ${BG_SWARM_LAB:-/var/lib/bluegreen-swarm-lab} ]] && bash "$BG_ROOT/scripts/swarm-lab.sh" down >/dev/null 2>&1
 if pid_alive "$BG_DOCKERD_PID"; then
   # Containers started by the tests and the demo are labelled; remove them
   # before the engine goes so the next start finds a clean engine.

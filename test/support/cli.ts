@@ -75,8 +75,14 @@ export class TestApp {
   /** Removes everything the app ran, whatever state the test left it in. */
   async destroy(): Promise<void> {
     await this.run(['down', '--volumes']).catch(() => undefined);
-    const left = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${this.app}`] } });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+    // bluegreen's colours, and what runs in the app's own compose project (side targets, a plain compose run).
+    const left = [
+      ...(await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${this.app}`] } })),
+      ...(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${this.app}`] } })),
+    ];
+    await Promise.all([...new Set(left.map((c) => c.Id))].map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+    const networks = await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${this.app}`] } });
+    await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

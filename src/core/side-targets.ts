@@ -73,17 +73,20 @@ async function asComposeWouldLeaveThem(ctx: Context, spec: ComposeConfig): Promi
 }
 
 /**
- * A service that used to be a side target and is now a coloured worker
- * still runs once in the side project (side targets are never removed but
- * by `down`): two releases' workers would then consume the same jobs. Said,
- * not removed: it may be the user's to stop.
+ * A service that used to be a side target (or ran under plain compose) and
+ * is now a coloured worker still runs once where side targets run (they are
+ * never removed but by `down`): two releases' workers would then consume the
+ * same jobs. Said, not removed: it may be the user's to stop. In the app's
+ * own project it is the app as plain compose runs it, which stop-old takes
+ * over; in an older bluegreen's `<app>-side` nothing would stop it.
  */
 export async function warnWorkersStillSideTargets(ctx: Context): Promise<void> {
   if (ctx.options.companions.length === 0) return;
-  const project = sideProject(ctx.app);
+  const { project, labelled } = await sideProjectStyle(ctx);
   const side = await ctx.docker.runningLabels({ 'com.docker.compose.project': project });
   const stale = [...new Set(side.map((labels) => labels['com.docker.compose.service'] ?? '').filter((name) => ctx.options.companions.includes(name)))];
   for (const name of stale) {
-    ctx.out.warn(`${name} still runs once in ${project} (a side target before): it runs beside each colour's ${name} now; stop it with docker compose -p ${project} rm -sf ${name}`);
+    const remedy = labelled ? 'stop it with' : 'stop-old drains and stops it once a colour is live, or stop it now with';
+    ctx.out.warn(`${name} still runs once in ${project} (a side target or plain compose before): it runs beside each colour's ${name} now; ${remedy} docker compose -p ${project} rm -sf ${name}`);
   }
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureTestTraefik } from '../support/traefik.js';
 import { docker } from '../support/containers.js';
 import { show, TestApp, type SignalledRun } from '../support/cli.js';
-import { describeLoad, Load } from '../support/load.js';
+import { assertServedThrough, describeLoad, Load, type LoadReport } from '../support/load.js';
 import { ask } from '../support/http.js';
 import { SAMPLE_IMAGE } from '../support/ports.js';
 
@@ -52,69 +52,82 @@ const leftoverProcesses = () =>
     .filter((line) => line.includes(app.app) && /compose|buildx/.test(line));
 const leftoverTempDirs = () => readdirSync(cliTmp).filter((name) => name.startsWith('bluegreen-'));
 
-/** Runs a deploy under load, signalled at a point; returns the run and what the clients saw. */
+/** Runs a deploy under load, signalled at a point; returns the run, when it ran, and what the clients saw. */
 async function cancelledDeploy(env: Record<string, string>, at: (e: any) => boolean, signals: NodeJS.Signals[], nth = 1) {
   const load = new Load(app.host, { clients: 8 }).start();
+  const startedAt = Date.now();
   const run = await app.runAndSignal(['deploy'], env, { at, nth, signals });
+  const endedAt = Date.now();
   // The clients keep going a moment after the exit: what the undo left must serve too.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const seen = await load.stop();
-  return { run, seen };
+  return { run, seen, operation: { startedAt, endedAt } };
 }
 
-function assertUndone(run: SignalledRun, seen: Awaited<ReturnType<Load['stop']>>, signal: string) {
+/** `min`: the requests that must have started while the cancelled deploy ran. Returns those. */
+function assertUndone(run: SignalledRun, seen: LoadReport, operation: { startedAt: number; endedAt: number }, signal: string, min: number) {
   assert.ok(run.signalled, `the signal point was reached: ${show(run)}`);
   assert.equal(run.code, 1, show(run));
   assert.match(run.stderr, new RegExp(`cancelled \\(${signal}\\)`));
-  assert.equal(seen.non2xx.length + seen.errors.length, 0, describeLoad(seen));
+  const during = assertServedThrough(seen, operation, { min, what: `the deploy cancelled by ${signal}` });
   assert.deepEqual([...new Set(seen.samples.map((s) => s.release))], ['v1'], 'every answer came from the live release');
   assert.deepEqual(leftoverProcesses(), [], 'no compose process outlives the command');
   assert.deepEqual(leftoverTempDirs(), [], 'no temporary directory is left');
+  return during;
 }
 
 test('SIGTERM while the candidate starts (deploy waiting for health): exit 1, the candidate removed, live served throughout', async () => {
-  const { run, seen } = await cancelledDeploy({ ...usingTheTag, RELEASE: 'v2', START_DELAY: '20s' }, step('healthy'), ['SIGTERM']);
-  assertUndone(run, seen, 'SIGTERM');
+  const { run, seen, operation } = await cancelledDeploy({ ...usingTheTag, RELEASE: 'v2', START_DELAY: '20s' }, step('healthy'), ['SIGTERM']);
+  const during = assertUndone(run, seen, operation, 'SIGTERM', 400);
   assert.ok(run.exitAfterSignalMs! < 15_000, `undone in ${run.exitAfterSignalMs} ms, not after the 20 s start`);
   assert.deepEqual(await containersOf('green'), [], 'the candidate is gone');
   const history = await app.run(['history', '--json']);
   assert.match(JSON.stringify(history.result?.entries.at(-1)), /"outcome":"failed".*cancelled \(SIGTERM\)/);
-  console.log(`SIGTERM during up's health wait: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(seen)}`);
+  console.log(`SIGTERM during up's health wait: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(during)} during the deploy (${run.ms} ms); ${describeLoad(seen)} in all`);
 });
 
 test('Ctrl-C during the switch (the candidate recreated with its live router): back out, exit 1, live served throughout', async () => {
-  const { run, seen } = await cancelledDeploy({ ...usingTheTag, RELEASE: 'v3', START_DELAY: '4s' }, step('healthy'), ['SIGINT'], 2);
-  assertUndone(run, seen, 'SIGINT');
+  const { run, seen, operation } = await cancelledDeploy({ ...usingTheTag, RELEASE: 'v3', START_DELAY: '4s' }, step('healthy'), ['SIGINT'], 2);
+  const during = assertUndone(run, seen, operation, 'SIGINT', 1500);
   assert.deepEqual(await containersOf('green'), [], 'the candidate is gone');
   assert.equal((await ask(app.host)).release, 'v1');
-  console.log(`SIGINT during the switch's health wait: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(seen)}`);
+  console.log(
+    `SIGINT during the switch's health wait: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(during)} during the deploy (${run.ms} ms); ${describeLoad(seen)} in all`,
+  );
 });
 
 test('SIGTERM during a build: the compose build dies with the command at once, exit 1, nothing launched', async () => {
-  const { run, seen } = await cancelledDeploy({ ...base, RELEASE: 'v4', NONCE: String(Date.now()) }, step('build'), ['SIGTERM']);
-  assertUndone(run, seen, 'SIGTERM');
+  const { run, seen, operation } = await cancelledDeploy({ ...base, RELEASE: 'v4', NONCE: String(Date.now()) }, step('build'), ['SIGTERM']);
+  const during = assertUndone(run, seen, operation, 'SIGTERM', 300);
   assert.ok(run.exitAfterSignalMs! < 15_000, `stopped in ${run.exitAfterSignalMs} ms, not after the 60 s build`);
   assert.deepEqual(await containersOf('green'), []);
-  console.log(`SIGTERM during a build: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(seen)}`);
+  console.log(`SIGTERM during a build: exit ${run.code} ${run.exitAfterSignalMs} ms after the signal; ${describeLoad(during)} during the deploy (${run.ms} ms); ${describeLoad(seen)} in all`);
 });
 
 test('a second signal stops at once (exit 5); the next deploy reconciles and succeeds, live served throughout', async () => {
   const load = new Load(app.host, { clients: 8 }).start();
+  const startedAt = Date.now();
   const run = await app.runAndSignal(['deploy'], { ...usingTheTag, RELEASE: 'v5', START_DELAY: '20s' }, {
     at: step('healthy'),
     signals: ['SIGTERM'],
     // The second while the undo runs: after a fixed gap it could find the undo done (~0.2 s) and the command ended.
     again: { at: step('remove'), signal: 'SIGTERM' },
   });
+  const endedAt = Date.now();
   assert.ok(run.signalled, show(run));
   assert.equal(run.code, 5, show(run));
   assert.match(run.stderr, /SIGTERM again: stopped at once/);
   assert.deepEqual(leftoverProcesses(), [], 'the compose call in flight was killed with the command');
   assert.deepEqual(leftoverTempDirs(), []);
+  const nextStartedAt = Date.now();
   const next = await app.run(['deploy'], { ...usingTheTag, RELEASE: 'v6' });
+  const nextEndedAt = Date.now();
   const seen = await load.stop();
   assert.equal(next.code, 0, show(next));
   assert.equal((await ask(app.host)).release, 'v6');
-  assert.equal(seen.non2xx.length + seen.errors.length, 0, describeLoad(seen));
-  console.log(`two SIGTERMs: exit ${run.code} ${run.exitAfterSignalMs} ms after the first; next deploy exit ${next.code} in ${next.ms} ms; ${describeLoad(seen)}`);
+  const duringSignalled = assertServedThrough(seen, { startedAt, endedAt }, { min: 500, what: 'the deploy signalled twice' });
+  const duringNext = assertServedThrough(seen, { startedAt: nextStartedAt, endedAt: nextEndedAt }, { min: 1100, what: 'the next deploy' });
+  console.log(
+    `two SIGTERMs: exit ${run.code} ${run.exitAfterSignalMs} ms after the first (${describeLoad(duringSignalled)} during it, ${run.ms} ms); next deploy exit ${next.code} in ${next.ms} ms (${describeLoad(duringNext)} during it); ${describeLoad(seen)} in all`,
+  );
 });

@@ -1,4 +1,4 @@
-// A side target runs once, in its own project, for both colours: a deploy
+// A side target runs once, in the app's own project (where plain compose runs it), for both colours: a deploy
 // neither recreates nor duplicates it, and both colours use the same one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ before(async () => {
 after(() => app.destroy());
 
 const storeContainers = async () =>
-  (await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${app.app}-side`, 'com.docker.compose.service=store'] } })).map((c) => `${c.Id}:${c.State}`);
+  (await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${app.app}`, 'com.docker.compose.service=store'] } })).map((c) => `${c.Id}:${c.State}`);
 
 const visitStore = async (colour?: string) => {
   const response = await got(`${TEST_TRAEFIK_URL}/store`, { headers: { host: app.host, ...(colour ? await app.previewHeaders(colour) : {}) }, throwHttpErrors: false, retry: { limit: 0 } });
@@ -70,7 +70,9 @@ test('down keeps named volumes; down --volumes removes them', async () => {
   const down = await app.run(['down']);
   assert.equal(down.code, 0, show(down));
   const left = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } });
-  assert.deepEqual(left.map((c) => c.Names[0]), [], 'both colours and the side target are gone');
+  assert.deepEqual(left.map((c) => c.Names[0]), [], 'both colours are gone');
+  const sideLeft = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${app.app}`] } });
+  assert.deepEqual(sideLeft.map((c) => c.Names[0]), [], 'the side target is gone');
   assert.equal(await volumeExists(), true, 'named volumes are kept by default');
   const purge = await app.run(['down', '--volumes']);
   assert.equal(purge.code, 0, show(purge));
@@ -86,7 +88,7 @@ test('a running side target left out of a deploy (-T store where it was -T store
   try {
     const first = await two.run(['deploy', '-T', 'store', '-T', 'extra'], { RELEASE: 'v1' });
     assert.equal(first.code, 0, show(first));
-    const extra = async () => (await docker.listContainers({ filters: { label: [`com.docker.compose.project=${two.app}-side`, 'com.docker.compose.service=extra'] } })).map((c) => c.Id);
+    const extra = async () => (await docker.listContainers({ filters: { label: [`com.docker.compose.project=${two.app}`, 'com.docker.compose.service=extra'] } })).map((c) => c.Id);
     const running = await extra();
     assert.equal(running.length, 1, 'extra runs');
     const second = await two.run(['deploy', '-T', 'store'], { RELEASE: 'v2' });

@@ -14,7 +14,6 @@ import { assertServedThrough, describeLoad, Load, within } from '../support/load
 const app = new TestApp('bgt-bake');
 const running = async (colour: string) => (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } })).length;
 
-
 before(async () => {
   await ensureTestTraefik();
   const first = await app.run(['deploy'], { RELEASE: 'v1' });
@@ -87,7 +86,11 @@ test('a release 300 ms slower per answer, with --max-latency-ratio 3, is switche
   const report = await load.stop();
   assert.equal(run.code, 1, show(run));
   const error = run.events.find((e) => e.event === 'error');
-  assert.match(error?.message ?? '', /release 4 rolled back by the bake window: mean answer 3\d\d ms against [\d.]+ ms before the switch \(x[\d.]+\).*\(above x3 of the old colour's mean\); release 3 is live again/, show(run));
+  assert.match(
+    error?.message ?? '',
+    /release 4 rolled back by the bake window: mean answer 3\d\d ms against [\d.]+ ms before the switch \(x[\d.]+\).*\(above x3 of the old colour's mean\); release 3 is live again/,
+    show(run),
+  );
   const switchedAt = stepEnd(run, 'end-to-end', 4);
   const restoredAt = stepEnd(run, 'end-to-end', 3);
   const bake = run.events.find((e) => e.event === 'step' && e.step === 'bake' && e.state === 'done');
@@ -101,10 +104,9 @@ test('a release 300 ms slower per answer, with --max-latency-ratio 3, is switche
   assert.match(history.result?.entries.at(-1)?.detail ?? '', /rolled back by the bake window: mean answer/);
 });
 
-test('--bake without Traefik\'s metrics is refused before anything changes (exit 2)', async () => {
+test("--bake without Traefik's metrics is refused before anything changes (exit 2)", async () => {
   const run = await app.run(['deploy', '--bake', '10s', '--traefik-metrics', 'http://127.0.0.1:1/metrics'], { RELEASE: 'v4' });
   assert.equal(run.code, 2, show(run));
   assert.match(run.stderr, /--bake judges the new colour by Traefik's request metrics/);
   assert.equal((await ask(app.host)).release, 'v3');
 });
-

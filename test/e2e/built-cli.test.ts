@@ -57,7 +57,10 @@ test('the bundle starts from its code cache, and as well from an unusable one; t
 
     const engineId = (await promisify(execFile)('docker', ['info', '--format', '{{.ID}}'])).stdout.trim();
     const engines = readdirSync(join(cacheDir, 'engines'));
-    assert.deepEqual(engines.map((name) => readFileSync(join(cacheDir, 'engines', name), 'utf8').trim()), [engineId]);
+    assert.deepEqual(
+      engines.map((name) => readFileSync(join(cacheDir, 'engines', name), 'utf8').trim()),
+      [engineId],
+    );
     assert.equal(lastJson(first.stdout).store, join(home, 'state', 'bluegreen', `engine-${engineId}`, app.app));
 
     // A cache V8 cannot use (another build's, damaged) is compiled past and replaced.

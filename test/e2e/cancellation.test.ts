@@ -38,13 +38,18 @@ before(async () => {
 });
 after(async () => {
   await app.destroy();
-  await docker.getImage(BUILT_IMAGE).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getImage(BUILT_IMAGE)
+    .remove({ force: true })
+    .catch(() => undefined);
   rmSync(cliTmp, { recursive: true, force: true });
 });
 
-const step = (name: string, state = 'started') => (e: any) => e.event === 'step' && e.step.startsWith(name) && e.state === state;
-const containersOf = async (colour: string) =>
-  docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } });
+const step =
+  (name: string, state = 'started') =>
+  (e: any) =>
+    e.event === 'step' && e.step.startsWith(name) && e.state === state;
+const containersOf = async (colour: string) => docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } });
 /** Processes whose command line names the app: compose calls the CLI left behind. */
 const leftoverProcesses = () =>
   execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
@@ -107,12 +112,16 @@ test('SIGTERM during a build: the compose build dies with the command at once, e
 test('a second signal stops at once (exit 5); the next deploy reconciles and succeeds, live served throughout', async () => {
   const load = new Load(app.host, { clients: 8 }).start();
   const startedAt = Date.now();
-  const run = await app.runAndSignal(['deploy'], { ...usingTheTag, RELEASE: 'v5', START_DELAY: '20s' }, {
-    at: step('healthy'),
-    signals: ['SIGTERM'],
-    // The second while the undo runs: after a fixed gap it could find the undo done (~0.2 s) and the command ended.
-    again: { at: step('remove'), signal: 'SIGTERM' },
-  });
+  const run = await app.runAndSignal(
+    ['deploy'],
+    { ...usingTheTag, RELEASE: 'v5', START_DELAY: '20s' },
+    {
+      at: step('healthy'),
+      signals: ['SIGTERM'],
+      // The second while the undo runs: after a fixed gap it could find the undo done (~0.2 s) and the command ended.
+      again: { at: step('remove'), signal: 'SIGTERM' },
+    },
+  );
   const endedAt = Date.now();
   assert.ok(run.signalled, show(run));
   assert.equal(run.code, 5, show(run));

@@ -58,12 +58,18 @@ test('the worker runs in the live colour with its release, with no route in Trae
   assert.equal(worker?.labels['traefik.enable'], 'false', 'routed by nobody, even by a Traefik exposing every container');
   assert.equal(worker?.labels['io.bluegreen.colour'], undefined, 'not counted among the colour’s routed containers');
   const names = await traefikNames();
-  assert.ok(names.some((n) => n.startsWith(`${app.app}-blue`)), 'the target is routed');
+  assert.ok(
+    names.some((n) => n.startsWith(`${app.app}-blue`)),
+    'the target is routed',
+  );
   assert.ok(!names.some((n) => n.includes('worker')), `nothing of the worker in Traefik: ${names.filter((n) => n.startsWith(app.app)).join(', ')}`);
   const status = await app.run(['status']);
   assert.match(status.stdout, /bgt-companion-blue-worker-1 {2}running {2}healthy {2}\(worker: no route\)/, show(status));
   const json = await app.run(['status', '--json']);
-  assert.deepEqual(json.result?.colours[0].companions.map((c: { service: string; state: string }) => [c.service, c.state]), [['worker', 'running']]);
+  assert.deepEqual(
+    json.result?.colours[0].companions.map((c: { service: string; state: string }) => [c.service, c.state]),
+    [['worker', 'running']],
+  );
 });
 
 test('up, switch, stop-old, rollback: the worker changes with its colour, is not recreated by the switch, and no request fails', async () => {
@@ -79,26 +85,50 @@ test('up, switch, stop-old, rollback: the worker changes with its colour, is not
   const up = await timed('up', () => app.run(['up'], { RELEASE: 'v2' }));
   assert.equal(up.code, 0, show(up));
   const candidate = await workers('green');
-  assert.deepEqual(candidate.map((w) => [w.state, w.health, w.release]), [['running', 'healthy', 'v2']], 'the candidate’s worker runs beside it, healthy before up returns');
+  assert.deepEqual(
+    candidate.map((w) => [w.state, w.health, w.release]),
+    [['running', 'healthy', 'v2']],
+    'the candidate’s worker runs beside it, healthy before up returns',
+  );
   assert.equal((await workers('blue'))[0]?.state, 'running', 'the live colour’s worker runs on');
 
   const switched = await timed('switch', () => app.run(['switch']));
   assert.equal(switched.code, 0, show(switched));
-  assert.deepEqual((await workers('green')).map((w) => w.id), candidate.map((w) => w.id), 'the switch recreates the routed target only');
+  assert.deepEqual(
+    (await workers('green')).map((w) => w.id),
+    candidate.map((w) => w.id),
+    'the switch recreates the routed target only',
+  );
   assert.equal((await ask(app.host)).release, 'v2');
 
   const stopped = await timed('stop-old', () => app.run(['stop-old']));
   assert.equal(stopped.code, 0, show(stopped));
   const stoppedWorker = await workers('blue');
-  assert.deepEqual(stoppedWorker.map((w) => [w.state, w.release]), [['exited', 'v1']], 'the old worker stops with its colour');
+  assert.deepEqual(
+    stoppedWorker.map((w) => [w.state, w.release]),
+    [['exited', 'v1']],
+    'the old worker stops with its colour',
+  );
 
   const rolled = await timed('rollback', () => app.run(['rollback']));
   assert.equal(rolled.code, 0, show(rolled));
   assert.equal((await ask(app.host)).release, 'v1');
   const restarted = await workers('blue');
-  assert.deepEqual(restarted.map((w) => [w.state, w.health, w.release]), [['running', 'healthy', 'v1']], 'release 1’s worker is back with it');
-  assert.deepEqual(restarted.map((w) => w.id), stoppedWorker.map((w) => w.id), 'started again, not recreated: compose finds its configuration unchanged');
-  assert.deepEqual((await workers('green')).map((w) => w.state), ['exited'], 'release 2’s worker stopped with its colour');
+  assert.deepEqual(
+    restarted.map((w) => [w.state, w.health, w.release]),
+    [['running', 'healthy', 'v1']],
+    'release 1’s worker is back with it',
+  );
+  assert.deepEqual(
+    restarted.map((w) => w.id),
+    stoppedWorker.map((w) => w.id),
+    'started again, not recreated: compose finds its configuration unchanged',
+  );
+  assert.deepEqual(
+    (await workers('green')).map((w) => w.state),
+    ['exited'],
+    'release 2’s worker stopped with its colour',
+  );
   const report = await load.stop();
   // The fewest today: some 2000 requests during the stop-old (6 s).
   const during = ran.map(({ what, ...operation }) => `${what}: ${assertServedThrough(report, operation, { min: 200, what }).sent} (${operation.endedAt - operation.startedAt} ms)`);
@@ -115,7 +145,10 @@ test('a worker that never gets healthy fails the release: exit 1 naming it, the 
   assert.match(bad.stderr, /worker of green \(release 3\)/, show(bad));
   assert.equal((await ask(app.host)).release, 'v1');
   assert.deepEqual(await workers('green'), [], 'the candidate colour, worker included, was removed');
-  assert.deepEqual((await workers('blue')).map((w) => w.state), ['running']);
+  assert.deepEqual(
+    (await workers('blue')).map((w) => w.state),
+    ['running'],
+  );
   const during = assertServedThrough(report, { startedAt, endedAt }, { min: 600, what: 'the failed deploy' });
   console.log(`a worker never healthy, under load: exit ${bad.code} in ${bad.ms} ms; ${describeLoad(during)} during the deploy, ${describeLoad(report)} in all`);
 });
@@ -124,13 +157,25 @@ test('an up over a running candidate stops its worker of the previous release wi
   const first = await app.run(['up'], { RELEASE: 'v5' });
   assert.equal(first.code, 0, show(first));
   const v5 = await workers('green');
-  assert.deepEqual(v5.map((w) => [w.state, w.release]), [['running', 'v5']]);
+  assert.deepEqual(
+    v5.map((w) => [w.state, w.release]),
+    [['running', 'v5']],
+  );
   const again = await app.run(['up', '--json'], { RELEASE: 'v6' });
   assert.equal(again.code, 0, show(again));
-  assert.ok(again.events.some((e) => e.event === 'step' && e.step === 'stop-workers' && e.state === 'done' && e.colour === 'green'), `the v5 worker stopped first:\n${show(again)}`);
+  assert.ok(
+    again.events.some((e) => e.event === 'step' && e.step === 'stop-workers' && e.state === 'done' && e.colour === 'green'),
+    `the v5 worker stopped first:\n${show(again)}`,
+  );
   const v6 = await workers('green');
-  assert.deepEqual(v6.map((w) => [w.state, w.health, w.release]), [['running', 'healthy', 'v6']]);
-  assert.notDeepEqual(v6.map((w) => w.id), v5.map((w) => w.id));
+  assert.deepEqual(
+    v6.map((w) => [w.state, w.health, w.release]),
+    [['running', 'healthy', 'v6']],
+  );
+  assert.notDeepEqual(
+    v6.map((w) => w.id),
+    v5.map((w) => w.id),
+  );
   assert.equal((await ask(app.host)).release, 'v1', 'live untouched');
 });
 
@@ -165,8 +210,17 @@ test('scale worker +1, then -1: a worker gains and loses containers in place (no
   assert.equal(up.code, 0, show(up));
   assert.match(up.stdout, /worker of blue scaled from 1 to 2/, show(up));
   const two = await running();
-  assert.deepEqual(two.map((w) => [w.health, w.release]), [['healthy', 'v1'], ['healthy', 'v1']]);
-  assert.ok(before.every((w) => two.some((x) => x.id === w.id)), 'the running worker was not recreated');
+  assert.deepEqual(
+    two.map((w) => [w.health, w.release]),
+    [
+      ['healthy', 'v1'],
+      ['healthy', 'v1'],
+    ],
+  );
+  assert.ok(
+    before.every((w) => two.some((x) => x.id === w.id)),
+    'the running worker was not recreated',
+  );
   const down = await app.run(['scale', 'worker', '-1']);
   assert.equal(down.code, 0, show(down));
   assert.match(down.stdout, /worker of blue scaled from 2 to 1 in/, show(down));
@@ -198,7 +252,11 @@ test('a worker that turns unhealthy after up: the switch refuses before it chang
   assert.match(run.stderr, new RegExp(`worker of ${colour} \\(release \\d+\\) turned unhealthy after up.*nothing was switched`), show(run));
   assert.ok(run.ms < 10_000, `refused at once, not after a wait: ${run.ms} ms`);
   const apps = await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`, 'com.docker.compose.service=app'] } });
-  assert.deepEqual(apps.map((c) => c.Labels['io.bluegreen.routing']), ['preview'], 'the candidate kept its preview route');
+  assert.deepEqual(
+    apps.map((c) => c.Labels['io.bluegreen.routing']),
+    ['preview'],
+    'the candidate kept its preview route',
+  );
   assert.equal((await ask(app.host)).release, live, 'live untouched');
   const during = assertServedThrough(report, { startedAt, endedAt }, { min: 100, what: 'the refused switch' });
   console.log(`switch over an unhealthy worker: exit ${run.code} in ${run.ms} ms; ${describeLoad(during)} during the switch, ${describeLoad(report)} in all`);

@@ -40,7 +40,10 @@ test('deploys with --state consul write state, frozen releases and history under
   assert.match((await consul.get(`bluegreen/${app.app}/releases/1`))!.value, /RELEASE: v1/);
 
   const history = await app.run(['history', '--json'], consulEnv);
-  assert.deepEqual(history.result?.entries.map((e: any) => `${e.operation}:${e.outcome}:${e.release}:${e.colour}`), ['deploy:ok:1:blue', 'deploy:ok:2:green']);
+  assert.deepEqual(
+    history.result?.entries.map((e: any) => `${e.operation}:${e.outcome}:${e.release}:${e.colour}`),
+    ['deploy:ok:1:blue', 'deploy:ok:2:green'],
+  );
   const rollback = await app.run(['rollback'], consulEnv);
   assert.equal(rollback.code, 0, show(rollback));
   assert.equal((await ask(app.host)).release, 'v1', 'rollback reads the frozen release from Consul');
@@ -70,7 +73,7 @@ test('a write that loses its check-and-set is read again and retried, never lost
   });
   assert.equal(calls, 2, 'the losing write was read again and retried');
   const stored = JSON.parse((await consul.get(key))!.value);
-  assert.deepEqual([stored.lastRelease, stored.generation], [11, 5], 'both writers\' changes are kept');
+  assert.deepEqual([stored.lastRelease, stored.generation], [11, 5], "both writers' changes are kept");
   assert.deepEqual(written, stored);
 });
 

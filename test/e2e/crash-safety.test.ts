@@ -23,7 +23,10 @@ after(async () => {
   await new ConsulClient({ address }).delete(`bluegreen/${app.app}`, { recurse: true });
 });
 
-const step = (name: string, state = 'started') => (e: any) => e.event === 'step' && e.step === name && e.state === state;
+const step =
+  (name: string, state = 'started') =>
+  (e: any) =>
+    e.event === 'step' && e.step === name && e.state === state;
 
 // Each kill point: the command, where it dies, and with which store.
 const points: { name: string; args: string[]; at: (e: any) => boolean; nth?: number; store?: string }[] = [
@@ -61,8 +64,14 @@ for (const point of points) {
     const status = await app.run(['status', '--json'], env);
     assert.deepEqual(status.result?.drift, [], show(status));
     const warnings = next.stderr.match(/^warning: .*$/gm) ?? [];
-    const killedAfter = events.filter((e) => e.event === 'step' && e.state === 'done').map((e) => e.step).join(',') || 'nothing';
-    console.log(`kill during ${point.name} (steps done: ${killedAfter}): ${describeLoad(result)}; ${duringKilled.sent} started while the killed command ran (${killedAt - startedAt} ms), ${duringNext.sent} during the next deploy; next deploy: exit ${next.code} in ${next.ms}ms; ${warnings.length ? warnings.join(' | ') : 'no reconciliation needed'}`);
+    const killedAfter =
+      events
+        .filter((e) => e.event === 'step' && e.state === 'done')
+        .map((e) => e.step)
+        .join(',') || 'nothing';
+    console.log(
+      `kill during ${point.name} (steps done: ${killedAfter}): ${describeLoad(result)}; ${duringKilled.sent} started while the killed command ran (${killedAt - startedAt} ms), ${duringNext.sent} during the next deploy; next deploy: exit ${next.code} in ${next.ms}ms; ${warnings.length ? warnings.join(' | ') : 'no reconciliation needed'}`,
+    );
   });
 }
 

@@ -16,8 +16,7 @@ rmSync(join(app.dir, 'bluegreen.yml'));
 before(() => ensureTestTraefik());
 after(() => app.destroy());
 
-const running = async (colour: string) =>
-  (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } })).length;
+const running = async (colour: string) => (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } })).length;
 
 test('seed 002, step by step', async () => {
   // ./docker-flow --blue-green --target=app --service-path="/demo" --side-target=db --flow=deploy --flow=proxy

@@ -44,18 +44,24 @@ async function makeCertificates(): Promise<void> {
 /** The engine's socket behind TLS that requires a client certificate signed by the CA. */
 function startFront(serverCert: string): Promise<void> {
   front?.close();
-  front = tls.createServer({ cert: readFileSync(join(certs, serverCert)), key: readFileSync(join(certs, 'server-key.pem')), ca: readFileSync(join(certs, 'ca.pem')), requestCert: true, rejectUnauthorized: true }, (client) => {
-    const engine = net.connect('/var/run/docker.sock');
-    client.pipe(engine).pipe(client);
-    client.on('error', () => engine.destroy());
-    engine.on('error', () => client.destroy());
-  });
+  front = tls.createServer(
+    { cert: readFileSync(join(certs, serverCert)), key: readFileSync(join(certs, 'server-key.pem')), ca: readFileSync(join(certs, 'ca.pem')), requestCert: true, rejectUnauthorized: true },
+    (client) => {
+      const engine = net.connect('/var/run/docker.sock');
+      client.pipe(engine).pipe(client);
+      client.on('error', () => engine.destroy());
+      engine.on('error', () => client.destroy());
+    },
+  );
   return new Promise((resolve) => front.listen(port, '127.0.0.1', () => ((port = (front.address() as net.AddressInfo).port), resolve())));
 }
 
 /** The built CLI as a user with that HOME runs it: DOCKER_HOST and DOCKER_TLS_VERIFY only. */
 const cli = (args: string[], extra: Record<string, string> = {}) =>
-  promisify(execFile)(process.execPath, [BUILT_CLI, ...args], { cwd: app.dir, env: { ...app.env(extra), HOME: home, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '', DOCKER_CONTEXT: '', ...extra } }).then(
+  promisify(execFile)(process.execPath, [BUILT_CLI, ...args], {
+    cwd: app.dir,
+    env: { ...app.env(extra), HOME: home, DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '', DOCKER_CONTEXT: '', ...extra },
+  }).then(
     (done) => ({ code: 0, ...done }),
     (failed: { code: number; stdout: string; stderr: string }) => failed,
   );

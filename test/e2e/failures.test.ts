@@ -21,8 +21,7 @@ before(async () => {
 });
 after(() => app.destroy());
 
-const appContainers = async () =>
-  (await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } })).map((c) => `${c.Id}:${c.State}`).sort();
+const appContainers = async () => (await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } })).map((c) => `${c.Id}:${c.State}`).sort();
 
 test('a release that never becomes healthy: exit 1 within its timeout, live traffic unharmed, candidate removed, rollback still works', async () => {
   const load = new Load(app.host, { clients: 8 }).start();
@@ -37,7 +36,10 @@ test('a release that never becomes healthy: exit 1 within its timeout, live traf
   assert.match(bad.stderr, /hint: /);
   assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
   const during = assertServedThrough(result, { startedAt, endedAt }, { min: 800, what: 'the failed deploy' });
-  assert.ok(result.samples.every((s) => s.release === 'v2'), 'live stayed on v2 throughout');
+  assert.ok(
+    result.samples.every((s) => s.release === 'v2'),
+    'live stayed on v2 throughout',
+  );
   console.log(`a release never healthy, under load: exit ${bad.code} in ${bad.ms} ms; ${describeLoad(during)} during the deploy, ${describeLoad(result)} in all`);
 
   const blue = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, 'io.bluegreen.colour=blue'] } });
@@ -75,7 +77,15 @@ test('bad input is exit 2 with a one-line cause and a hint, and changes nothing'
     { name: 'container_name', args: ['up'], compose: original.replace('  app:\n', '  app:\n    container_name: fixed\n'), expect: /services\.app\.container_name/ },
     { name: 'host ports', args: ['up'], compose: original.replace('  app:\n', '  app:\n    ports: ["127.0.0.1:18999:8000"]\n'), expect: /services\.app\.ports/ },
     { name: 'network_mode host', args: ['up'], compose: original.replace('  app:\n', '  app:\n    network_mode: host\n'), expect: /services\.app\.network_mode/ },
-    { name: 'no healthcheck', args: ['up'], compose: original.replace(/    healthcheck:\n      test: \["CMD", "\/sample", "healthcheck"\]\n      interval: 5s\n      timeout: 2s\n      retries: 2\n      start_period: 30s\n      start_interval: 250ms\n/, ''), expect: /has no healthcheck/ },
+    {
+      name: 'no healthcheck',
+      args: ['up'],
+      compose: original.replace(
+        / {4}healthcheck:\n {6}test: \["CMD", "\/sample", "healthcheck"\]\n {6}interval: 5s\n {6}timeout: 2s\n {6}retries: 2\n {6}start_period: 30s\n {6}start_interval: 250ms\n/,
+        '',
+      ),
+      expect: /has no healthcheck/,
+    },
     { name: 'nothing to switch', args: ['switch'], expect: /nothing to switch to/ },
   ];
   try {

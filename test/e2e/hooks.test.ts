@@ -35,19 +35,31 @@ before(async () => {
   writeFileSync(join(app.dir, 'hook.sh'), SCRIPT, { mode: 0o755 });
   appendFileSync(
     join(app.dir, 'bluegreen.yml'),
-    ['hooks:', '  pre_up: ./hook.sh pre_up', '  pre_switch: ./hook.sh pre_switch', '  post_switch: ./hook.sh post_switch', '  pre_stop_old: {run: ./hook.sh pre_stop_old, timeout: 2s}', '  on_failure: ./hook.sh on_failure', ''].join('\n'),
+    [
+      'hooks:',
+      '  pre_up: ./hook.sh pre_up',
+      '  pre_switch: ./hook.sh pre_switch',
+      '  post_switch: ./hook.sh post_switch',
+      '  pre_stop_old: {run: ./hook.sh pre_stop_old, timeout: 2s}',
+      '  on_failure: ./hook.sh on_failure',
+      '',
+    ].join('\n'),
   );
   await ensureTestTraefik();
 });
 after(() => app.destroy());
 
-test('every hook runs in order, in the compose file\'s directory, with the release, colours and the preview route (pre_switch asks it)', async () => {
+test("every hook runs in order, in the compose file's directory, with the release, colours and the preview route (pre_switch asks it)", async () => {
   const first = await app.run(['deploy'], { RELEASE: 'v1' });
   assert.equal(first.code, 0, show(first));
   const second = await app.run(['deploy'], { RELEASE: 'v2' });
   assert.equal(second.code, 0, show(second));
   const seen = lines();
-  assert.deepEqual(seen.slice(-5).map((l) => l.split(' ')[0]), ['pre_up', 'pre_switch', 'preview', 'post_switch', 'pre_stop_old'], seen.join('\n'));
+  assert.deepEqual(
+    seen.slice(-5).map((l) => l.split(' ')[0]),
+    ['pre_up', 'pre_switch', 'preview', 'post_switch', 'pre_stop_old'],
+    seen.join('\n'),
+  );
   assert.match(seen.at(-5)!, new RegExp(`^pre_up app=${app.app} release=2 colour=green previous=1 live=blue .*dir=${app.dir}$`));
   assert.equal(seen.at(-3), 'preview of release 2 answered');
   assert.match(seen.at(-2)!, /^post_switch .*release=2 colour=green previous=1 live=green/);
@@ -65,7 +77,10 @@ test('a pre_switch veto under load: exit 1 with its output, the candidate remove
   assert.match(vetoed.stderr, /the pre_switch hook failed \(exit 3\)/);
   assert.match(vetoed.stderr, /pre_switch says no/, 'its output is shown');
   const during = assertServedThrough(report, { startedAt, endedAt }, { min: 300, what: 'the vetoed deploy' });
-  assert.ok(report.samples.every((s) => s.release === undefined || s.release === 'v2'), 'live stayed v2 throughout');
+  assert.ok(
+    report.samples.every((s) => s.release === undefined || s.release === 'v2'),
+    'live stayed v2 throughout',
+  );
   console.log(`pre_switch veto under load: exit ${vetoed.code} in ${vetoed.ms} ms; ${describeLoad(during)} during the deploy, ${describeLoad(report)} in all`);
   assert.equal(await running('blue'), 0, 'the candidate was removed');
   assert.match(lines().at(-1)!, /^on_failure .*op=deploy exit=1/);
@@ -79,7 +94,7 @@ test('a pre_up veto starts nothing', async () => {
   assert.equal((await ask(app.host)).release, 'v2');
 });
 
-test('a pre_stop_old veto after a deploy\'s switch: exit 1, the new release live, the old colour kept running; a post_switch failure only warns', async () => {
+test("a pre_stop_old veto after a deploy's switch: exit 1, the new release live, the old colour kept running; a post_switch failure only warns", async () => {
   const deployed = await app.run(['deploy'], { RELEASE: 'v4', FAIL: 'post_switch', SLOW: 'pre_stop_old' });
   assert.equal(deployed.code, 1, show(deployed));
   assert.match(deployed.stderr, /warning: the post_switch hook failed \(exit 3\) \(a warning: what happened stands\)/);

@@ -60,23 +60,35 @@ function exec(file: string, args: string[], timeoutMs: number): Promise<Run> {
  * bluegreen-state), which is what outlives each `docker run --rm`.
  */
 function inImage(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const forwarded = Object.entries(app.env(env)).filter(
-    ([name]) => (name.startsWith('BG_') && name !== 'BG_STATE_DIR') || name in env || name === 'SAMPLE_IMAGE',
+  const forwarded = Object.entries(app.env(env)).filter(([name]) => (name.startsWith('BG_') && name !== 'BG_STATE_DIR') || name in env || name === 'SAMPLE_IMAGE');
+  return exec(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '--label',
+      'io.bluegreen.managed=true',
+      '--label',
+      `io.bluegreen.test=${SUITE}`,
+      // The tests' Traefik publishes its API (BG_TRAEFIK_API, 127.0.0.1:18081)
+      // and entrypoint on the host's loopback only: the CLI reaches them from
+      // the host's network namespace, not from a bridge network's.
+      '--network',
+      'host',
+      '-v',
+      `${socket}:/var/run/docker.sock`,
+      // At its own path: the engine resolves what the compose file names
+      // relative to it as a path on the host.
+      '-v',
+      `${app.dir}:${app.dir}`,
+      '-w',
+      app.dir,
+      ...forwarded.flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+      image,
+      ...args,
+    ],
+    180_000,
   );
-  return exec('docker', [
-    'run', '--rm',
-    '--label', 'io.bluegreen.managed=true', '--label', `io.bluegreen.test=${SUITE}`,
-    // The tests' Traefik publishes its API (BG_TRAEFIK_API, 127.0.0.1:18081)
-    // and entrypoint on the host's loopback only: the CLI reaches them from
-    // the host's network namespace, not from a bridge network's.
-    '--network', 'host',
-    '-v', `${socket}:/var/run/docker.sock`,
-    // At its own path: the engine resolves what the compose file names
-    // relative to it as a path on the host.
-    '-v', `${app.dir}:${app.dir}`, '-w', app.dir,
-    ...forwarded.flatMap(([name, value]) => ['-e', `${name}=${value}`]),
-    image, ...args,
-  ], 180_000);
 }
 
 before(async () => {
@@ -121,7 +133,11 @@ async function deployUnderLoad(release: string, live: string, first: boolean): P
   const before = result.samples.filter((s) => s.startedAt < switchedAt);
   const after = result.samples.filter((s) => s.startedAt > switchedAt);
   assert.ok(before.length > 0 && after.length > 0, `requests on both sides of the switch: ${before.length} before, ${after.length} after`);
-  if (!first) assert.ok(before.some((s) => s.status === 200 && s.release !== release), 'the old release answered until the switch');
+  if (!first)
+    assert.ok(
+      before.some((s) => s.status === 200 && s.release !== release),
+      'the old release answered until the switch',
+    );
   const stray = after.filter((s) => s.status !== 200 || s.colour !== live || s.release !== release);
   assert.deepEqual(stray.slice(0, 3), [], `every response after the switch comes from ${live} ${release}`);
   assert.equal((await ask(app.host)).release, release);

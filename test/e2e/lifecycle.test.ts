@@ -13,8 +13,7 @@ before(() => ensureTestTraefik());
 after(() => app.destroy());
 
 const containersOf = async (colour: string) =>
-  (await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } }))
-    .map((c) => ({ id: c.Id, state: c.State }));
+  (await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`] } })).map((c) => ({ id: c.Id, state: c.State }));
 
 test('first deploy serves v1; deploy v2 makes v2 live and stops v1; rollback brings v1 back though the environment names v2', async () => {
   const first = await app.run(['deploy', '--json'], { RELEASE: 'v1' });
@@ -30,7 +29,11 @@ test('first deploy serves v1; deploy v2 makes v2 live and stops v1; rollback bri
   answer = await ask(app.host);
   assert.equal(answer.release, 'v2');
   assert.equal(answer.colour, 'green');
-  assert.deepEqual((await containersOf('blue')).map((c) => c.state), ['exited'], 'v1 is stopped, kept for rollback');
+  assert.deepEqual(
+    (await containersOf('blue')).map((c) => c.state),
+    ['exited'],
+    'v1 is stopped, kept for rollback',
+  );
 
   const back = await app.run(['rollback', '--json'], { RELEASE: 'v2' });
   assert.equal(back.code, 0, show(back));
@@ -38,14 +41,20 @@ test('first deploy serves v1; deploy v2 makes v2 live and stops v1; rollback bri
   answer = await ask(app.host);
   assert.equal(answer.release, 'v1', 'the frozen release 1 runs, not what RELEASE names now');
   assert.equal(answer.colour, 'blue');
-  assert.deepEqual((await containersOf('green')).map((c) => c.state), ['exited']);
+  assert.deepEqual(
+    (await containersOf('green')).map((c) => c.state),
+    ['exited'],
+  );
 
   const status = await app.run(['status', '--json']);
   assert.equal(status.code, 0, show(status));
   assert.equal(status.result?.live, 'blue');
   assert.deepEqual(status.result?.drift, []);
   const history = await app.run(['history', '--json']);
-  assert.deepEqual(history.result?.entries.map((e: any) => `${e.operation}:${e.outcome}:${e.release}`), ['deploy:ok:1', 'deploy:ok:2', 'rollback:ok:1']);
+  assert.deepEqual(
+    history.result?.entries.map((e: any) => `${e.operation}:${e.outcome}:${e.release}`),
+    ['deploy:ok:1', 'deploy:ok:2', 'rollback:ok:1'],
+  );
 });
 
 test('up twice replaces only the candidate, never the live colour; only the colour header with the preview key reaches the candidate', async () => {
@@ -59,7 +68,11 @@ test('up twice replaces only the candidate, never the live colour; only the colo
   assert.equal(upB.code, 0, show(upB));
   assert.equal(upB.result?.colour, 'green');
   const candidateB = await containersOf('green');
-  assert.notDeepEqual(candidateB.map((c) => c.id), candidateA.map((c) => c.id), 'the candidate was replaced');
+  assert.notDeepEqual(
+    candidateB.map((c) => c.id),
+    candidateA.map((c) => c.id),
+    'the candidate was replaced',
+  );
   assert.deepEqual(await containersOf('blue'), liveBefore, 'the live containers are the same, untouched');
 
   const previewHeaders = await app.previewHeaders('green');

@@ -93,7 +93,11 @@ test('two checkouts of one app on one engine (the default store): one lock, one 
       .split('\n')
       .map((line) => JSON.parse(line) as { operation: string; outcome: string; release?: number });
     const deploys = history.filter((h) => h.operation === 'deploy' && h.outcome === 'ok');
-    assert.deepEqual(deploys.map((h) => h.release), [1, 2, 3, 4], JSON.stringify(history));
+    assert.deepEqual(
+      deploys.map((h) => h.release),
+      [1, 2, 3, 4],
+      JSON.stringify(history),
+    );
     const status = await a.run(['status', '--json'], env);
     assert.equal(status.result?.colours.find((c: { role: string }) => c.role === 'live')?.release, 4, show(status));
     assert.ok(!existsSync(join(a.dir, '.bluegreen')) && !existsSync(join(b.dir, '.bluegreen')), 'nothing kept in the checkouts');

@@ -43,7 +43,10 @@ test('the higher-priority router takes over in one reload, with no request lost'
     const firstHigh = log.findIndex((a) => a.release === 'bgt-high');
     assert.ok(firstHigh > 0, 'each client saw the low release first, then the high one');
     assert.ok(log.slice(0, firstHigh).every((a) => a.release === 'bgt-low'));
-    assert.ok(log.slice(firstHigh).every((a) => a.release === 'bgt-high'), 'once switched, never back to the low release');
+    assert.ok(
+      log.slice(firstHigh).every((a) => a.release === 'bgt-high'),
+      'once switched, never back to the low release',
+    );
   }
   const total = answers.reduce((n, log) => n + log.length, 0);
   assert.ok(total > 40, `enough requests to mean something (${total})`);

@@ -89,17 +89,19 @@ async function underLoad(what: string, operation: () => Promise<RunnerRun>, opti
 const releaseOnLab = () =>
   new Promise<{ release: string }>((resolve, reject) => {
     const { port } = new URL(lab.BG_LAB_ENTRYPOINT!);
-    http.get({ host: '127.0.0.1', port, path: '/', headers: { host: HOST } }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => {
-        try {
-          resolve(JSON.parse(body));
-        } catch {
-          reject(new Error(`the lab's entrypoint answered ${response.statusCode}: ${body}`));
-        }
-      });
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/', headers: { host: HOST } }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch {
+            reject(new Error(`the lab's entrypoint answered ${response.statusCode}: ${body}`));
+          }
+        });
+      })
+      .on('error', reject);
   });
 
 test('runner A deploys twice over ssh under load (state, lock and Traefik on the remote host), runner B sees its history and rolls back', async () => {
@@ -111,8 +113,17 @@ test('runner A deploys twice over ssh under load (state, lock and Traefik on the
   const history = await runnerB.cli(['history', '--json'], viaSsh());
   assert.equal(history.code, 0, showRun(history));
   const entries = history.result?.entries as { operation: string; outcome: string; release: number; by: string }[];
-  assert.deepEqual(entries.map((e) => [e.operation, e.outcome, e.release]), [['deploy', 'ok', 1], ['deploy', 'ok', 2]]);
-  assert.ok(entries.every((e) => e.by.startsWith('bgt-runner-a@')), JSON.stringify(entries));
+  assert.deepEqual(
+    entries.map((e) => [e.operation, e.outcome, e.release]),
+    [
+      ['deploy', 'ok', 1],
+      ['deploy', 'ok', 2],
+    ],
+  );
+  assert.ok(
+    entries.every((e) => e.by.startsWith('bgt-runner-a@')),
+    JSON.stringify(entries),
+  );
   const status = await runnerB.cli(['status', '--json'], viaSsh());
   assert.equal(status.result?.engine, 'ssh://bg-remote-lab');
   assert.match(status.result?.store, /^volume bluegreen-state on the engine ssh:\/\/bg-remote-lab/);
@@ -146,7 +157,10 @@ test('a docker context pointing at the host: every command acts there, not on th
     assert.equal(up.code, 0, up.stderr);
     const localBefore = (await new Docker().listContainers({ all: true, filters: { label: [`io.bluegreen.app=${APP}`] } })).map((c) => c.Id).sort();
 
-    for (const args of [['context', 'create', 'lab', '--docker', 'host=ssh://bg-remote-lab'], ['context', 'use', 'lab']]) {
+    for (const args of [
+      ['context', 'create', 'lab', '--docker', 'host=ssh://bg-remote-lab'],
+      ['context', 'use', 'lab'],
+    ]) {
       const made = await runnerB.docker(args);
       assert.equal(made.code, 0, showRun(made));
     }
@@ -203,7 +217,10 @@ test('the host goes away mid-deploy: exit 4 in one line, live traffic untouched;
   assert.match(failed.stderr, /^error: [^\n]*ssh:\/\/bg-remote-lab[^\n]*\nhint: [^\n]+\n/m);
   assert.doesNotMatch(failed.stderr, /\n\s+at /, 'no stack trace');
   assert.equal(report.errors.length + report.non2xx.length, 0, `live traffic untouched: ${describeLoad(report)}`);
-  assert.ok(report.samples.every((s) => s.release === live), `release ${live} answered throughout`);
+  assert.ok(
+    report.samples.every((s) => s.release === live),
+    `release ${live} answered throughout`,
+  );
 
   const back = Date.now();
   await run('bash', [LAB, 'up']);

@@ -63,7 +63,10 @@ test('each target answers its own route from its own containers; both live route
   assert.deepEqual(await bothAnswer('blue'), { releases: ['v1', 'v1'], fromOwnService: [true, true] });
   const routers = (await got(`${TEST_TRAEFIK_API}/api/http/routers`).json()) as { name: string; status: string; priority: number }[];
   const live = routers.filter((r) => r.name.startsWith(`${APP}-blue`) && r.name.endsWith('-live@docker'));
-  assert.deepEqual(live.map((r) => [r.name, r.status]).sort(), [[`${APP}-blue-api-live@docker`, 'enabled'], [`${APP}-blue-live@docker`, 'enabled']]);
+  assert.deepEqual(live.map((r) => [r.name, r.status]).sort(), [
+    [`${APP}-blue-api-live@docker`, 'enabled'],
+    [`${APP}-blue-live@docker`, 'enabled'],
+  ]);
   const status = await app.run(['status']);
   assert.match(status.stdout, new RegExp(`${APP}-blue-api-1 {2}running {2}healthy {2}\\(api: routed with the colour\\)`), show(status));
 });
@@ -104,7 +107,11 @@ test('deploy, scale api +2, scale +1, rollback under sequential app-then-api pai
   const scaled = await timed('scale +1', () => app.run(['scale', '+1']));
   assert.equal(scaled.code, 0, show(scaled));
   assert.deepEqual([(await hostnames('green', 'app')).length, (await hostnames('green', 'api')).length, await servers(`${APP}-green-api`)], [2, 3, 3], 'scaling app leaves api’s count as it is');
-  assert.deepEqual(await bothAnswer('green'), { releases: ['v2', 'v2'], fromOwnService: [true, true] }, 'a replica added later carries the same routers (Traefik would drop a router defined two ways)');
+  assert.deepEqual(
+    await bothAnswer('green'),
+    { releases: ['v2', 'v2'], fromOwnService: [true, true] },
+    'a replica added later carries the same routers (Traefik would drop a router defined two ways)',
+  );
   const rolled = await timed('rollback', () => app.run(['rollback']));
   assert.equal(rolled.code, 0, show(rolled));
   assert.deepEqual(await bothAnswer('blue'), { releases: ['v1', 'v1'], fromOwnService: [true, true] }, 'both targets back on release 1');

@@ -46,7 +46,7 @@ test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed
 
   const deploy = await timed('deploy', () => app.run(['deploy', '--json'], { RELEASE: 'v2' }));
   assert.equal(deploy.code, 0, show(deploy));
-  assert.equal(await serversOf('blue'), 2, 'the new release starts with the live colour\'s count');
+  assert.equal(await serversOf('blue'), 2, "the new release starts with the live colour's count");
 
   await new Promise((resolve) => setTimeout(resolve, 300));
   const result = await load.stop();

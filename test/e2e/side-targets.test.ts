@@ -65,14 +65,29 @@ test('the side target runs once throughout a deploy, and both colours count on t
 
 test('down keeps named volumes; down --volumes removes them', async () => {
   const volume = `${app.app}_store-data`;
-  const volumeExists = () => docker.getVolume(volume).inspect().then(() => true, () => false);
+  const volumeExists = () =>
+    docker
+      .getVolume(volume)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
   assert.equal(await volumeExists(), true, 'the side target mounts it');
   const down = await app.run(['down']);
   assert.equal(down.code, 0, show(down));
   const left = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`] } });
-  assert.deepEqual(left.map((c) => c.Names[0]), [], 'both colours are gone');
+  assert.deepEqual(
+    left.map((c) => c.Names[0]),
+    [],
+    'both colours are gone',
+  );
   const sideLeft = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${app.app}`] } });
-  assert.deepEqual(sideLeft.map((c) => c.Names[0]), [], 'the side target is gone');
+  assert.deepEqual(
+    sideLeft.map((c) => c.Names[0]),
+    [],
+    'the side target is gone',
+  );
   assert.equal(await volumeExists(), true, 'named volumes are kept by default');
   const purge = await app.run(['down', '--volumes']);
   assert.equal(purge.code, 0, show(purge));

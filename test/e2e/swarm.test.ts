@@ -103,7 +103,7 @@ test('a swarm worker is refused with exit 2: run on a manager', async () => {
   assert.match(status.stderr, /manager/);
 });
 
-test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load on three nodes: zero failed requests; the switch replaces no task; a team\'s narrower route keeps its requests', async () => {
+test("deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load on three nodes: zero failed requests; the switch replaces no task; a team's narrower route keeps its requests", async () => {
   await runTeamService();
   const first = await bg(['deploy', '--scale', '3', '--json'], { RELEASE: 'v1' });
   assert.equal(first.code, 0, show(first));
@@ -134,7 +134,9 @@ test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load
     const router = await fetch(`${api}/api/http/routers/${app.app}-green-live@swarm`).then((r) => r.json());
     assert.equal(router.status, 'enabled', `${api}: the live router of green`);
   }
-  console.log(`switch: label update to the last of ${apis().length} Traefik APIs confirming ${stepMs(switched, 'start', 'healthy', 'traefik')} ms; to 5 answers end to end ${stepMs(switched, 'start', 'healthy', 'traefik', 'end-to-end')} ms`);
+  console.log(
+    `switch: label update to the last of ${apis().length} Traefik APIs confirming ${stepMs(switched, 'start', 'healthy', 'traefik')} ms; to 5 answers end to end ${stepMs(switched, 'start', 'healthy', 'traefik', 'end-to-end')} ms`,
+  );
 
   await timed('stop-old', ['stop-old']);
   assert.deepEqual(await tasksOf('blue'), [], 'blue scaled to 0');
@@ -158,7 +160,7 @@ test('deploy, up + switch, stop-old, rollback, deploy and scale +2/-2 under load
   assert.ok(report.sent > 500, describeLoad(report));
   console.log(`the team's /api, under load: ${describeLoad(team)}`);
   assert.ok(team.sent > 100 && team.ok === team.sent, describeLoad(team));
-  assert.deepEqual([...new Set(team.samples.map((sample) => sample.release))], ['team-api'], 'every /api request answered by the team\'s service');
+  assert.deepEqual([...new Set(team.samples.map((sample) => sample.release))], ['team-api'], "every /api request answered by the team's service");
   const status = await bg(['status', '--json']);
   assert.equal(status.code, 0, show(status));
   assert.equal(status.result?.live, 'green');
@@ -197,7 +199,9 @@ test('a release failing 30% of its requests, deployed with --bake under load, is
   const restoredAt = stepEnd(run, 'end-to-end', Number(restored));
   const bake = run.events.find((e) => e.event === 'step' && e.step === 'bake' && e.state === 'done');
   const failedMeanwhile = report.non2xx.filter((s) => s.status === 500).length;
-  console.log(`swarm bake: breach seen ${bake?.elapsed_ms} ms into the window, release ${restored} live again ${restoredAt - switchedAt} ms after the switch; requests failed meanwhile ${failedMeanwhile} of ${within(report, switchedAt, restoredAt).sent}; overall ${describeLoad(report)}`);
+  console.log(
+    `swarm bake: breach seen ${bake?.elapsed_ms} ms into the window, release ${restored} live again ${restoredAt - switchedAt} ms after the switch; requests failed meanwhile ${failedMeanwhile} of ${within(report, switchedAt, restoredAt).sent}; overall ${describeLoad(report)}`,
+  );
   assert.ok(restoredAt - switchedAt <= 15_000, `switched back ${restoredAt - switchedAt} ms after the switch`);
   assert.deepEqual(await tasksOf('green'), live, 'the restored colour kept its tasks: the switch back changed labels only');
   assert.deepEqual(await tasksOf('blue'), [], 'the failing colour was drained and scaled to 0');
@@ -210,7 +214,7 @@ test('a release failing 30% of its requests, deployed with --bake under load, is
   assert.match(last?.detail ?? '', /rolled back by the bake window: 5xx/);
 });
 
-test('a rollback whose check fails while the colour it moves to still runs puts that colour\'s route back: exit 1, its tasks kept, live unchanged, no request failed', async () => {
+test("a rollback whose check fails while the colour it moves to still runs puts that colour's route back: exit 1, its tasks kept, live unchanged, no request failed", async () => {
   const kept = await bg(['deploy', '--keep-old', '--json'], { RELEASE: 'v-keep' });
   assert.equal(kept.code, 0, show(kept));
   const shadowed = await tasksOf('green');
@@ -241,7 +245,9 @@ const bgWorker = (args: string[], env: Record<string, string> = {}) => withWorke
 /** A colour's worker service: the replicas it asks for, the release in its tasks' environment, the IDs of its running tasks. */
 async function workerOf(colour: string): Promise<{ replicas: number; release?: string; running: string[]; runningReleases: string[] }> {
   const name = `${withWorker.app}-${colour}_worker`;
-  const [service] = (await manager.listServices({ filters: { name: [name] } })) as { Spec: { Name: string; Mode: { Replicated?: { Replicas: number } }; TaskTemplate: { ContainerSpec: { Env?: string[] } } } }[];
+  const [service] = (await manager.listServices({ filters: { name: [name] } })) as {
+    Spec: { Name: string; Mode: { Replicated?: { Replicas: number } }; TaskTemplate: { ContainerSpec: { Env?: string[] } } };
+  }[];
   const found = service && service.Spec.Name === name ? service : undefined;
   const tasks = (await manager.listTasks({ filters: { service: [name], 'desired-state': ['running'] } })) as { ID: string; Status: { State: string }; Spec: { ContainerSpec: { Env?: string[] } } }[];
   const releaseIn = (env?: string[]) => env?.find((e) => e.startsWith('RELEASE='))?.slice(8);
@@ -254,7 +260,7 @@ async function workerOf(colour: string): Promise<{ replicas: number; release?: s
   };
 }
 
-test('a coloured worker in swarm mode: a service of each colour\'s stack, not replaced by the switch, scaled to 0 with its colour, back at the rollback, scaled on its own; an unhealthy one fails the release; no request fails', async () => {
+test("a coloured worker in swarm mode: a service of each colour's stack, not replaced by the switch, scaled to 0 with its colour, back at the rollback, scaled on its own; an unhealthy one fails the release; no request fails", async () => {
   const first = await bgWorker(['deploy'], { RELEASE: 'v1' });
   assert.equal(first.code, 0, show(first));
   assert.deepEqual([(await workerOf('blue')).release, (await workerOf('blue')).running.length], ['v1', 1]);
@@ -267,10 +273,10 @@ test('a coloured worker in swarm mode: a service of each colour\'s stack, not re
 
   await step(['up'], { RELEASE: 'v2' });
   const candidate = await workerOf('green');
-  assert.deepEqual([candidate.release, candidate.running.length], ['v2', 1], 'the candidate\'s worker runs, healthy, before up returns');
+  assert.deepEqual([candidate.release, candidate.running.length], ['v2', 1], "the candidate's worker runs, healthy, before up returns");
   await step(['switch']);
-  assert.deepEqual((await workerOf('green')).running, candidate.running, 'the switch replaced none of the worker\'s tasks');
-  assert.equal((await workerOf('blue')).running.length, 1, 'the old colour\'s worker runs until stop-old');
+  assert.deepEqual((await workerOf('green')).running, candidate.running, "the switch replaced none of the worker's tasks");
+  assert.equal((await workerOf('blue')).running.length, 1, "the old colour's worker runs until stop-old");
   await step(['stop-old']);
   assert.deepEqual([(await workerOf('blue')).replicas, (await workerOf('blue')).running.length], [0, 0], 'the old worker scaled to 0 with its colour');
 
@@ -278,19 +284,22 @@ test('a coloured worker in swarm mode: a service of each colour\'s stack, not re
   assert.match(wider.stdout, /worker of green scaled from 1 to 2/, show(wider));
   const two = await workerOf('green');
   assert.equal(two.running.length, 2);
-  assert.ok(candidate.running.every((id) => two.running.includes(id)), 'the running worker task kept');
+  assert.ok(
+    candidate.running.every((id) => two.running.includes(id)),
+    'the running worker task kept',
+  );
   const status = await step(['status']);
   assert.match(status.stdout, new RegExp(`${withWorker.app}-green_worker: release 2, 2/2 tasks running \\(worker: no route\\)`), show(status));
 
   await step(['rollback']);
   const back = await workerOf('blue');
-  assert.deepEqual([back.release, back.running.length], ['v1', 2], 'release 1\'s worker back, at the live scale');
-  assert.equal((await workerOf('green')).running.length, 0, 'release 2\'s worker stopped with its colour');
+  assert.deepEqual([back.release, back.running.length], ['v1', 2], "release 1's worker back, at the live scale");
+  assert.equal((await workerOf('green')).running.length, 0, "release 2's worker stopped with its colour");
 
   // An up over a candidate: it returns once swarm has replaced every task of the release before.
   await step(['up'], { RELEASE: 'v3' });
   await step(['up'], { RELEASE: 'v4' });
-  assert.deepEqual((await workerOf('green')).runningReleases, ['v4', 'v4'], 'only release 4\'s worker tasks run when the up over the candidate returns');
+  assert.deepEqual((await workerOf('green')).runningReleases, ['v4', 'v4'], "only release 4's worker tasks run when the up over the candidate returns");
 
   const bad = await bgWorker(['up'], { RELEASE: 'v5', WORKER_NEVER_HEALTHY: '1', BG_TIMEOUT: '25s' });
   assert.equal(bad.code, 1, show(bad));
@@ -367,7 +376,7 @@ async function reloadTraefikThrough(name: string, n: number): Promise<void> {
   });
 }
 
-test('a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started once Traefik\'s health check can have failed them (2 s) fails, except from a reload of Traefik until it drops them (a reload puts them back UP while swarm still lists them, ~12 s; forced here by another service\'s label); none after; swarm\'s replacements join', async () => {
+test("a worker lost with its tasks (its dockerd, containerd and containers killed) while live: no request started once Traefik's health check can have failed them (2 s) fails, except from a reload of Traefik until it drops them (a reload puts them back UP while swarm still lists them, ~12 s; forced here by another service's label); none after; swarm's replacements join", async () => {
   // Run alone (--test-name-pattern), nothing is live yet: three tasks of release 1 first.
   let colour = (await bg(['status', '--json'])).result?.live as string | undefined;
   if (!colour) {

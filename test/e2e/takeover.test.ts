@@ -55,8 +55,7 @@ networks:
 `;
 
 const app = new TestApp(NAME, teamFile(`${NAME}.test`));
-const containerOf = async (service: string) =>
-  (await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${NAME}`, `com.docker.compose.service=${service}`] } }))[0];
+const containerOf = async (service: string) => (await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${NAME}`, `com.docker.compose.service=${service}`] } }))[0];
 
 before(async () => {
   await ensureTestTraefik();
@@ -80,7 +79,10 @@ test('the first deploy takes over the app plain compose runs, under load: nothin
   assert.ok(report.samples.some((s) => s.release === 'v0') && report.samples.at(-1)?.release === 'v1', 'v0 answered until the switch, v1 after');
 
   const warnings = deploy.events.filter((e) => e.event === 'warning').map((e) => e.message as string);
-  assert.ok(warnings.some((w) => w.startsWith(`${NAME} runs today under plain compose (${NAME}-app-1)`)), warnings.join('\n'));
+  assert.ok(
+    warnings.some((w) => w.startsWith(`${NAME} runs today under plain compose (${NAME}-app-1)`)),
+    warnings.join('\n'),
+  );
   const steps = deploy.events.filter((e) => e.event === 'step' && e.state === 'done').map((e) => `${e.step} ${e.elapsed_ms}`);
   console.log(`steps: ${steps.join(', ')}`);
   assert.deepEqual(deploy.result?.taken_over, [`${NAME}-app-1`]);

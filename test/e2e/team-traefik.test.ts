@@ -72,7 +72,9 @@ const composeFor = (app: string, host: string, options: { api?: boolean } = {}) 
     labels:
       io.bluegreen.test: ${TEAM_SUITE}
 ${routedLabels(app, `Host(\`${host}\`)`)}${sampleHealthcheckYaml()}    stop_grace_period: 10s
-${options.api ? `  api:
+${
+  options.api
+    ? `  api:
     image: \${SAMPLE_IMAGE:-bluegreen-sample:latest}
     environment:
       RELEASE: api
@@ -81,7 +83,9 @@ ${options.api ? `  api:
     networks: [default, ${TEAM_NETWORK}]
     labels:
       io.bluegreen.test: ${TEAM_SUITE}
-${routedLabels(`${app}-api`, `Host(\`${host}\`) && PathPrefix(\`/api\`)`)}${sampleHealthcheckYaml('10s')}` : ''}  store:
+${routedLabels(`${app}-api`, `Host(\`${host}\`) && PathPrefix(\`/api\`)`)}${sampleHealthcheckYaml('10s')}`
+    : ''
+}  store:
     image: \${SAMPLE_IMAGE:-bluegreen-sample:latest}
     command: ["side"]
     environment:
@@ -180,7 +184,11 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
     test('takes over the app that plain compose runs (SIGTERM-deaf) through the TLS entrypoint, the API behind basic auth: under HTTPS load nothing fails, the plain container is drained, then stopped after its grace period and kept; the side target keeps its own route and container', async () => {
       writeFileSync(join(app.dir, 'bluegreen.yml'), 'target: app\nside_targets: [store, api]\n');
       await composeUpPlain(app.dir, app.app, { RELEASE: 'v0' });
-      for (const [path, release] of [['/', 'v0'], [API_PATH, 'api'], [ORDERS_PATH, 'other-api']]) {
+      for (const [path, release] of [
+        ['/', 'v0'],
+        [API_PATH, 'api'],
+        [ORDERS_PATH, 'other-api'],
+      ]) {
         await eventually(`the team's Traefik answers ${path} with ${release}`, async () => ((await ask(host, path!, {}, 5000, https())).release === release ? true : undefined));
       }
       sideIds = { api: await composeContainerId(app.app, 'api'), store: await composeContainerId(app.app, 'store') };
@@ -193,7 +201,9 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       const reports = await stopLoads(loads);
       assert.equal(deploy.run.code, 0, show(deploy.run));
       const during = assertServedThrough(reports.app, deploy, { min: 200, what: 'the deploy that took the app over' });
-      console.log(`${image}: takeover of plain compose under HTTPS load (${deploy.run.ms} ms): / ${describeLoad(reports.app)} (${during.sent} while the deploy ran); ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`);
+      console.log(
+        `${image}: takeover of plain compose under HTTPS load (${deploy.run.ms} ms): / ${describeLoad(reports.app)} (${during.sent} while the deploy ran); ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`,
+      );
       assertOthersServed(reports, deploy, 'the takeover');
       assert.deepEqual(releasesOf(reports.app), ['v0', 'v1'], 'the plain app answered, then the release deployed');
       const switchedAt = Date.parse(deploy.run.result?.switched_at);
@@ -222,7 +232,8 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       const history = await cli(['history', '--json']);
       const entry = history.run.result?.entries.find((e: { operation: string; release?: number }) => e.operation === 'deploy' && e.release === 1);
       // The wording is the product's; what it must say: took over, which container, from which plain compose project, stopped.
-      for (const says of ['took over', plainName, 'plain compose', `project ${app.app}`, 'stopped']) assert.ok(entry?.detail?.includes(says), `history's deploy entry says "${says}": ${show(history.run)}`);
+      for (const says of ['took over', plainName, 'plain compose', `project ${app.app}`, 'stopped'])
+        assert.ok(entry?.detail?.includes(says), `history's deploy entry says "${says}": ${show(history.run)}`);
       const table = (await cli(['history'])).run.stdout;
       assert.match(table.split('\n')[0]!, /\bwhy$/, table);
       assert.match(table, /\bdeploy +ok +1 .* took over /, table);
@@ -237,9 +248,16 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       const rollback = await cli(['rollback', '--json']);
       const reports = await stopLoads(loads);
       for (const op of [deploy, up, down, rollback]) assert.equal(op.run.code, 0, show(op.run));
-      const figures = [['deploy', deploy], ['scale +1', up], ['scale -1', down], ['rollback', rollback]] as const;
+      const figures = [
+        ['deploy', deploy],
+        ['scale +1', up],
+        ['scale -1', down],
+        ['rollback', rollback],
+      ] as const;
       const counts = figures.map(([what, op]) => `${what} ${assertServedThrough(reports.app, op, { min: 50, what }).sent} in ${op.run.ms} ms`);
-      console.log(`${image}: SIGTERM-deaf deploy, scale +1, -1, rollback under HTTPS load: / ${describeLoad(reports.app)} (${counts.join(', ')}); ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`);
+      console.log(
+        `${image}: SIGTERM-deaf deploy, scale +1, -1, rollback under HTTPS load: / ${describeLoad(reports.app)} (${counts.join(', ')}); ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`,
+      );
       assertOthersServed(reports, { startedAt: deploy.startedAt, endedAt: rollback.endedAt }, 'deploy, scale and rollback');
       assert.deepEqual([up.run.result?.from, up.run.result?.to, down.run.result?.from, down.run.result?.to], [1, 2, 2, 1]);
       assert.equal((await ask(host, '/', {}, 5000, https())).release, 'v1', 'rolled back');
@@ -265,7 +283,11 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
           const api = new TraefikApi(team.apiUrl);
           await eventually('Traefik lists the new router', async () => ((await api.router(`${admin}@docker`))?.status === 'enabled' ? true : undefined));
           const status = await cli(['status', '--json']);
-          assert.deepEqual(status.run.result?.shadowed.map((r: { name: string }) => r.name), [`${admin}@docker`], show(status.run));
+          assert.deepEqual(
+            status.run.result?.shadowed.map((r: { name: string }) => r.name),
+            [`${admin}@docker`],
+            show(status.run),
+          );
           assert.match((await cli(['status'])).run.stdout, /shadowed: bgt-team-admin-.* fix: `bluegreen deploy`/);
         }
         const deploying = i % 2 === 1;
@@ -284,7 +306,9 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       const strays = releasesOf(reports.app).filter((release) => !/^(v1|r\d+)$/.test(release ?? ''));
       assert.deepEqual(strays, [], `/ answered only by the app's releases: ${describeLoad(reports.app)}`);
       const took = ops.map(({ op }) => (op.run.ms / 1000).toFixed(1));
-      console.log(`${image}: ${ROUNDS} deploys and rollbacks under HTTPS load (${took.join(', ')} s): / ${describeLoad(reports.app)}; ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`);
+      console.log(
+        `${image}: ${ROUNDS} deploys and rollbacks under HTTPS load (${took.join(', ')} s): / ${describeLoad(reports.app)}; ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`,
+      );
       await assertSideTargetsKept(`after ${ROUNDS} deploys and rollbacks`);
       const status = await cli(['status', '--json']);
       assert.deepEqual(status.run.result?.shadowed, [], show(status.run));

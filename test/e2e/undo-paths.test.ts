@@ -31,10 +31,12 @@ const containersOf = async (colour: string) =>
   docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${app.app}`, `io.bluegreen.colour=${colour}`, 'com.docker.compose.service=app'] } });
 const running = async (colour: string) => (await containersOf(colour)).filter((c) => c.State === 'running');
 /** The failure under test: the colour's running containers (or only those not in `spare`) die at once. */
-const kill = (colour: string, spare: string[] = []) => async () => {
-  const victims = (await running(colour)).filter((c) => !spare.includes(c.Id));
-  await Promise.all(victims.map((c) => docker.getContainer(c.Id).kill()));
-};
+const kill =
+  (colour: string, spare: string[] = []) =>
+  async () => {
+    const victims = (await running(colour)).filter((c) => !spare.includes(c.Id));
+    await Promise.all(victims.map((c) => docker.getContainer(c.Id).kill()));
+  };
 const live = async () => (await ask(app.host)).colour!;
 const other = (colour: string) => (colour === 'blue' ? 'green' : 'blue');
 
@@ -104,7 +106,10 @@ test('deploy --keep-old leaves the old colour running; stop-old then stops it (k
   assert.equal((await running('green')).length, 1, 'the old colour still runs');
   const stop = await app.run(['stop-old']);
   assert.equal(stop.code, 0, show(stop));
-  assert.deepEqual((await containersOf('green')).map((c) => c.State), ['exited']);
+  assert.deepEqual(
+    (await containersOf('green')).map((c) => c.State),
+    ['exited'],
+  );
   report('deploy --keep-old', run, seen);
 });
 
@@ -114,7 +119,10 @@ test('a scale-up whose new replica dies: the added replicas removed (exit 1), th
   const { run, seen } = await underLoad(['scale', '+1'], {}, { at: step('healthy'), then: kill(colour, before) });
   assert.equal(run.code, 1, show(run));
   assertServed(seen, ['v4']);
-  assert.deepEqual((await running(colour)).map((c) => c.Id), before);
+  assert.deepEqual(
+    (await running(colour)).map((c) => c.Id),
+    before,
+  );
   report('failed scale-up', run, seen);
 });
 

@@ -69,17 +69,25 @@ test('slow requests in flight on the old colour while it is switched away and st
   const stopped = await app.run(['stop-old', '--json']);
   assert.equal(stopped.code, 0, show(stopped));
   const answers = await Promise.all(slow);
-  assert.deepEqual(answers.map((a) => `${a.status} ${a.release}`), Array(6).fill('200 v1'));
-  assert.ok(answers.every((a) => a.endedAt > stopStarted), 'the requests were still in flight when stop-old began');
+  assert.deepEqual(
+    answers.map((a) => `${a.status} ${a.release}`),
+    Array(6).fill('200 v1'),
+  );
+  assert.ok(
+    answers.every((a) => a.endedAt > stopStarted),
+    'the requests were still in flight when stop-old began',
+  );
   assert.equal((await ask(app.host)).release, 'v3');
 });
 
 function slowRequest(host: string, seconds: number): Promise<{ status: number; release?: string; endedAt: number }> {
   return new Promise((resolve) => {
-    http.get({ host: '127.0.0.1', port: TEST_HTTP_PORT, path: `/slow?s=${seconds}`, headers: { host }, timeout: 30_000 }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, release: JSON.parse(body || '{}').release, endedAt: Date.now() }));
-    }).on('error', (error) => resolve({ status: 0, release: String(error), endedAt: Date.now() }));
+    http
+      .get({ host: '127.0.0.1', port: TEST_HTTP_PORT, path: `/slow?s=${seconds}`, headers: { host }, timeout: 30_000 }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, release: JSON.parse(body || '{}').release, endedAt: Date.now() }));
+      })
+      .on('error', (error) => resolve({ status: 0, release: String(error), endedAt: Date.now() }));
   });
 }

@@ -30,7 +30,10 @@ export interface CliRun {
 export class TestApp {
   readonly dir: string;
 
-  constructor(readonly app: string, composeText?: string) {
+  constructor(
+    readonly app: string,
+    composeText?: string,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), `${app}-`));
     if (composeText) writeFileSync(join(this.dir, 'docker-compose.yml'), composeText);
     else cpSync(join(ROOT, 'compose', 'docker-compose.yml'), join(this.dir, 'docker-compose.yml'));
@@ -80,9 +83,23 @@ export class TestApp {
       ...(await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.app=${this.app}`] } })),
       ...(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${this.app}`] } })),
     ];
-    await Promise.all([...new Set(left.map((c) => c.Id))].map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      [...new Set(left.map((c) => c.Id))].map((id) =>
+        docker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     const networks = await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${this.app}`] } });
-    await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+    await Promise.all(
+      networks.map((n) =>
+        docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

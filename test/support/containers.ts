@@ -14,15 +14,16 @@ export interface SampleContainer {
 }
 
 /** Healthcheck of the sample app, with intervals short enough for tests. */
-export const sampleHealthcheck = (overrides: Partial<Docker.HealthConfig> = {}): Docker.HealthConfig => ({
-  Test: ['CMD', '/sample', 'healthcheck'],
-  Interval: 1e9,
-  Timeout: 2e9,
-  Retries: 2,
-  StartPeriod: 30e9,
-  StartInterval: 0.25e9,
-  ...overrides,
-} as Docker.HealthConfig);
+export const sampleHealthcheck = (overrides: Partial<Docker.HealthConfig> = {}): Docker.HealthConfig =>
+  ({
+    Test: ['CMD', '/sample', 'healthcheck'],
+    Interval: 1e9,
+    Timeout: 2e9,
+    Retries: 2,
+    StartPeriod: 30e9,
+    StartInterval: 0.25e9,
+    ...overrides,
+  }) as Docker.HealthConfig;
 
 /** Routes Host(`host`) to a container on port 8000 through the web entrypoint. */
 export const routerLabels = (router: string, host: string, priority?: number): Record<string, string> => ({

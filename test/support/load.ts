@@ -35,7 +35,10 @@ export class Load {
    * `baseUrl` sends the load to another entrypoint than the test Traefik's:
    * over https:// with SNI = host, the certificate verified with `ca` when given.
    */
-  constructor(private readonly host: string, private readonly options: { clients?: number; path?: string; then?: string; maxMs?: number; baseUrl?: string; ca?: string } = {}) {
+  constructor(
+    private readonly host: string,
+    private readonly options: { clients?: number; path?: string; then?: string; maxMs?: number; baseUrl?: string; ca?: string } = {},
+  ) {
     const base = new URL(options.baseUrl ?? `http://127.0.0.1:${TEST_HTTP_PORT}`);
     this.target = { port: Number(base.port), secure: base.protocol === 'https:' };
     this.agent = this.target.secure
@@ -127,7 +130,10 @@ export function assertServedThrough(full: LoadReport, operation: { startedAt: nu
   if (during.sent < options.min) throw new Error(`only ${during.sent} requests started while ${what} ran (at least ${options.min} needed to say anything): ${describeLoad(full)}`);
   const failed = [...full.errors, ...full.non2xx].filter((sample) => !options.allowed?.(sample));
   if (failed.length) {
-    const first = failed.slice(0, 5).map((s) => `${s.status || s.error} at ${s.startedAt - operation.startedAt} ms`).join(', ');
+    const first = failed
+      .slice(0, 5)
+      .map((s) => `${s.status || s.error} at ${s.startedAt - operation.startedAt} ms`)
+      .join(', ');
     throw new Error(`${failed.length} of ${full.sent} requests failed around ${what} (${first}): ${describeLoad(full)}`);
   }
   return during;

@@ -78,10 +78,16 @@ export async function startTeamTraefik(options: { image: string; metrics?: boole
     caPem: readFileSync(caFile, 'utf8'),
   };
   // The dashboard router comes from the file provider: the API answers once it is loaded.
-  await eventually('the team API with credentials', async () => {
-    const response = await fetch(`http://127.0.0.1:${PORTS.admin}/api/version`, { headers: { authorization: `Basic ${Buffer.from(`${TEAM_USER}:${TEAM_PASSWORD}`).toString('base64')}` } }).catch(() => undefined);
-    return response?.ok ? true : undefined;
-  }, 30_000);
+  await eventually(
+    'the team API with credentials',
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${PORTS.admin}/api/version`, { headers: { authorization: `Basic ${Buffer.from(`${TEAM_USER}:${TEAM_PASSWORD}`).toString('base64')}` } }).catch(
+        () => undefined,
+      );
+      return response?.ok ? true : undefined;
+    },
+    30_000,
+  );
   running = { key, team };
   return team;
 }
@@ -105,7 +111,10 @@ export async function removeTeamLeftovers(options: { withTeamNetwork?: boolean }
   const networks = await docker.listNetworks({ filters: { label: [`io.bluegreen.test=${TEAM_SUITE}`] } });
   for (const network of networks) {
     if (network.Name === TEAM_NETWORK && !options.withTeamNetwork) continue;
-    await docker.getNetwork(network.Id).remove().catch(() => undefined);
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .catch(() => undefined);
   }
 }
 

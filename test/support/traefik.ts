@@ -20,8 +20,6 @@ export const testTraefikEnv = () => ({
  * it; scripts/test.sh removes it at the end.
  */
 export async function ensureTestTraefik(): Promise<void> {
-  await run('docker', ['network', 'inspect', NETWORK]).catch(() =>
-    run('docker', ['network', 'create', '--label', 'io.bluegreen.managed=true', NETWORK]),
-  );
+  await run('docker', ['network', 'inspect', NETWORK]).catch(() => run('docker', ['network', 'create', '--label', 'io.bluegreen.managed=true', NETWORK]));
   await run('docker', ['compose', '-f', composeFile, 'up', '-d', '--wait'], { env: testTraefikEnv() });
 }

@@ -83,10 +83,7 @@ test('a router with TLS but no rule is not the main router', () => {
 });
 
 test('router settings are dropped even when no router has a rule', () => {
-  assert.deepEqual(
-    adoptTraefikLabels({ 'traefik.http.routers.x.entrypoints': 'web', 'traefik.http.routers.x.tls': 'true' }),
-    nothing,
-  );
+  assert.deepEqual(adoptTraefikLabels({ 'traefik.http.routers.x.entrypoints': 'web', 'traefik.http.routers.x.tls': 'true' }), nothing);
 });
 
 test('a service port alone is adopted without a router', () => {

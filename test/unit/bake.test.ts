@@ -21,7 +21,7 @@ const METRICS = [
 
 const counts = (requests: number, errors: number, seconds = 0, timed = 0) => ({ requests, errors, seconds, timed });
 
-test('the new colour\'s answers and 5xx, from its own service\'s series only', () => {
+test("the new colour's answers and 5xx, from its own service's series only", () => {
   assert.deepEqual(answerCounts(METRICS, 'shop-green@docker'), counts(1005, 300, 5, 1000));
   assert.deepEqual(answerCounts(METRICS, 'shop-red@docker'), counts(0, 0));
 });
@@ -37,7 +37,7 @@ test('judged on what happened since the switch: a breach above the share, not be
   assert.equal(describeJudgement(breach), '5xx 30.0% of 100 answers (30 failed)');
 });
 
-test('with --max-latency-ratio, a mean answer time since the switch above that multiple of the old colour\'s is a breach, beyond the noise of a new process', () => {
+test("with --max-latency-ratio, a mean answer time since the switch above that multiple of the old colour's is a breach, beyond the noise of a new process", () => {
   const limits = { maxErrorRate: 0.01, minRequests: 20, maxLatencyRatio: 2 };
   const atSwitch = counts(1000, 0, 10, 1000);
   const oldColour = counts(50_000, 0, 100, 50_000); // 2 ms a request

@@ -6,7 +6,10 @@ import { Cancellation } from '../../src/runtime/cancellation.js';
 function harness() {
   const ended: { code: number; message: string }[] = [];
   const said: string[] = [];
-  const cancellation = new Cancellation((code, message) => ended.push({ code, message }), (message) => said.push(message));
+  const cancellation = new Cancellation(
+    (code, message) => ended.push({ code, message }),
+    (message) => said.push(message),
+  );
   return { cancellation, ended, said };
 }
 
@@ -18,7 +21,10 @@ const fakeChild = () => {
 test('outside an operation a signal ends the command at once, exit 1: nothing was being changed', () => {
   const { cancellation, ended } = harness();
   cancellation.request('SIGINT');
-  assert.deepEqual(ended.map((e) => e.code), [1]);
+  assert.deepEqual(
+    ended.map((e) => e.code),
+    [1],
+  );
   assert.doesNotThrow(() => cancellation.checkpoint());
 });
 
@@ -29,7 +35,10 @@ test('during an operation the first signal is thrown once, at the next checkpoin
   cancellation.request('SIGTERM');
   assert.equal(ended.length, 0);
   assert.match(said[0]!, /SIGTERM: cancelling/);
-  assert.throws(() => cancellation.checkpoint(), (error: any) => error.exitCode === 1 && /cancelled \(SIGTERM\)/.test(error.message));
+  assert.throws(
+    () => cancellation.checkpoint(),
+    (error: any) => error.exitCode === 1 && /cancelled \(SIGTERM\)/.test(error.message),
+  );
   assert.doesNotThrow(() => cancellation.checkpoint());
 });
 
@@ -40,7 +49,10 @@ test('a second signal ends the command at once with exit 5 and kills the compose
   cancellation.request('SIGINT');
   cancellation.track(child);
   cancellation.request('SIGINT');
-  assert.deepEqual(ended.map((e) => e.code), [5]);
+  assert.deepEqual(
+    ended.map((e) => e.code),
+    [5],
+  );
   assert.deepEqual(signals, ['SIGKILL']);
 });
 

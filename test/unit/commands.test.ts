@@ -31,7 +31,11 @@ function setup(image = { current: 'shop:1' }) {
 const run = <T>(ctx: Context, name: 'up' | 'deploy', body: () => Promise<T>) => runLocked(ctx, name, body);
 const deployed = (ctx: Context) => run(ctx, 'deploy', () => deploy(ctx, { keepOld: false }));
 /** The exit code a command failed with (undefined: it did not fail). */
-const exitOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: BgError) => error.exitCode);
+const exitOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: BgError) => error.exitCode,
+  );
 const liveAnswer = (world: FakeWorld) => world.answer({}).headers['x-bluegreen-color'];
 
 test('up starts the first release in blue with its preview route only; the second deploy goes to green and stops blue', async () => {
@@ -79,7 +83,7 @@ test('a switch whose live launch fails goes back to preview (exit 1); deploy the
   const up = world.compose.up;
   let ups = 0;
   world.compose.up = async (spec, options) => {
-    if (spec.name === 'shop-green' && ++ups === 2) throw new Error('injected: the switch\'s launch fails');
+    if (spec.name === 'shop-green' && ++ups === 2) throw new Error("injected: the switch's launch fails");
     return up(spec, options);
   };
   world.calls.length = 0;
@@ -141,7 +145,10 @@ test('scale: +1 adds to the live colour; a failed scale-up removes what it added
   const before = world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id);
   world.faults.unhealthy.add('shop-blue');
   assert.equal(await exitOf(run(ctx, 'deploy', () => scaleLive(ctx, parseScale('+1')))), 1);
-  assert.deepEqual(world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id), before);
+  assert.deepEqual(
+    world.of({ 'io.bluegreen.colour': 'blue' }).map((c) => c.id),
+    before,
+  );
   world.faults.unhealthy.clear();
   const down1 = await run(ctx, 'deploy', () => scaleLive(ctx, parseScale('-1')));
   assert.deepEqual([down1.colour, down1.to, down1.movedFrom], ['green', 1, 'blue']);
@@ -155,8 +162,20 @@ test('up refuses (exit 1, nothing launched) when Traefik shows the candidate col
   await deployed(ctx);
   // An impostor router named like green's live one, above blue's.
   world.containers.set('impostor0000', {
-    id: 'impostor0000', name: 'impostor', state: 'running', health: 'healthy', exitCode: 0, startedAt: '', ips: { traefik_webgateway: '10.9.9.9' }, imageId: 'sha256:0',
-    labels: { 'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)', 'traefik.http.routers.shop-green-live.priority': '100500', 'traefik.http.routers.shop-green-live.service': 'imp', 'traefik.http.services.imp.loadbalancer.server.port': '80' },
+    id: 'impostor0000',
+    name: 'impostor',
+    state: 'running',
+    health: 'healthy',
+    exitCode: 0,
+    startedAt: '',
+    ips: { traefik_webgateway: '10.9.9.9' },
+    imageId: 'sha256:0',
+    labels: {
+      'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)',
+      'traefik.http.routers.shop-green-live.priority': '100500',
+      'traefik.http.routers.shop-green-live.service': 'imp',
+      'traefik.http.services.imp.loadbalancer.server.port': '80',
+    },
   });
   const error = await run(ctx, 'up', () => bringUp(ctx)).catch((e: BgError) => e);
   assert.equal((error as BgError).exitCode, 1);
@@ -195,7 +214,10 @@ test("Docker Flow's steps: deploy, proxy, stop-old is a deploy; proxy with no ca
   const check = await run(ctx, 'deploy', () => runFlow(ctx, parseFlow(['proxy'])));
   assert.deepEqual(check.done, ['proxy: Traefik routes blue to 1 server']);
   assert.deepEqual(world.summary('shop'), ['blue:live:1']);
-  assert.throws(() => parseFlow(['teleport']), (error: BgError) => error.exitCode === 2);
+  assert.throws(
+    () => parseFlow(['teleport']),
+    (error: BgError) => error.exitCode === 2,
+  );
 });
 
 test('side targets: compose up only when one would change (its configuration hash, its image) or is not running healthy', async () => {
@@ -235,7 +257,7 @@ test("side targets an older bluegreen started in <app>-side stay there (never a 
   world.calls.length = 0;
   await deployed(made.ctx);
   assert.ok(world.calls.includes('up shop-side'), world.calls.join(', '));
-  assert.ok(!world.calls.includes('up shop'), 'no second db in the app\'s project');
+  assert.ok(!world.calls.includes('up shop'), "no second db in the app's project");
   world.of({ 'com.docker.compose.project': 'shop-side' }).forEach((c) => world.containers.delete(c.id));
   await deployed(made.ctx);
   assert.ok(world.calls.includes('up shop'), world.calls.join(', '));
@@ -248,7 +270,10 @@ test('the app as plain compose runs it today: said at up, left running with --ke
   cleanups.push(made.cleanup);
   const { ctx } = made;
   // `docker compose up -d` of the team's file: the app with its own router, and its database.
-  await ctx.compose.up({ name: 'shop', services: { app: { image: 'shop:0', labels: { 'traefik.enable': 'true', 'traefik.http.routers.shop.rule': 'Host(`shop.localhost`)' } }, db: { image: 'postgres:16' } } });
+  await ctx.compose.up({
+    name: 'shop',
+    services: { app: { image: 'shop:0', labels: { 'traefik.enable': 'true', 'traefik.http.routers.shop.rule': 'Host(`shop.localhost`)' } }, db: { image: 'postgres:16' } },
+  });
   const plainApp = world.of({ 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'app' })[0]!;
   const db = world.of({ 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db' })[0]!;
 

@@ -13,7 +13,16 @@ import type { RoutingSpec } from '../../src/plan/release.js';
 import { sampleRelease } from './release-fixture.js';
 import { releaseFromYaml, releaseToYaml } from '../../src/plan/release-file.js';
 
-const routing = (rule: string, more: Partial<RoutingSpec> = {}): RoutingSpec => ({ rule, servicePaths: [], port: 9000, entrypoints: ['web'], middlewares: [], routerExtras: {}, serviceExtras: {}, ...more });
+const routing = (rule: string, more: Partial<RoutingSpec> = {}): RoutingSpec => ({
+  rule,
+  servicePaths: [],
+  port: 9000,
+  entrypoints: ['web'],
+  middlewares: [],
+  routerExtras: {},
+  serviceExtras: {},
+  ...more,
+});
 const release = sampleRelease({
   companions: { api: { image: 'sha256:ap1', labels: { 'com.example.team': 'api' } }, admin: { image: 'sha256:ad1' }, worker: { image: 'sha256:w1', labels: { 'traefik.enable': 'false' } } },
   companionRouting: {
@@ -25,7 +34,13 @@ const release = sampleRelease({
 const GATEWAY = 'traefik_webgateway';
 
 test('routed companions rank by the priority Traefik gave their routers before, above the first target', () => {
-  assert.deepEqual(rankedCompanions(release).map((c) => [c.target, c.rank]), [['api', 1], ['admin', 2]]);
+  assert.deepEqual(
+    rankedCompanions(release).map((c) => [c.target, c.rank]),
+    [
+      ['api', 1],
+      ['admin', 2],
+    ],
+  );
   // Within a generation the narrower route wins; a newer generation wins for every target; all stay under the check and preview routers.
   assert.ok(companionLivePriority(7, 2) > companionLivePriority(7, 1));
   assert.ok(companionLivePriority(8, 1) > companionLivePriority(7, 1));
@@ -40,8 +55,16 @@ test('the live first target carries every routed companion’s live router, to t
   assert.equal(labels['traefik.http.routers.shop-green-api-live.service'], 'shop-green-api');
   assert.equal(labels['traefik.http.routers.shop-green-api-live.middlewares'], 'shop-green-retry@docker,shop-green-header@docker');
   assert.equal(labels['traefik.http.routers.shop-green-admin-live.priority'], String(companionLivePriority(7, 2)));
-  assert.equal(labels['traefik.http.routers.shop-green-admin-live.middlewares'], 'shop-green-retry@docker,shop-green-header@docker,shop-green-admin-auth@docker', 'its own middleware: the colour’s copy');
-  assert.equal(Object.keys(labels).some((k) => k.includes('worker')), false, 'a worker has no router');
+  assert.equal(
+    labels['traefik.http.routers.shop-green-admin-live.middlewares'],
+    'shop-green-retry@docker,shop-green-header@docker,shop-green-admin-auth@docker',
+    'its own middleware: the colour’s copy',
+  );
+  assert.equal(
+    Object.keys(labels).some((k) => k.includes('worker')),
+    false,
+    'a worker has no router',
+  );
   const unescaped = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v.replace(/\$\$/g, '$')]));
   assert.deepEqual(routesOf(unescaped), [
     { target: 'api', base: 44, excludes: exclude.api },
@@ -49,7 +72,11 @@ test('the live first target carries every routed companion’s live router, to t
   ]);
   assert.deepEqual(liveCompanionExcludesOf([{ state: 'running', labels: { ...unescaped } }]), { api: exclude.api, admin: [] });
   const preview = colourLabels(release, 'green', { kind: 'preview' }, GATEWAY);
-  assert.equal(Object.keys(preview).some((k) => k.includes('-live.')), false, 'no live router before the switch');
+  assert.equal(
+    Object.keys(preview).some((k) => k.includes('-live.')),
+    false,
+    'no live router before the switch',
+  );
 });
 
 test('a routed companion’s containers carry its preview router and both its services, whatever the routing mode', () => {
@@ -84,7 +111,10 @@ test('every router of either colour is the app’s own, a team router or another
   assert.ok(!isColourObject('shop', 'shop-blue-legacy'), 'a team router named like a colour object is the team’s');
   assert.ok(!isColourObject('shop', 'shopping-blue-live'));
   const live = isColourLiveService('shop', 'blue', 'docker', ['api']);
-  assert.deepEqual(['shop-blue@docker', 'shop-blue-api@docker', 'shop-blue-preview@docker', 'shop-blue-api-preview@docker', 'shop-blue-legacy@docker', 'shop-green@docker', 'shop-blue@swarm'].map(live), [true, true, false, false, false, false, false]);
+  assert.deepEqual(
+    ['shop-blue@docker', 'shop-blue-api@docker', 'shop-blue-preview@docker', 'shop-blue-api-preview@docker', 'shop-blue-legacy@docker', 'shop-green@docker', 'shop-blue@swarm'].map(live),
+    [true, true, false, false, false, false, false],
+  );
   const text = [
     'traefik_service_requests_total{code="200",method="GET",protocol="http",service="shop-blue@docker"} 10',
     'traefik_service_requests_total{code="500",method="GET",protocol="http",service="shop-blue-api@docker"} 3',
@@ -133,7 +163,18 @@ test('the routers Traefik has: another app’s routed companion counts with its 
   const crm = { 'io.bluegreen.app': 'crm', 'io.bluegreen.colour': 'blue', 'io.bluegreen.base-priority': '43', 'io.bluegreen.routes': JSON.stringify([{ target: 'reports', base: 51, excludes: [] }]) };
   const ctx = { app: 'shop', traefik } as unknown as Parameters<typeof routerFacts>[0];
   const facts = await routerFacts(ctx, { managed: Promise.resolve([crm]) });
-  assert.deepEqual(facts.map((f) => [f.name, f.priority]), [['crm-blue-live@docker', 43], ['crm-blue-reports-live@docker', 51], ['shop-green-api-live@docker', 100_081]]);
+  assert.deepEqual(
+    facts.map((f) => [f.name, f.priority]),
+    [
+      ['crm-blue-live@docker', 43],
+      ['crm-blue-reports-live@docker', 51],
+      ['shop-green-api-live@docker', 100_081],
+    ],
+  );
   const found = exclusionsFor(facts, ownRoute(ctx, release));
-  assert.deepEqual(found.excluded.map((r) => r.name), ['crm-blue-live@docker', 'crm-blue-reports-live@docker'], 'the other app’s routes are left alone; this app’s own api router is not the team’s');
+  assert.deepEqual(
+    found.excluded.map((r) => r.name),
+    ['crm-blue-live@docker', 'crm-blue-reports-live@docker'],
+    'the other app’s routes are left alone; this app’s own api router is not the team’s',
+  );
 });

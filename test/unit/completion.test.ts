@@ -8,7 +8,10 @@ const commands = completionCommands(buildProgram());
 
 test('completion knows every command and only the flags each takes', () => {
   const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
-  assert.deepEqual(Object.keys(byName).filter((n) => !n.startsWith('proxy ')), ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'history', 'down', 'unlock', 'plugin', 'completion']);
+  assert.deepEqual(
+    Object.keys(byName).filter((n) => !n.startsWith('proxy ')),
+    ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'history', 'down', 'unlock', 'plugin', 'completion'],
+  );
   assert.ok(byName['rollback']!.flags.includes('--to'));
   assert.ok(byName['history']!.flags.includes('--json'));
   assert.equal(byName['history']!.flags.includes('--drain'), false, 'history takes no --drain');

@@ -26,7 +26,10 @@ test('the engine is chosen as the docker CLI chooses it: DOCKER_HOST, DOCKER_CON
   assert.equal(current.address.kind, 'ssh');
   assert.deepEqual(resolveEndpoint(inputs({}, 'default')).address, { kind: 'unix', path: '/var/run/docker.sock' });
   assert.deepEqual(resolveEndpoint(inputs({})).address, { kind: 'unix', path: '/var/run/docker.sock' });
-  assert.throws(() => resolveEndpoint(inputs({ DOCKER_CONTEXT: 'gone' })), (error: Error) => error instanceof EndpointError && /docker context "gone" \(DOCKER_CONTEXT\) does not exist/.test(error.message));
+  assert.throws(
+    () => resolveEndpoint(inputs({ DOCKER_CONTEXT: 'gone' })),
+    (error: Error) => error instanceof EndpointError && /docker context "gone" \(DOCKER_CONTEXT\) does not exist/.test(error.message),
+  );
 });
 
 test("TLS as the docker CLI takes it: DOCKER_TLS_VERIFY with DOCKER_CERT_PATH, else the CLI's config directory; a context's own TLS directory; port 2376 by default", () => {
@@ -54,7 +57,11 @@ test('engine addresses: unix, tcp and ssh (user, host, port); what the docker CL
     ['unix://relative.sock', /absolute/],
     ['prod.example.com', /not an engine address/],
   ] as const) {
-    assert.throws(() => parseEngineUrl(url), (error: Error) => error instanceof EndpointError && reason.test(error.message), url);
+    assert.throws(
+      () => parseEngineUrl(url),
+      (error: Error) => error instanceof EndpointError && reason.test(error.message),
+      url,
+    );
   }
 });
 

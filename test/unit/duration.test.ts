@@ -14,12 +14,16 @@ test('parseDuration reads the forms compose and Go write', () => {
 
 test('parseDuration refuses what is not a duration, naming the option', () => {
   for (const bad of ['', 'ten', '10x', '10s junk', '-5s', 's']) {
-    assert.throws(() => parseDuration(bad, '--timeout'), (error: unknown) => {
-      assert.ok(error instanceof BgError);
-      assert.equal(error.exitCode, 2);
-      assert.match(error.message, /^--timeout: /);
-      return true;
-    }, `"${bad}" should be refused`);
+    assert.throws(
+      () => parseDuration(bad, '--timeout'),
+      (error: unknown) => {
+        assert.ok(error instanceof BgError);
+        assert.equal(error.exitCode, 2);
+        assert.match(error.message, /^--timeout: /);
+        return true;
+      },
+      `"${bad}" should be refused`,
+    );
   }
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CONFIG_FILE, fromYmlFile } from '../../src/config/sources.js';
 import type { Context } from '../../src/core/context.js';
 import { HookVetoError, preHook, warningHook } from '../../src/core/hooks.js';
-import { BgError, ExitCode } from '../../src/errors.js';
+import { type BgError, ExitCode } from '../../src/errors.js';
 import { runHookProcess } from '../../src/runtime/hook-process.js';
 import { assertUsageError } from './usage-error.js';
 
@@ -54,7 +54,7 @@ test('a hook runs with sh -c: its exit code and output; one past its timeout is 
   assert.ok(Date.now() - started < 5000, `the whole group was ended at the timeout (${Date.now() - started} ms)`);
 });
 
-test('a pre hook that fails vetoes with exit 1 and its output; it runs in the compose file\'s directory with the operation\'s facts', async () => {
+test("a pre hook that fails vetoes with exit 1 and its output; it runs in the compose file's directory with the operation's facts", async () => {
   const cwd = dir();
   const { ctx } = hookContext({ pre_switch: { run: 'env | grep -E "^(BG_|DOCKER_HOST=)" > facts; pwd >> facts; echo "smoke test: 503"; exit 1', timeoutMs: 5000 } }, cwd);
   const veto = await preHook(ctx, 'pre_switch', {
@@ -63,13 +63,27 @@ test('a pre hook that fails vetoes with exit 1 and its output; it runs in the co
     previousRelease: 6,
     liveColour: 'blue',
     preview: { colour: 'green', key: 'k3y', probe: { method: 'GET', host: 'shop.test', path: '/health', headers: {} } },
-  }).then(() => undefined, (error: unknown) => error);
+  }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   assert.ok(veto instanceof HookVetoError, String(veto));
   assert.equal((veto as BgError).exitCode, ExitCode.failedReverted);
   assert.match((veto as BgError).message, /the pre_switch hook failed \(exit 1\)/);
   assert.match((veto as BgError).details ?? '', /smoke test: 503/);
   const facts = readFileSync(join(cwd, 'facts'), 'utf8');
-  for (const line of ['BG_APP=shop', 'BG_RELEASE=7', 'BG_COLOUR=green', 'BG_PREVIOUS_RELEASE=6', 'BG_LIVE_COLOUR=blue', 'BG_PREVIEW_URL=http://127.0.0.1:18080/health', 'BG_PREVIEW_HOST=shop.test', 'BG_PREVIEW_KEY=k3y', cwd, 'DOCKER_HOST=unix:///tmp/bg-ssh-test/docker.sock']) {
+  for (const line of [
+    'BG_APP=shop',
+    'BG_RELEASE=7',
+    'BG_COLOUR=green',
+    'BG_PREVIOUS_RELEASE=6',
+    'BG_LIVE_COLOUR=blue',
+    'BG_PREVIEW_URL=http://127.0.0.1:18080/health',
+    'BG_PREVIEW_HOST=shop.test',
+    'BG_PREVIEW_KEY=k3y',
+    cwd,
+    'DOCKER_HOST=unix:///tmp/bg-ssh-test/docker.sock',
+  ]) {
     assert.ok(facts.includes(line), `${line} in:\n${facts}`);
   }
   assert.match(facts, /BG_PREVIEW_HEADERS=X-Bluegreen-Color: green/);

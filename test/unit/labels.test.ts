@@ -88,8 +88,7 @@ test('green: every name carries the colour, so the two colours never share a Tra
     'io.bluegreen.preview-key': '',
   });
   const blue = colourLabels(sampleRelease(), 'blue', { kind: 'live', generation: 1 }, 'edge_net');
-  const traefikObjects = (labels: Record<string, string>) =>
-    new Set(Object.keys(labels).flatMap((key) => /^traefik\.http\.(?:routers|services|middlewares)\.([^.]+)\./.exec(key)?.[1] ?? []));
+  const traefikObjects = (labels: Record<string, string>) => new Set(Object.keys(labels).flatMap((key) => /^traefik\.http\.(?:routers|services|middlewares)\.([^.]+)\./.exec(key)?.[1] ?? []));
   const shared = [...traefikObjects(green)].filter((name) => traefikObjects(blue).has(name));
   assert.deepEqual(shared, []);
 });
@@ -130,7 +129,11 @@ test('adopted routing: service paths, entrypoints, user middlewares after ours, 
   assert.equal(labels['traefik.http.services.shop-green.loadbalancer.sticky.cookie.name'], 'shop_session');
   assert.equal(labels['traefik.http.services.shop-green-preview.loadbalancer.sticky.cookie.name'], 'shop_session');
   const preview = colourLabels(release, 'green', { kind: 'preview' }, 'traefik_webgateway');
-  assert.equal(Object.keys(preview).some((key) => key.startsWith('traefik.http.services.shop-green.')), false, 'a preview container serves no live service');
+  assert.equal(
+    Object.keys(preview).some((key) => key.startsWith('traefik.http.services.shop-green.')),
+    false,
+    'a preview container serves no live service',
+  );
 });
 
 test('generation 0 is live at the base priority', () => {
@@ -182,7 +185,15 @@ test('colour_header: preview: live answers carry no colour; a check router (prev
   assert.equal(labels['traefik.http.routers.shop-blue-check.middlewares'], 'shop-blue-retry@docker,shop-blue-header@docker');
   assert.equal(labels['traefik.http.routers.shop-blue-check.service'], 'shop-blue');
   const preview = colourLabels(release, 'blue', { kind: 'preview', previewKey: 'k3y' }, 'traefik_webgateway');
-  assert.equal(Object.keys(preview).some((key) => key.includes('shop-blue-check')), false, 'no check router before the colour is live');
+  assert.equal(
+    Object.keys(preview).some((key) => key.includes('shop-blue-check')),
+    false,
+    'no check router before the colour is live',
+  );
   const all = colourLabels(base, 'blue', { kind: 'live', generation: 4, previewKey: 'k3y' }, 'traefik_webgateway');
-  assert.equal(Object.keys(all).some((key) => key.includes('shop-blue-check')), false, 'none either when every answer says its colour');
+  assert.equal(
+    Object.keys(all).some((key) => key.includes('shop-blue-check')),
+    false,
+    'none either when every answer says its colour',
+  );
 });

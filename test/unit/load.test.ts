@@ -340,7 +340,10 @@ describe('precedence details', () => {
 
   test('--traefik-metrics, when given with several APIs, is one address per API in the same order', () => {
     const options = loadOptions({ cli: { traefikApi: 'http://a.test:8080,http://b.test:8080', traefikMetrics: 'http://a.test:8082/metrics,http://b.test:8082/metrics' }, env: {}, cwd: workdir() });
-    assert.deepEqual(options.traefikReplicas.map((replica) => replica.metrics), ['http://a.test:8082/metrics', 'http://b.test:8082/metrics']);
+    assert.deepEqual(
+      options.traefikReplicas.map((replica) => replica.metrics),
+      ['http://a.test:8082/metrics', 'http://b.test:8082/metrics'],
+    );
   });
 
   test('a single --traefik-api stays one instance', () => {
@@ -440,7 +443,11 @@ describe('validation: a usage error (exit 2) naming the option', () => {
     { name: 'traefik api without scheme', env: { BG_TRAEFIK_API: '127.0.0.1:8080' }, message: '--traefik-api: "127.0.0.1:8080" is not an http(s) URL' },
     { name: 'one bad URL in a list of Traefik APIs', cli: { traefikApi: 'http://a.test:8080,b.test:8080' }, message: '--traefik-api: "b.test:8080" is not an http(s) URL' },
     { name: 'traefik api list of only commas', cli: { traefikApi: ' , ' }, message: '--traefik-api: no URL given' },
-    { name: 'fewer metrics addresses than Traefik APIs', cli: { traefikApi: 'http://a.test:8080,http://b.test:8080', traefikMetrics: 'http://a.test:8082/metrics' }, message: '--traefik-metrics names 1 address for 2 Traefik APIs' },
+    {
+      name: 'fewer metrics addresses than Traefik APIs',
+      cli: { traefikApi: 'http://a.test:8080,http://b.test:8080', traefikMetrics: 'http://a.test:8082/metrics' },
+      message: '--traefik-metrics names 1 address for 2 Traefik APIs',
+    },
     { name: 'traefik url not http(s)', yml: { traefik_url: 'tcp://x:80' }, message: '--traefik-url: "tcp://x:80" is not an http(s) URL' },
     { name: 'project with capitals and space', cli: { project: 'My Shop' }, message: '--project: "My Shop" is not a valid project name' },
     { name: 'project starting with a dash', env: { BG_PROJECT: '-shop' }, message: '--project: "-shop" is not a valid project name' },
@@ -491,7 +498,7 @@ describe('validation: a usage error (exit 2) naming the option', () => {
 
   test('bad YAML names the file', () => {
     const cwd = workdir('target: [web\n');
-    const error = assertUsageError(() => loadOptions({ cli: {}, env: {}, cwd }), new RegExp(`^${escape(join(cwd, 'bluegreen.yml'))}: not valid YAML \\(.+\\)$`));
+    const error = assertUsageError(() => loadOptions({ cli: {}, env: {}, cwd }), new RegExp(`^${escapeRegExp(join(cwd, 'bluegreen.yml'))}: not valid YAML \\(.+\\)$`));
     assert.equal(error.hint, 'fix the file or remove it');
   });
 
@@ -501,4 +508,4 @@ describe('validation: a usage error (exit 2) naming the option', () => {
   });
 });
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

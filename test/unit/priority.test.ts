@@ -40,12 +40,12 @@ test('check routers sit above every live router and below the previews, in the o
   }
 });
 
-test('which priorities count as the live router of a generation: the stride\'s, the legacy one for a first target, the rank above it for a routed companion', async () => {
+test("which priorities count as the live router of a generation: the stride's, the legacy one for a first target, the rank above it for a routed companion", async () => {
   const { countsAsLive, livePriority, legacyLivePriority, companionLivePriority } = await import('../../src/plan/priority.js');
   assert.ok(countsAsLive(livePriority(3), 3));
   assert.ok(countsAsLive(legacyLivePriority(3), 3), 'a colour launched before the stride');
   assert.ok(!countsAsLive(livePriority(2), 3), 'an older generation does not');
   assert.ok(countsAsLive(companionLivePriority(3, 1), 3, 1));
-  assert.ok(!countsAsLive(livePriority(3), 3, 1), 'a companion at its first target\'s priority is not its live router');
+  assert.ok(!countsAsLive(livePriority(3), 3, 1), "a companion at its first target's priority is not its live router");
   assert.ok(!countsAsLive(legacyLivePriority(3), 3, 1), 'companions came with the stride: no legacy priority');
 });

@@ -43,7 +43,10 @@ test('probeRequest of a live rule built from service paths hits the first path',
 
 test('statuses: ranges and single codes; what is outside does not count', () => {
   const ranges = parseStatuses('200-399, 404');
-  assert.deepEqual(ranges, [[200, 399], [404, 404]]);
+  assert.deepEqual(ranges, [
+    [200, 399],
+    [404, 404],
+  ]);
   assert.equal(formatStatuses(ranges), '200-399,404');
   for (const status of [200, 302, 399, 404]) assert.ok(statusAccepted(status, ranges), String(status));
   for (const status of [400, 500, 502]) assert.ok(!statusAccepted(status, ranges), String(status));

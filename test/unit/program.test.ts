@@ -16,7 +16,10 @@ test('a mistyped flag is refused, on scale too; a flag another command takes is 
     const program = buildProgram();
     program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     program.commands.forEach((c) => c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined }));
-    return program.parseAsync(scaleCountAsOperand(argv(...args))).then(() => undefined, (error: { code?: string }) => error.code);
+    return program.parseAsync(scaleCountAsOperand(argv(...args))).then(
+      () => undefined,
+      (error: { code?: string }) => error.code,
+    );
   };
   assert.equal(await refused('scale', '-1', '--tmeout', '5s'), 'commander.unknownOption');
   assert.equal(await refused('history', '--drain', '5s'), 'commander.unknownOption');
@@ -32,8 +35,8 @@ test("each command's help lists only what applies, with an example and the exit 
   };
   const history = help('history');
   assert.doesNotMatch(history, /--drain|--timeout|--rule/);
-  assert.match(history, /Example:\n  bluegreen history/);
+  assert.match(history, /Example:\n {2}bluegreen history/);
   assert.match(history, /Exit codes: 0 done; 1 failed and reverted/);
   assert.match(help('deploy').replace(/\s+/g, ' '), /--drain <duration> [^-]*\(env BG_DRAIN; yml drain; default 10s\)/);
-  assert.match(help('scale'), /Example:\n  bluegreen scale \+2/);
+  assert.match(help('scale'), /Example:\n {2}bluegreen scale \+2/);
 });

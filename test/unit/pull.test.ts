@@ -7,8 +7,7 @@ const now = new Date('2026-11-25T12:00:00Z');
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
 const present = (lastTaggedAt?: Date) => ({ present: true, lastTaggedAt });
 const absent = { present: false };
-const step = (policy: string | undefined, local: { present: boolean; lastTaggedAt?: Date }, hasBuild = false) =>
-  pullStep(parseComposePullPolicy(policy, 'app'), local, hasBuild, now, 'shop:latest');
+const step = (policy: string | undefined, local: { present: boolean; lastTaggedAt?: Date }, hasBuild = false) => pullStep(parseComposePullPolicy(policy, 'app'), local, hasBuild, now, 'shop:latest');
 const exit2 = (error: unknown) => error instanceof BgError && error.exitCode === 2;
 
 test('no pull_policy: pull only what is missing; a service with a build section is built', () => {
@@ -32,7 +31,10 @@ test('missing and if_not_present pull (or build) only an image that is not here'
 
 test('never uses what is here, and without it is exit 2 before anything runs', () => {
   assert.equal(step('never', present()), 'none');
-  assert.throws(() => step('never', absent), (e) => exit2(e) && /not here and the pull policy is never/.test((e as Error).message));
+  assert.throws(
+    () => step('never', absent),
+    (e) => exit2(e) && /not here and the pull policy is never/.test((e as Error).message),
+  );
 });
 
 test('build builds, and needs a build section', () => {
@@ -52,8 +54,14 @@ test('daily, weekly and every_<duration> pull when the tag is older than that, o
 });
 
 test('pull policies compose does not know, and --pull values other than always|missing|never, are exit 2 naming the accepted ones', () => {
-  assert.throws(() => parseComposePullPolicy('sometimes', 'app'), (e) => exit2(e) && /app: pull_policy "sometimes"/.test((e as Error).message));
+  assert.throws(
+    () => parseComposePullPolicy('sometimes', 'app'),
+    (e) => exit2(e) && /app: pull_policy "sometimes"/.test((e as Error).message),
+  );
   assert.throws(() => parseComposePullPolicy('every_soon', 'app'), exit2);
   assert.deepEqual(parsePullOption('always'), { kind: 'always' });
-  assert.throws(() => parsePullOption('build'), (e) => exit2(e) && /--pull: "build"/.test((e as Error).message));
+  assert.throws(
+    () => parsePullOption('build'),
+    (e) => exit2(e) && /--pull: "build"/.test((e as Error).message),
+  );
 });

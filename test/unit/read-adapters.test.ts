@@ -54,7 +54,7 @@ test('httpGet gives up after its bound with ETIMEDOUT, and passes on a refused c
   await assert.rejects(httpGet('http://127.0.0.1:1/', { timeoutMs: 1000 }), (error: { code?: string }) => error.code === 'ECONNREFUSED');
 });
 
-test('the engine is read over its Unix socket; an error answer carries its status and message as dockerode\'s do', async () => {
+test("the engine is read over its Unix socket; an error answer carries its status and message as dockerode's do", async () => {
   const socket = join(scratch(), 'engine.sock');
   await serve((request, response) => {
     if (request.url === '/containers/json?all=1') return void response.end('[{"Id":"abc"}]');
@@ -63,7 +63,10 @@ test('the engine is read over its Unix socket; an error answer carries its statu
   }, socket);
   const reads = EngineReads.at({ socketPath: socket }, 2000);
   assert.deepEqual(await reads.json('/containers/json?all=1'), [{ Id: 'abc' }]);
-  await assert.rejects(reads.json('/containers/nope/json'), (error: { statusCode?: number; json?: { message?: string } }) => error.statusCode === 404 && error.json?.message === 'No such container: nope');
+  await assert.rejects(
+    reads.json('/containers/nope/json'),
+    (error: { statusCode?: number; json?: { message?: string } }) => error.statusCode === 404 && error.json?.message === 'No such container: nope',
+  );
 });
 
 test('the engine ID is asked once per socket file: a socket made anew (the engine restarted, or another one) is asked again', async () => {

@@ -100,24 +100,14 @@ test('drift: none when the store and reality agree', () => {
 test('drift: every disagreement in words', () => {
   const live = (colour: Colour, release: number): AppState => ({ ...emptyState('shop'), live: { colour, release, since: 't' }, generation: 3, lastRelease: release });
   const cases: [string, AppState, Colours, string[]][] = [
-    [
-      'the live colour stopped',
-      live('blue', 3),
-      colours(view('blue', 0, 3, 'live', 3), none('green')),
-      ['the store says blue (release 3) is live, but no colour runs with a live router'],
-    ],
+    ['the live colour stopped', live('blue', 3), colours(view('blue', 0, 3, 'live', 3), none('green')), ['the store says blue (release 3) is live, but no colour runs with a live router']],
     [
       'the other colour holds the live router',
       live('blue', 3),
       colours(view('blue', 1, 3, 'live', 3), view('green', 1, 4, 'live', 4)),
       ['the store says blue is live, but green holds the live router of highest generation'],
     ],
-    [
-      'another release in the live colour',
-      live('blue', 3),
-      colours(view('blue', 1, 5, 'live', 3), none('green')),
-      ['the store says release 3 is live, but blue runs release 5'],
-    ],
+    ['another release in the live colour', live('blue', 3), colours(view('blue', 1, 5, 'live', 3), none('green')), ['the store says release 3 is live, but blue runs release 5']],
     [
       'nothing live in the store, something live in reality',
       emptyState('shop'),
@@ -143,5 +133,8 @@ test('drift: every disagreement in words', () => {
 test('neverRouted: running containers whose healthcheck has not passed yet; not unhealthy ones (routed until their last check), nor stopped or unchecked ones', () => {
   const c = (name: string, state: string, health: 'healthy' | 'starting' | 'unhealthy' | 'none') => ({ name, state, health });
   const containers = [c('a', 'running', 'starting'), c('b', 'running', 'healthy'), c('c', 'running', 'unhealthy'), c('d', 'running', 'none'), c('e', 'exited', 'starting')];
-  assert.deepEqual(neverRouted(containers).map((x) => x.name), ['a']);
+  assert.deepEqual(
+    neverRouted(containers).map((x) => x.name),
+    ['a'],
+  );
 });

@@ -6,7 +6,13 @@ const at = '2026-12-06T12:00:00.000Z';
 const state = (over: Partial<AppState>): AppState => ({ ...emptyState('shop'), lastRelease: 5, generation: 4, ...over });
 
 test('a switch records the new live colour; the release it shadowed (as reality shows it) is what rollback brings back', () => {
-  const next = recordedLive(state({ live: { colour: 'blue', release: 4, since: at }, previousLive: 3, candidate: { colour: 'green', release: 5 } }), { colour: 'green', release: 5, generation: 5, at, replaced: 4 });
+  const next = recordedLive(state({ live: { colour: 'blue', release: 4, since: at }, previousLive: 3, candidate: { colour: 'green', release: 5 } }), {
+    colour: 'green',
+    release: 5,
+    generation: 5,
+    at,
+    replaced: 4,
+  });
   assert.deepEqual(next.live, { colour: 'green', release: 5, since: at });
   assert.equal(next.previousLive, 4);
   assert.equal(next.candidate, undefined);

@@ -62,7 +62,7 @@ test('the file says what it is in a header', () => {
   const lines = releaseToYaml(sampleRelease()).split('\n');
   assert.deepEqual(lines.slice(0, 2), [
     '# bluegreen release 3 of shop, frozen at 2025-01-02T03:04:05.000Z by ci@build-7.',
-    '# Every later operation on this release runs this file, never the user\'s files again.',
+    "# Every later operation on this release runs this file, never the user's files again.",
   ]);
 });
 

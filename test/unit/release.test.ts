@@ -132,10 +132,7 @@ test('freezing does not change the compose config it was given', () => {
 });
 
 test('networks and volumes the config gives no name take compose’s <project>_<key> names', () => {
-  const config = composeConfig(
-    { networks: { backend: null }, volumes: [{ type: 'volume', source: 'data', target: '/data' }] },
-    { networks: undefined },
-  );
+  const config = composeConfig({ networks: { backend: null }, volumes: [{ type: 'volume', source: 'data', target: '/data' }] }, { networks: undefined });
   const { release } = freezeRelease(input({ config }));
   assert.deepEqual(release.networks, { backend: { name: 'shop_backend', external: true } });
   assert.deepEqual(release.volumes, { data: { name: 'shop_data', external: true } });
@@ -189,10 +186,7 @@ test('the port: --port, else the label, else the single exposed port', () => {
 
 test('no port to tell is exit 2 naming the service', () => {
   assertUsageError(() => freezeRelease(input({ config: composeConfig({ expose: undefined }) })), 'services.app: cannot tell which port Traefik should use (exposes none)');
-  assertUsageError(
-    () => freezeRelease(input({ config: composeConfig({ expose: ['80', '443/tcp'] }) })),
-    'services.app: cannot tell which port Traefik should use (exposes 80, 443)',
-  );
+  assertUsageError(() => freezeRelease(input({ config: composeConfig({ expose: ['80', '443/tcp'] }) })), 'services.app: cannot tell which port Traefik should use (exposes 80, 443)');
 });
 
 test('a port label that is not a port is exit 2, not a NaN port', () => {
@@ -228,11 +222,7 @@ test('healthcheck: from the service or the image counts', () => {
   assert.deepEqual(freezeRelease(input()).warnings, []);
   assert.deepEqual(freezeRelease(input({ config: composeConfig({ healthcheck: { test: 'curl -f localhost' } }) })).warnings, []);
   assert.deepEqual(freezeRelease(input({ config: composeConfig({ healthcheck: undefined }), imageHasHealthcheck: true })).warnings, []);
-  assert.deepEqual(
-    freezeRelease(input({ config: composeConfig({ healthcheck: { interval: '2s' } }), imageHasHealthcheck: true })).warnings,
-    [],
-    'settings tuning the image healthcheck',
-  );
+  assert.deepEqual(freezeRelease(input({ config: composeConfig({ healthcheck: { interval: '2s' } }), imageHasHealthcheck: true })).warnings, [], 'settings tuning the image healthcheck');
 });
 
 test('healthcheck: missing or disabled is exit 2 without --no-healthcheck', () => {
@@ -260,10 +250,7 @@ test('healthcheck: missing with --no-healthcheck is a warning', () => {
 test('depends_on is allowed only on side targets', () => {
   const config = composeConfig({ depends_on: { db: { condition: 'service_started' }, cache: { condition: 'service_started' } } });
   assert.equal('depends_on' in freezeRelease(input({ config, sideTargets: ['db', 'cache'] })).release.service, false);
-  const error = assertUsageError(
-    () => freezeRelease(input({ config, sideTargets: ['db'] })),
-    'services.app.depends_on: cache is neither the target nor a side target',
-  );
+  const error = assertUsageError(() => freezeRelease(input({ config, sideTargets: ['db'] })), 'services.app.depends_on: cache is neither the target nor a side target');
   assert.equal(error.hint, 'run it once for both colours with --side-target cache');
 });
 
@@ -350,8 +337,14 @@ test('a routed companion is refused when it would never be reached, ranks below 
     }
     assertUsageError(() => freezeRelease(input({ config, companions: [{ ...API, name }] })), message);
   };
-  refuse({ 'traefik.http.routers.api.rule': 'Host(`shop.localhost`)', 'traefik.http.services.api.loadbalancer.server.port': '9000' }, /services\.api: its rule is app's \(Host\(`shop\.localhost`\)\): one of them would never be reached/);
-  refuse({ 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.services.api.loadbalancer.server.port': '9000' }, /services\.api: its router's priority \(9\) is not above app's \(22\): the first --target must be the broadest route/);
+  refuse(
+    { 'traefik.http.routers.api.rule': 'Host(`shop.localhost`)', 'traefik.http.services.api.loadbalancer.server.port': '9000' },
+    /services\.api: its rule is app's \(Host\(`shop\.localhost`\)\): one of them would never be reached/,
+  );
+  refuse(
+    { 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.services.api.loadbalancer.server.port': '9000' },
+    /services\.api: its router's priority \(9\) is not above app's \(22\): the first --target must be the broadest route/,
+  );
   refuse({ 'traefik.http.routers.api.entrypoints': 'web', 'traefik.http.services.api.loadbalancer.server.port': '9000' }, /services\.api\.labels: its router has no rule/);
   refuse(API_LABELS, /--target api-preview: a routed target's name cannot be, or end with, preview/, 'api-preview');
   refuse({ ...API_LABELS, 'traefik.tcp.routers.x.rule': 'HostSNI(`*`)' }, /services\.api\.labels: traefik\.tcp\.routers\.x\.rule: bluegreen moves HTTP routes only/);
@@ -369,7 +362,12 @@ test('a companion whose router labels are switched off (traefik.enable=false) st
 });
 
 test('an explicit priority label ranks a routed companion above the first target', () => {
-  const { release } = freezeRelease(input({ config: withApi({ 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.routers.api.priority': '50', 'traefik.http.services.api.loadbalancer.server.port': '9000' }), companions: [API] }));
+  const { release } = freezeRelease(
+    input({
+      config: withApi({ 'traefik.http.routers.api.rule': 'Host(`s`)', 'traefik.http.routers.api.priority': '50', 'traefik.http.services.api.loadbalancer.server.port': '9000' }),
+      companions: [API],
+    }),
+  );
   assert.equal(release.companionRouting?.api?.priority, 50);
 });
 

@@ -9,7 +9,16 @@ import { Deadline } from '../../src/waiting/retry.js';
 // An adapter seam only: what one Traefik instance's API shows, reload by
 // reload. Whether real Traefik instances converge is proven in e2e/swarm.test.ts.
 function instance(showsRouteFromRead: number): Traefik & { reads: number } {
-  const router = (): RouterView => ({ name: 'shop-live@swarm', status: 'enabled', rule: 'Host(`shop.test`)', priority: 20, service: 'shop-green@swarm', entryPoints: ['web'], middlewares: [], error: [] });
+  const router = (): RouterView => ({
+    name: 'shop-live@swarm',
+    status: 'enabled',
+    rule: 'Host(`shop.test`)',
+    priority: 20,
+    service: 'shop-green@swarm',
+    entryPoints: ['web'],
+    middlewares: [],
+    error: [],
+  });
   const service: ServiceView = { name: 'shop-green@swarm', servers: ['http://10.0.0.5:80'], serverStatus: {} };
   const view = {
     reads: 0,
@@ -24,10 +33,7 @@ function instance(showsRouteFromRead: number): Traefik & { reads: number } {
 }
 
 const wait = (replicas: Traefik[], ms: number) =>
-  waitRouted(
-    { ...replicas[0]!, replicas },
-    { router: 'shop-live', priority: 20, service: 'shop-green', servers: ['http://10.0.0.5:80'], deadline: Deadline.after(ms), provider: 'swarm' },
-  );
+  waitRouted({ ...replicas[0]!, replicas }, { router: 'shop-live', priority: 20, service: 'shop-green', servers: ['http://10.0.0.5:80'], deadline: Deadline.after(ms), provider: 'swarm' });
 
 describe('waitRouted over several Traefik instances', () => {
   test('waits for the last instance to show the route, and stops asking one that has', async () => {

@@ -37,9 +37,13 @@ test('an explicit priority above the target wins, and so does a rule that may ma
   const routers = [
     router('maintenance@docker', 'PathPrefix(`/`)', { priority: 500 }),
     router('regexp@docker', 'HostRegexp(`^.+\\.test$`) && Path(`/robots.txt`)'),
+    // biome-ignore lint/correctness/noPrecisionLoss: Traefik's MaxInt64 - 1 as its API gives it; JSON.parse reads it this imprecisely too
     router('redirect@internal', 'HostRegexp(`^.+$`)', { priority: 9_223_372_036_854_775_806 }),
   ];
-  assert.deepEqual(exclusionsFor(routers, own).excluded.map((r) => r.name), ['maintenance@docker', 'redirect@internal', 'regexp@docker']);
+  assert.deepEqual(
+    exclusionsFor(routers, own).excluded.map((r) => r.name),
+    ['maintenance@docker', 'redirect@internal', 'regexp@docker'],
+  );
 });
 
 test('a router with the v2 rule syntax cannot be embedded: named, not excluded', () => {
@@ -65,7 +69,10 @@ test('hostsOf: the hosts a rule can match, or undefined for any', () => {
 test('shadowedBy names the routers preferred over the target that the live rule does not exclude', () => {
   const api = router('shop-api@docker', 'Host(`shop.test`) && PathPrefix(`/api`)');
   const added = router('shop-admin@docker', 'Host(`shop.test`) && PathPrefix(`/admin`)');
-  assert.deepEqual(shadowedBy([api, added], own, ['shop-api@docker']).map((r) => r.name), ['shop-admin@docker']);
+  assert.deepEqual(
+    shadowedBy([api, added], own, ['shop-api@docker']).map((r) => r.name),
+    ['shop-admin@docker'],
+  );
   assert.deepEqual(shadowedBy([api], own, ['shop-api@docker']), []);
 });
 

@@ -28,7 +28,7 @@ function composeConfig(): ComposeConfig {
   };
 }
 
-test('the side project: the app\'s own compose project, the side targets as written (labels untouched), depends_on kept only among side targets', () => {
+test("the side project: the app's own compose project, the side targets as written (labels untouched), depends_on kept only among side targets", () => {
   assert.deepEqual(renderSideProject(composeConfig(), 'shop', ['db', 'cache']), {
     name: 'shop',
     services: {
@@ -59,7 +59,12 @@ test('where an older bluegreen ran them (<app>-side, and swarm mode): labelled, 
   config.services.api = { image: 'shop-api:1', labels: { 'traefik.http.routers.api.rule': 'Host(`shop.test`) && PathPrefix(`/api`)' } };
   const legacy = renderSideProject(config, 'shop', ['db', 'cache', 'api'], labelledSideProject('shop'));
   assert.equal(legacy.name, 'shop-side');
-  assert.deepEqual(legacy.services.api!.labels, { 'traefik.http.routers.api.rule': 'Host(`shop.test`) && PathPrefix(`/api`)', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.role': 'side' });
+  assert.deepEqual(legacy.services.api!.labels, {
+    'traefik.http.routers.api.rule': 'Host(`shop.test`) && PathPrefix(`/api`)',
+    'io.bluegreen.managed': 'true',
+    'io.bluegreen.app': 'shop',
+    'io.bluegreen.role': 'side',
+  });
   delete legacy.services.api;
   assert.deepEqual(legacy, {
     name: 'shop-side',

@@ -100,7 +100,10 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
 
 test('fromEnv leaves unset variables undefined and ignores other variables', () => {
   const raw = fromEnv({ PATH: '/usr/bin', BG_UNKNOWN: 'x', FILES: 'a.yml' });
-  assert.deepEqual(Object.entries(raw).filter(([, value]) => value !== undefined), []);
+  assert.deepEqual(
+    Object.entries(raw).filter(([, value]) => value !== undefined),
+    [],
+  );
 });
 
 test('fromEnv splits lists on commas, trimming and dropping empty items', () => {
@@ -198,7 +201,11 @@ test('fromYmlFile takes a single string where a list is expected', () => {
 test('fromYmlFile of an empty file or only comments sets nothing', () => {
   for (const text of ['', '# nothing here\n']) {
     const raw = fromYmlFile(ymlFile(text));
-    assert.deepEqual(Object.entries(raw).filter(([, value]) => value !== undefined), [], JSON.stringify(text));
+    assert.deepEqual(
+      Object.entries(raw).filter(([, value]) => value !== undefined),
+      [],
+      JSON.stringify(text),
+    );
   }
 });
 
@@ -206,11 +213,11 @@ test('fromYmlFile refuses unknown keys, wrong types and bad YAML with exit 2, na
   const cases: [string, (path: string) => string | RegExp][] = [
     ['colour: blue\n', (path) => `${path}: (top level): unknown key colour`],
     ['consul_token: secret\n', (path) => `${path}: (top level): unknown key consul_token`],
-    ['side_targets: [1, 2]\n', (path) => new RegExp(`^${escape(path)}: side_targets(\\.0)?: `)],
-    ['state: [file]\n', (path) => new RegExp(`^${escape(path)}: state: `)],
-    ['port: {a: 1}\n', (path) => new RegExp(`^${escape(path)}: port: `)],
-    ['rule: "Host(`a`)\n', (path) => new RegExp(`^${escape(path)}: not valid YAML \\(`)],
-    ['a: b: c\n', (path) => new RegExp(`^${escape(path)}: not valid YAML \\(`)],
+    ['side_targets: [1, 2]\n', (path) => new RegExp(`^${escapeRegExp(path)}: side_targets(\\.0)?: `)],
+    ['state: [file]\n', (path) => new RegExp(`^${escapeRegExp(path)}: state: `)],
+    ['port: {a: 1}\n', (path) => new RegExp(`^${escapeRegExp(path)}: port: `)],
+    ['rule: "Host(`a`)\n', (path) => new RegExp(`^${escapeRegExp(path)}: not valid YAML \\(`)],
+    ['a: b: c\n', (path) => new RegExp(`^${escapeRegExp(path)}: not valid YAML \\(`)],
   ];
   for (const [text, message] of cases) {
     const path = ymlFile(text);
@@ -219,17 +226,16 @@ test('fromYmlFile refuses unknown keys, wrong types and bad YAML with exit 2, na
 });
 
 test('mergeLayers: the first layer that sets a value wins', () => {
-  assert.deepEqual(
-    mergeLayers({ target: 'cli' }, { target: 'env', port: '2' }, { target: 'yml', port: '3', network: 'yml' }, { network: 'default', entrypoint: 'web' }),
-    { target: 'cli', port: '2', network: 'yml', entrypoint: 'web' },
-  );
+  assert.deepEqual(mergeLayers({ target: 'cli' }, { target: 'env', port: '2' }, { target: 'yml', port: '3', network: 'yml' }, { network: 'default', entrypoint: 'web' }), {
+    target: 'cli',
+    port: '2',
+    network: 'yml',
+    entrypoint: 'web',
+  });
 });
 
 test('mergeLayers: undefined, empty strings and empty lists do not hide lower layers', () => {
-  assert.deepEqual(
-    mergeLayers({ target: undefined, project: '', files: [] }, { target: 'env', project: 'env', files: ['env.yml'] }),
-    { target: 'env', project: 'env', files: ['env.yml'] },
-  );
+  assert.deepEqual(mergeLayers({ target: undefined, project: '', files: [] }, { target: 'env', project: 'env', files: ['env.yml'] }), { target: 'env', project: 'env', files: ['env.yml'] });
   assert.deepEqual(mergeLayers({}, {}), {});
   assert.deepEqual(mergeLayers(), {});
 });
@@ -257,4 +263,4 @@ test('findConfigFile: an absolute compose file path is used as is', () => {
   assert.equal(findConfigFile(cwd, [join(elsewhere, 'compose.yml')]), join(elsewhere, CONFIG_FILE));
 });
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

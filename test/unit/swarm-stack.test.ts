@@ -23,7 +23,7 @@ test('routing labels go on the service (deploy.labels), so that a switch changes
   assert.deepEqual(p.labels, { 'com.example.team': 'web', 'io.bluegreen.managed': 'true', 'io.bluegreen.app': 'shop', 'io.bluegreen.colour': 'blue', 'io.bluegreen.release': '3' });
 });
 
-test('the swarm provider\'s names: traefik.swarm.network, @swarm references; tasks by their IPs (dnsrr); the image by name; replicas', () => {
+test("the swarm provider's names: traefik.swarm.network, @swarm references; tasks by their IPs (dnsrr); the image by name; replicas", () => {
   const service = preview().services.app!;
   const deploy = service.deploy as { labels: Record<string, string>; replicas: number; endpoint_mode: string };
   assert.equal(deploy.labels['traefik.swarm.network'], 'traefik_webgateway');
@@ -52,19 +52,20 @@ test('side targets: one task each (or their own replicas), reached by their IPs,
   assert.deepEqual([side.name, deploy.replicas, deploy.endpoint_mode, deploy.labels['traefik.enable']], ['shop-side', 1, 'dnsrr', 'false']);
 });
 
-test('the live service, not the preview one, gets Traefik\'s health check on the probe (a lost node\'s tasks are dropped within a second)', () => {
+test("the live service, not the preview one, gets Traefik's health check on the probe (a lost node's tasks are dropped within a second)", () => {
   const check = { path: '/healthz', host: 'shop.localhost' };
   const labelsOf = (kind: 'preview' | 'live') =>
-    (renderColourStack(sampleRelease(), 'blue', kind === 'live' ? { kind, generation: 1 } : { kind }, 'traefik_webgateway', 2, 'shop:1.2', check).services.app!.deploy as { labels: Record<string, string> }).labels;
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(labelsOf('live')).filter(([key]) => key.includes('healthcheck'))),
-    {
-      'traefik.http.services.shop-blue.loadbalancer.healthcheck.path': '/healthz',
-      'traefik.http.services.shop-blue.loadbalancer.healthcheck.interval': '1s',
-      'traefik.http.services.shop-blue.loadbalancer.healthcheck.timeout': '1s',
-      'traefik.http.services.shop-blue.loadbalancer.healthcheck.hostname': 'shop.localhost',
-    },
-  );
+    (
+      renderColourStack(sampleRelease(), 'blue', kind === 'live' ? { kind, generation: 1 } : { kind }, 'traefik_webgateway', 2, 'shop:1.2', check).services.app!.deploy as {
+        labels: Record<string, string>;
+      }
+    ).labels;
+  assert.deepEqual(Object.fromEntries(Object.entries(labelsOf('live')).filter(([key]) => key.includes('healthcheck'))), {
+    'traefik.http.services.shop-blue.loadbalancer.healthcheck.path': '/healthz',
+    'traefik.http.services.shop-blue.loadbalancer.healthcheck.interval': '1s',
+    'traefik.http.services.shop-blue.loadbalancer.healthcheck.timeout': '1s',
+    'traefik.http.services.shop-blue.loadbalancer.healthcheck.hostname': 'shop.localhost',
+  });
   assert.ok(!Object.keys(labelsOf('preview')).some((key) => key.includes('healthcheck')));
 });
 
@@ -82,7 +83,7 @@ test('a release runs its image by registry digest where it has one of the same r
   assert.deepEqual(pinnedImage('bluegreen-sample:latest', []), { reference: 'bluegreen-sample:latest', pinned: false });
 });
 
-test('a worker runs as a service of its colour\'s stack: its count, its pinned image, no route, labelled with its colour, the same spec whatever the routing', () => {
+test("a worker runs as a service of its colour's stack: its count, its pinned image, no route, labelled with its colour, the same spec whatever the routing", () => {
   const worker = { image: 'registry.example/worker@sha256:' + 'b'.repeat(64), deploy: { replicas: 2 }, labels: { 'traefik.enable': 'false' } };
   const release = sampleRelease({ companions: { worker } });
   const stack = (mode: Parameters<typeof renderColourStack>[2]) => renderColourStack(release, 'blue', mode, 'gw', 3, 'shop:1.2');
@@ -93,7 +94,7 @@ test('a worker runs as a service of its colour\'s stack: its count, its pinned i
   assert.equal(deploy.replicas, 2);
   assert.equal(deploy.labels['traefik.enable'], 'false');
   assert.equal(deploy.labels['io.bluegreen.companion-of'], 'blue');
-  assert.equal(deploy.labels['io.bluegreen.colour'], undefined, 'not taken for the colour\'s routed service');
+  assert.equal(deploy.labels['io.bluegreen.colour'], undefined, "not taken for the colour's routed service");
   assert.deepEqual(stack({ kind: 'live', generation: 7, previewKey: 'k' }).services.worker, service, 'a switch redeploys the worker unchanged: swarm replaces none of its tasks');
 });
 
@@ -113,11 +114,18 @@ test('settledTasks: exactly the count, each running (with an address when routed
   // An `up` over a candidate: swarm has not replaced release 2's task yet.
   assert.equal(settledTasks([task('a', 'running', '2')], 1, { network: 'gw', release: 3 }), undefined);
   // Replaced: the old one no longer meant to run, the new one running.
-  assert.deepEqual(settledTasks([task('b', 'running', '3')], 1, { network: 'gw', release: 3 })?.map((t) => t.id), ['b']);
+  assert.deepEqual(
+    settledTasks([task('b', 'running', '3')], 1, { network: 'gw', release: 3 })?.map((t) => t.id),
+    ['b'],
+  );
   // Both still meant to run (a start-first update): not yet.
   assert.equal(settledTasks([task('a', 'running', '2'), task('b', 'running', '3')], 1, { release: 3 }), undefined);
   assert.equal(settledTasks([task('b', 'starting', '3')], 1, { release: 3 }), undefined, 'healthcheck not passed');
   assert.equal(settledTasks([task('b', 'running', '3', '')], 1, { network: 'gw', release: 3 }), undefined, 'routed, with no address on the network yet');
-  assert.deepEqual(settledTasks([task('b', 'running', '3', '')], 1, {})?.map((t) => t.id), ['b'], 'a worker: no address needed, any release (a scale)');
+  assert.deepEqual(
+    settledTasks([task('b', 'running', '3', '')], 1, {})?.map((t) => t.id),
+    ['b'],
+    'a worker: no address needed, any release (a scale)',
+  );
   assert.deepEqual(settledTasks([], 0, { release: 3 }), [], 'scaled to 0');
 });

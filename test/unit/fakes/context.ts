@@ -7,7 +7,7 @@ import type { Context } from '../../../src/core/context.js';
 import { Reporter } from '../../../src/output/reporter.js';
 import type { ComposeConfig } from '../../../src/plan/compose-model.js';
 import { FileStore } from '../../../src/runtime/file-store.js';
-import { FakeWorld } from './world.js';
+import type { FakeWorld } from './world.js';
 
 /** The user's compose file as `docker compose config` would give it: one target with a healthcheck. */
 export const sampleConfig = (image = 'shop:1'): ComposeConfig => ({

@@ -61,8 +61,14 @@ export class FakeWorld {
 
   readonly engine: Engine = {
     ping: async () => undefined,
-    containers: async (labels) => this.of(labels).map((c) => ({ ...c })).sort((a, b) => a.name.localeCompare(b.name)),
-    runningLabels: async (labels) => this.of(labels).filter((c) => c.state === 'running').map((c) => c.labels),
+    containers: async (labels) =>
+      this.of(labels)
+        .map((c) => ({ ...c }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    runningLabels: async (labels) =>
+      this.of(labels)
+        .filter((c) => c.state === 'running')
+        .map((c) => c.labels),
     inspect: async (id) => ({ ...this.containers.get(id)! }),
     stopAndRemove: async (id) => void this.containers.delete(id),
     pause: async (id) => void (this.containers.get(id)!.state = 'paused'),
@@ -93,7 +99,9 @@ export class FakeWorld {
         const labels = { ...Object.fromEntries(Object.entries(definition.labels ?? {}).map(([k, v]) => [k, v.replaceAll('$$', '$')])), 'com.docker.compose.config-hash': configHash(definition) };
         const count = options.scale?.service === service ? options.scale.count : 1;
         const existing = this.of({ 'com.docker.compose.project': spec.name, 'com.docker.compose.service': service });
-        const same = (c: ContainerView) => JSON.stringify({ ...c.labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined }) === JSON.stringify({ ...labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined });
+        const same = (c: ContainerView) =>
+          JSON.stringify({ ...c.labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined }) ===
+          JSON.stringify({ ...labels, 'com.docker.compose.project': undefined, 'com.docker.compose.service': undefined });
         // Compose recreates what changed, keeps the rest (--no-recreate: keeps all), scales to the count.
         const kept = existing.filter((c) => options.noRecreate || (same(c) && c.state === 'running'));
         existing.filter((c) => !kept.includes(c)).forEach((c) => this.containers.delete(c.id));

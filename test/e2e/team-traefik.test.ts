@@ -38,7 +38,7 @@ const NEWEST = TEAM_TRAEFIK_SETUPS.at(-1)!.image;
 /** Paths of the app's host: its side target's own route, and the narrower route of another service of the team. */
 const API_PATH = '/api/cart';
 const ORDERS_PATH = '/orders';
-const ROUNDS = 6;
+const ROUNDS = 4;
 /** The round before which another router of the team appears on the app's host. */
 const ADMIN_ROUND = 3;
 
@@ -240,34 +240,37 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       assertPasswordNeverPrinted();
     });
 
-    test('PID 1 ignores SIGTERM: its deploy, scale +1, scale -1 and the rollback that stops it lose nothing under HTTPS load; the switch does not wait out the grace period', async () => {
-      const loads = startLoads();
-      const deploy = await cli(['deploy', '--json'], { RELEASE: 'v2', IGNORE_SIGTERM: '1' });
-      const up = await cli(['scale', '+1', '--json']);
-      const down = await cli(['scale', '-1', '--json']);
-      const rollback = await cli(['rollback', '--json']);
-      const reports = await stopLoads(loads);
-      for (const op of [deploy, up, down, rollback]) assert.equal(op.run.code, 0, show(op.run));
-      const figures = [
-        ['deploy', deploy],
-        ['scale +1', up],
-        ['scale -1', down],
-        ['rollback', rollback],
-      ] as const;
-      const counts = figures.map(([what, op]) => `${what} ${assertServedThrough(reports.app, op, { min: 50, what }).sent} in ${op.run.ms} ms`);
-      console.log(
-        `${image}: SIGTERM-deaf deploy, scale +1, -1, rollback under HTTPS load: / ${describeLoad(reports.app)} (${counts.join(', ')}); ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`,
-      );
-      assertOthersServed(reports, { startedAt: deploy.startedAt, endedAt: rollback.endedAt }, 'deploy, scale and rollback');
-      assert.deepEqual([up.run.result?.from, up.run.result?.to, down.run.result?.from, down.run.result?.to], [1, 2, 2, 1]);
-      assert.equal((await ask(host, '/', {}, 5000, https())).release, 'v1', 'rolled back');
+    // On the newest Traefik only: what a SIGTERM-deaf app costs is Docker's grace period, not Traefik's
+    // version (the takeover above stops a SIGTERM-deaf container on both); 1 min less per suite.
+    if (image === NEWEST)
+      test('PID 1 ignores SIGTERM: its deploy, scale +1, scale -1 and the rollback that stops it lose nothing under HTTPS load; the switch does not wait out the grace period', async () => {
+        const loads = startLoads();
+        const deploy = await cli(['deploy', '--json'], { RELEASE: 'v2', IGNORE_SIGTERM: '1' });
+        const up = await cli(['scale', '+1', '--json']);
+        const down = await cli(['scale', '-1', '--json']);
+        const rollback = await cli(['rollback', '--json']);
+        const reports = await stopLoads(loads);
+        for (const op of [deploy, up, down, rollback]) assert.equal(op.run.code, 0, show(op.run));
+        const figures = [
+          ['deploy', deploy],
+          ['scale +1', up],
+          ['scale -1', down],
+          ['rollback', rollback],
+        ] as const;
+        const counts = figures.map(([what, op]) => `${what} ${assertServedThrough(reports.app, op, { min: 50, what }).sent} in ${op.run.ms} ms`);
+        console.log(
+          `${image}: SIGTERM-deaf deploy, scale +1, -1, rollback under HTTPS load: / ${describeLoad(reports.app)} (${counts.join(', ')}); ${API_PATH} ${describeLoad(reports.api)}; ${ORDERS_PATH} ${describeLoad(reports.orders)}`,
+        );
+        assertOthersServed(reports, { startedAt: deploy.startedAt, endedAt: rollback.endedAt }, 'deploy, scale and rollback');
+        assert.deepEqual([up.run.result?.from, up.run.result?.to, down.run.result?.from, down.run.result?.to], [1, 2, 2, 1]);
+        assert.equal((await ask(host, '/', {}, 5000, https())).release, 'v1', 'rolled back');
 
-      const starts = deploy.run.events.filter((e) => e.event === 'step' && e.step === 'start' && e.state === 'done');
-      assert.equal(starts.length, 2, 'up, then switch');
-      assert.ok(starts[1]!.elapsed_ms < 5000, `the switch replaced the preview container at once, not after its 10 s grace period (${starts[1]!.elapsed_ms} ms)`);
-      await assertSideTargetsKept('after scale and rollback');
-      assertPasswordNeverPrinted();
-    });
+        const starts = deploy.run.events.filter((e) => e.event === 'step' && e.step === 'start' && e.state === 'done');
+        assert.equal(starts.length, 2, 'up, then switch');
+        assert.ok(starts[1]!.elapsed_ms < 5000, `the switch replaced the preview container at once, not after its 10 s grace period (${starts[1]!.elapsed_ms} ms)`);
+        await assertSideTargetsKept('after scale and rollback');
+        assertPasswordNeverPrinted();
+      });
 
     test(`${ROUNDS} deploys and rollbacks in a row under HTTPS load: the side target's /api and another service's narrower route keep winning, a router added meanwhile is named by status and left alone from the next deploy on`, async () => {
       const admin = `bgt-team-admin-${tag}`;

@@ -13,7 +13,7 @@ import { ensureTestTraefik } from '../support/traefik.js';
 import { docker } from '../support/containers.js';
 import { show, TestApp } from '../support/cli.js';
 import { ask } from '../support/http.js';
-import { assertServedThrough, describeLoad, Load } from '../support/load.js';
+import { assertServedThrough, commandTimes, describeLoad, Load } from '../support/load.js';
 import { TEST_TRAEFIK_API } from '../support/ports.js';
 import { sampleWithWorker } from '../support/worker.js';
 
@@ -75,13 +75,7 @@ test('the worker runs in the live colour with its release, with no route in Trae
 test('up, switch, stop-old, rollback: the worker changes with its colour, is not recreated by the switch, and no request fails', async () => {
   const load = new Load(app.host, { clients: 8 }).start();
   // When each command ran: the load must overlap every one of them.
-  const ran: { what: string; startedAt: number; endedAt: number }[] = [];
-  const timed = async <T>(what: string, command: () => Promise<T>) => {
-    const startedAt = Date.now();
-    const result = await command();
-    ran.push({ what, startedAt, endedAt: Date.now() });
-    return result;
-  };
+  const { timed, assertServed } = commandTimes();
   const up = await timed('up', () => app.run(['up'], { RELEASE: 'v2' }));
   assert.equal(up.code, 0, show(up));
   const candidate = await workers('green');
@@ -131,8 +125,8 @@ test('up, switch, stop-old, rollback: the worker changes with its colour, is not
   );
   const report = await load.stop();
   // The fewest today: some 2000 requests during the stop-old (6 s).
-  const during = ran.map(({ what, ...operation }) => `${what}: ${assertServedThrough(report, operation, { min: 200, what }).sent} (${operation.endedAt - operation.startedAt} ms)`);
-  console.log(`companions: up, switch, stop-old, rollback under load: ${describeLoad(report)}; requests started during ${during.join(', ')}`);
+  const during = assertServed(report, 200);
+  console.log(`companions: up, switch, stop-old, rollback under load: ${describeLoad(report)}; requests started during ${during}`);
 });
 
 test('a worker that never gets healthy fails the release: exit 1 naming it, the candidate removed, live untouched', async () => {

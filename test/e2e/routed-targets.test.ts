@@ -13,7 +13,7 @@ import { ensureTestTraefik } from '../support/traefik.js';
 import { docker } from '../support/containers.js';
 import { show, TestApp } from '../support/cli.js';
 import { ask } from '../support/http.js';
-import { assertServedThrough, describeLoad, Load, pairSkew, type LoadReport } from '../support/load.js';
+import { assertServedThrough, commandTimes, describeLoad, Load, pairSkew } from '../support/load.js';
 import { TEST_TRAEFIK_API } from '../support/ports.js';
 import { QUICK_HEALTHCHECK, sampleWith } from '../support/worker.js';
 
@@ -70,22 +70,6 @@ test('each target answers its own route from its own containers; both live route
   const status = await app.run(['status']);
   assert.match(status.stdout, new RegExp(`${APP}-blue-api-1 {2}running {2}healthy {2}\\(api: routed with the colour\\)`), show(status));
 });
-
-/** Records when each command ran, to assert that the load overlapped every one of them. */
-function commandTimes() {
-  const ran: { what: string; startedAt: number; endedAt: number }[] = [];
-  return {
-    timed: async <T>(what: string, command: () => Promise<T>) => {
-      const startedAt = Date.now();
-      const result = await command();
-      ran.push({ what, startedAt, endedAt: Date.now() });
-      return result;
-    },
-    /** Asserts each command was served through (`min` requests started while it ran, none failed); the counts, for the log. */
-    assertServed: (report: LoadReport, min: number) =>
-      ran.map(({ what, ...operation }) => `${what}: ${assertServedThrough(report, operation, { min, what }).sent} (${operation.endedAt - operation.startedAt} ms)`).join(', '),
-  };
-}
 
 /** The servers Traefik lists under a service. */
 async function servers(service: string): Promise<number> {

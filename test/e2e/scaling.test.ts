@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureTestTraefik } from '../support/traefik.js';
 import { show, TestApp } from '../support/cli.js';
-import { assertServedThrough, describeLoad, Load } from '../support/load.js';
+import { commandTimes, describeLoad, Load } from '../support/load.js';
 import { TraefikApi } from '../../src/runtime/traefik-api.js';
 import { docker } from '../support/containers.js';
 import { TEST_TRAEFIK_API } from '../support/ports.js';
@@ -24,13 +24,7 @@ test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed
   const load = new Load(app.host, { clients: 8 }).start();
   await new Promise((resolve) => setTimeout(resolve, 300));
   // When each command ran: the load must overlap every one of them.
-  const ran: { what: string; startedAt: number; endedAt: number }[] = [];
-  const timed = async <T>(what: string, command: () => Promise<T>) => {
-    const startedAt = Date.now();
-    const result = await command();
-    ran.push({ what, startedAt, endedAt: Date.now() });
-    return result;
-  };
+  const { timed, assertServed } = commandTimes();
 
   const up = await timed('scale +2', () => app.run(['scale', '+2', '--json']));
   assert.equal(up.code, 0, show(up));
@@ -51,8 +45,8 @@ test('scale +2, scale -1, then a deploy, under 8 concurrent clients: zero failed
   await new Promise((resolve) => setTimeout(resolve, 300));
   const result = await load.stop();
   // The fewest today: some 1850 requests during the scale +2 (5 s).
-  const during = ran.map(({ what, ...operation }) => `${what}: ${assertServedThrough(result, operation, { min: 200, what }).sent} (${operation.endedAt - operation.startedAt} ms)`);
-  console.log(`scale +2, -1, deploy under load: ${describeLoad(result)}; requests started during ${during.join(', ')}`);
+  const during = assertServed(result, 200);
+  console.log(`scale +2, -1, deploy under load: ${describeLoad(result)}; requests started during ${during}`);
 });
 
 test('a scale below 1, or with no live colour, is exit 2', async () => {

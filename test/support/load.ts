@@ -138,3 +138,19 @@ export function assertServedThrough(full: LoadReport, operation: { startedAt: nu
   }
   return during;
 }
+
+/** Records when each command ran, to assert that the load overlapped every one of them. */
+export function commandTimes() {
+  const ran: { what: string; startedAt: number; endedAt: number }[] = [];
+  return {
+    timed: async <T>(what: string, command: () => Promise<T>) => {
+      const startedAt = Date.now();
+      const result = await command();
+      ran.push({ what, startedAt, endedAt: Date.now() });
+      return result;
+    },
+    /** Asserts each command was served through (`min` requests started while it ran, none failed); the counts, for the log. */
+    assertServed: (report: LoadReport, min: number) =>
+      ran.map(({ what, ...operation }) => `${what}: ${assertServedThrough(report, operation, { min, what }).sent} (${operation.endedAt - operation.startedAt} ms)`).join(', '),
+  };
+}

@@ -15,19 +15,12 @@ const commandLine = () => ['bluegreen', ...process.argv.slice(2)].join(' ');
 
 const context = (options: Options, needsCompose: boolean): Promise<Context> => createContext(options, commandLine(), { composeFiles: needsCompose });
 
-/** Swarm mode when the engine is a swarm manager (src/swarm/), with the commands' swarm versions. */
-const swarm = async (ctx: Context) => {
-  const { swarmMode } = await import('../swarm/mode.js');
-  const parts = await swarmMode(ctx);
-  return parts && { parts, commands: await import('../swarm/commands.js') };
-};
-
 export async function up(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, true);
   const { bringUp } = await import('../commands/up.js');
-  const inSwarm = await swarm(ctx);
-  const result = await runLocked(ctx, 'up', () => (inSwarm ? inSwarm.commands.swarmUp(ctx, inSwarm.parts) : bringUp(ctx)));
+  const { unit } = await ctx.runtime();
+  const result = await runLocked(ctx, 'up', () => bringUp(ctx));
   const { host, path } = releaseProbe(result.release, options.probe);
   const insecure = options.traefikUrl.startsWith('https:') && options.traefikInsecure ? ' -k' : '';
   const previewKey = (await ctx.store.read()).previewKey;
@@ -35,7 +28,7 @@ export async function up(options: Options): Promise<void> {
     .map(([name, value]) => ` -H '${name}: ${value}'`)
     .join('');
   ctx.out.result(
-    `${result.colour} runs release ${result.release.number} (${result.count} ${inSwarm ? 'task' : 'container'}${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure}${headers}${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
+    `${result.colour} runs release ${result.release.number} (${result.count} ${unit}${result.count > 1 ? 's' : ''}) on its preview route in ${formatDuration(Date.now() - started)}; try: curl${insecure}${headers}${host ? ` -H 'Host: ${host}'` : ''} ${options.traefikUrl}${path}`,
     { command: 'up', outcome: 'ok', colour: result.colour, release: result.release.number, preview_key: previewKey, elapsed_ms: Date.now() - started },
   );
 }
@@ -44,22 +37,22 @@ export async function switchCommand(options: Options): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, false);
   const { switchLive } = await import('../commands/switch.js');
-  const inSwarm = await swarm(ctx);
+  const { unit } = await ctx.runtime();
   const result = await runLocked(ctx, 'switch', async () => {
     const { assertBakeCanJudge } = await import('../core/bake.js');
     await assertBakeCanJudge(ctx);
-    const switched = inSwarm ? await inSwarm.commands.swarmSwitch(ctx, inSwarm.parts) : await switchLive(ctx);
-    if (options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched, inSwarm?.commands.swarmSwitchBack(ctx, inSwarm.parts));
+    const switched = await switchLive(ctx);
+    if (options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched);
     return switched;
   });
-  const replaced = 'tasksReplaced' in result ? `, ${result.tasksReplaced} task${result.tasksReplaced === 1 ? '' : 's'} replaced` : '';
+  const replaced = result.replaced === undefined ? '' : `, ${result.replaced} ${unit}${result.replaced === 1 ? '' : 's'} replaced`;
   ctx.out.result(`live: ${result.colour} release ${result.release.number} (generation ${result.generation})${replaced} in ${formatDuration(Date.now() - started)}`, {
     command: 'switch',
     outcome: 'ok',
     colour: result.colour,
     release: result.release.number,
     generation: result.generation,
-    ...('tasksReplaced' in result ? { tasks_replaced: result.tasksReplaced } : {}),
+    ...(result.replaced === undefined ? {} : { [`${unit}s_replaced`]: result.replaced }),
     switched_at: new Date(result.switchedAt).toISOString(),
     elapsed_ms: Date.now() - started,
   });
@@ -69,12 +62,7 @@ export async function stopOldCommand(options: Options, remove: boolean): Promise
   const started = Date.now();
   const ctx = await context(options, false);
   const { stopOld } = await import('../commands/stop-old.js');
-  const inSwarm = await swarm(ctx);
-  const result = await runLocked(
-    ctx,
-    'stop-old',
-    (): Promise<{ colour?: string; stopped: number; drainedMs: number; takenOver?: string[] }> => (inSwarm ? inSwarm.commands.swarmStopOld(ctx, inSwarm.parts, { remove }) : stopOld(ctx, { remove })),
-  );
+  const result = await runLocked(ctx, 'stop-old', () => stopOld(ctx, { remove }));
   const colourLine = result.colour ? `${result.colour} ${remove ? 'removed' : 'stopped'} after a ${formatDuration(result.drainedMs)} drain` : undefined;
   const line = [colourLine, takenOverLine(result.takenOver)].filter(Boolean).join('; ') || 'nothing to stop';
   ctx.out.result(line, {
@@ -95,13 +83,7 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
   const ctx = await context(options, false);
   const { rollBack } = await import('../commands/rollback.js');
   const { stopAfterSwitch } = await import('../commands/deploy.js');
-  const inSwarm = await swarm(ctx);
   const result = await runLocked(ctx, 'rollback', async () => {
-    if (inSwarm) {
-      const rolled = await inSwarm.commands.swarmRollback(ctx, inSwarm.parts, { to });
-      if (rolled.from && !flags.keepOld) await inSwarm.commands.swarmStopAfterSwitch(ctx, inSwarm.parts, rolled);
-      return rolled;
-    }
     const rolled = await rollBack(ctx, { to });
     if (rolled.from && !flags.keepOld) await stopAfterSwitch(ctx, rolled);
     return rolled;
@@ -121,16 +103,7 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
   const started = Date.now();
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
-  const inSwarm = await swarm(ctx);
-  const result = await runLocked(
-    ctx,
-    'deploy',
-    (): Promise<{
-      up: { release: { number: number }; colour: string };
-      switched: { generation: number; switchedAt: number };
-      stopped?: { colour?: string; stopped?: number; takenOver?: string[] };
-    }> => (inSwarm ? inSwarm.commands.swarmDeploy(ctx, inSwarm.parts, { keepOld }) : deploy(ctx, { keepOld })),
-  );
+  const result = await runLocked(ctx, 'deploy', () => deploy(ctx, { keepOld }));
   const old = `${result.stopped?.colour ? `, ${result.stopped.colour} stopped` : ''}${result.stopped?.takenOver?.length ? `, ${takenOverLine(result.stopped.takenOver)}` : ''}`;
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
     command: 'deploy',
@@ -145,18 +118,9 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
 }
 
 export async function statusCommand(options: Options): Promise<void> {
-  const statusModule = import('../commands/status.js');
   const ctx = await context(options, false);
-  const inSwarm = await swarm(ctx);
-  if (inSwarm) {
-    const { swarmStatus } = await import('../swarm/status.js');
-    const { line, event } = await swarmStatus(ctx, inSwarm.parts);
-    ctx.out.result(line, { command: 'status', ...event });
-    return;
-  }
-  const { readStatus, formatStatus } = await statusModule;
-  const status = await readStatus(ctx);
-  ctx.out.result(formatStatus(status), { command: 'status', ...status });
+  const { line, event } = await (await ctx.runtime()).status(ctx);
+  ctx.out.result(line, { command: 'status', ...event });
 }
 
 export async function historyCommand(options: Options): Promise<void> {
@@ -170,10 +134,7 @@ export async function historyCommand(options: Options): Promise<void> {
 export async function downCommand(options: Options, volumes: boolean): Promise<void> {
   const ctx = await context(options, false);
   const { down } = await import('../commands/down.js');
-  const inSwarm = await swarm(ctx);
-  // In swarm mode each colour and the side targets are stacks.
-  const removeProject = inSwarm ? (project: string) => inSwarm.parts.stacks.remove(project) : undefined;
-  const removed = await runLocked(ctx, 'down', () => down(ctx, { volumes, removeProject }));
+  const removed = await runLocked(ctx, 'down', () => down(ctx, { volumes }));
   ctx.out.result(`${ctx.app} removed${removed.length ? `, volumes ${removed.join(', ')} removed` : volumes ? '' : ' (named volumes kept)'}`, {
     command: 'down',
     outcome: 'ok',
@@ -207,13 +168,7 @@ export async function scaleCommand(options: Options, target?: string): Promise<v
   const started = Date.now();
   const ctx = await context(options, false);
   const { scaleLive } = await import('../commands/scale.js');
-  const inSwarm = await swarm(ctx);
-  const result = await runLocked(
-    ctx,
-    'scale',
-    (): Promise<{ colour: string; from: number; to: number; movedFrom?: string; target?: string }> =>
-      inSwarm ? inSwarm.commands.swarmScale(ctx, inSwarm.parts, options.scale, target) : scaleLive(ctx, options.scale, target),
-  );
+  const result = await runLocked(ctx, 'scale', () => scaleLive(ctx, options.scale, target));
   const moved = result.movedFrom ? ` (live moved from ${result.movedFrom}, drained and stopped)` : '';
   const what = result.target ? `${result.target} of ${result.colour}` : result.colour;
   ctx.out.result(`${what} scaled from ${result.from} to ${result.to}${moved} in ${formatDuration(Date.now() - started)}`, {
@@ -233,7 +188,8 @@ export async function flowCommand(options: Options): Promise<void> {
   const { parseFlow, runFlow } = await import('../commands/flow.js');
   const steps = parseFlow(options.flow);
   const ctx = await context(options, steps.includes('deploy'));
-  if (await swarm(ctx)) throw usageError('--flow (Docker Flow) is not supported in swarm mode', 'run `bluegreen deploy`, `switch` and `stop-old` on the manager');
+  const { flowRefusal } = await ctx.runtime();
+  if (flowRefusal) throw usageError(flowRefusal, 'run `bluegreen deploy`, `switch` and `stop-old` instead');
   const { done } = await runLocked(ctx, 'flow', () => runFlow(ctx, steps));
   ctx.out.result(`${done.join('; ')} (${formatDuration(Date.now() - started)})`, { command: 'flow', outcome: 'ok', steps, done, elapsed_ms: Date.now() - started });
 }

@@ -7,27 +7,14 @@ import { stopAfterSwitch } from './deploy.js';
 import { rollBack } from './rollback.js';
 import type { SwitchResult } from './switch.js';
 
-/** How the release live before goes live again, and how the failing colour then stops: on one host, or on a swarm. */
-export interface SwitchBack {
-  provider: 'docker' | 'swarm';
-  rollBack: () => Promise<SwitchResult>;
-  stopFailing: (back: SwitchResult) => Promise<unknown>;
-}
-
-const onOneHost = (ctx: Context): SwitchBack => ({
-  provider: 'docker',
-  rollBack: () => rollBack(ctx, {}),
-  stopFailing: (back) => stopAfterSwitch(ctx, back),
-});
-
 /**
  * After a switch with --bake: the window (core/bake.ts); at a breach, the
  * release that was live before goes live again from its frozen file, one
  * generation up, and the failing colour is drained and stopped. Exit 1:
  * the operation failed and was reverted; history keeps the figure.
  */
-export async function bakeOrSwitchBack(ctx: Context, switched: SwitchResult, way: SwitchBack = onOneHost(ctx)): Promise<BakeOutcome> {
-  const outcome = await bakeWindow(ctx, switched.colour, way.provider);
+export async function bakeOrSwitchBack(ctx: Context, switched: SwitchResult): Promise<BakeOutcome> {
+  const outcome = await bakeWindow(ctx, switched.colour, (await ctx.runtime()).provider);
   if (outcome.judgement.verdict !== 'breach') return outcome;
   const figure = describeJudgement(outcome.judgement);
   const limit = describeLimit(outcome.judgement, ctx.options.bake);
@@ -35,8 +22,8 @@ export async function bakeOrSwitchBack(ctx: Context, switched: SwitchResult, way
   const started = Date.now();
   let back;
   try {
-    back = await way.rollBack();
-    await way.stopFailing(back);
+    back = await rollBack(ctx, {});
+    await stopAfterSwitch(ctx, back);
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     throw Object.assign(

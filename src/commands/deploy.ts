@@ -1,5 +1,4 @@
 import type { Context } from '../core/context.js';
-import { removeColour } from '../core/launch.js';
 import { about } from '../core/operation.js';
 import type { HistorySubject } from '../plan/state.js';
 import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
@@ -29,12 +28,13 @@ export async function deploy(ctx: Context, options: { keepOld: boolean }): Promi
     // may hold live traffic now. Removing it could cut that: left to a person.
     if (error instanceof BgError && error.exitCode === ExitCode.needsPerson) throw error;
     // switchLive put the candidate back to preview; a deploy leaves nothing behind.
-    await removeColour(ctx, up.colour).catch((removal: Error) => {
-      throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, `docker compose -p ${ctx.app}-${up.colour} down`);
+    const runtime = await ctx.runtime();
+    await runtime.removeColour(ctx, up.colour).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, runtime.removeCommand(ctx.app, up.colour));
     });
     throw error;
   }
-  // The old colour runs through the bake window, untouched: a switch back is one launch away.
+  // The old colour runs through the bake window, untouched: a switch back is one launch (on a swarm, one label update) away.
   if (ctx.options.bake.ms > 0) await (await import('./bake.js')).bakeOrSwitchBack(ctx, switched);
   const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, switched);
   // A first deploy that took the app over from plain compose says so in history.

@@ -8,9 +8,10 @@ import { externalResources, renderSideProject } from '../plan/side-project.js';
  * Removes both colours and the side targets. Named volumes are kept unless
  * --volumes; frozen releases and history are kept either way.
  */
-export async function down(ctx: Context, options: { volumes: boolean; removeProject?: (project: string) => Promise<void> }): Promise<string[]> {
-  const removeProject = options.removeProject ?? ((project: string) => ctx.compose.down(project));
+export async function down(ctx: Context, options: { volumes: boolean }): Promise<string[]> {
   await ctx.docker.ping();
+  const runtime = await ctx.runtime();
+  const removeProject = (project: string) => runtime.removeProject(ctx, project);
   const volumes = new Set<string>();
   const networks = new Set<string>();
   // The app's services in its own compose project: side targets, and the containers of the app's targets a first deploy took over.
@@ -34,7 +35,7 @@ export async function down(ctx: Context, options: { volumes: boolean; removeProj
     }
     await ctx.out.step('remove side targets', () => removeProject(sideProject(ctx.app)), {}, 'remove-side');
     // Only the app's own services there: anything else the team runs in that project stays.
-    const own = options.removeProject ? [] : (await ctx.docker.containers({ 'com.docker.compose.project': ctx.app })).filter((c) => appServices.has(c.labels['com.docker.compose.service'] ?? ''));
+    const own = !runtime.ownsPlainProject ? [] : (await ctx.docker.containers({ 'com.docker.compose.project': ctx.app })).filter((c) => appServices.has(c.labels['com.docker.compose.service'] ?? ''));
     if (own.length)
       await ctx.out.step(`remove ${[...new Set(own.map((c) => c.name))].join(', ')} (project ${ctx.app})`, () => ctx.compose.down(ctx.app, { services: [...appServices] }), {}, 'remove-plain');
   } catch (error) {

@@ -4,12 +4,9 @@ import { preHook } from '../core/hooks.js';
 import { appPreviewKey } from '../core/preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
 import { resolveImage } from '../core/image.js';
-import { launchVerified, removeColour } from '../core/launch.js';
 import { about } from '../core/operation.js';
-import { preflight } from '../core/preflight.js';
-import { ensureSideTargets, sideTargetsUnchanged, warnWorkersStillSideTargets } from '../core/side-targets.js';
 import { chooseTarget } from '../core/target.js';
-import { plainContainers, takeoverNotice } from '../core/takeover.js';
+import { takeoverNotice } from '../core/takeover.js';
 import { candidateColour, type Colour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
 import { freezeRelease, type CompanionInput, type Release } from '../plan/release.js';
@@ -28,33 +25,35 @@ export interface UpResult {
 /**
  * Starts the next release in the colour that is not live, with its preview
  * route only, and verifies it. Live traffic is never touched: on failure
- * the candidate is removed and the error says why (exit 1).
+ * the candidate is removed and the error says why (exit 1). The same on
+ * one host and on a swarm: the runtime (core/colour-runtime.ts) runs it.
  */
 export async function bringUp(ctx: Context): Promise<UpResult> {
-  const { colours, state } = await preflight(ctx);
+  const runtime = await ctx.runtime();
+  const { colours, state } = await runtime.observe(ctx);
   const config = await ctx.userConfig();
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets, ctx.options.companions);
   const live = liveColour(colours);
   const colour = candidateColour(live);
   // The app as plain compose runs it today, if it does: taken over at the switch, with its count.
-  const plain = (await plainContainers(ctx, [target, ...ctx.options.companions])).filter((c) => c.state === 'running' && c.labels['com.docker.compose.service'] === target);
+  const plain = await runtime.plainToTakeOver(ctx, target);
   const liveCount = live ? colours[live].running : plain.length;
-  const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || 1;
+  const count = ctx.options.scale ? applyScale(ctx.options.scale, liveCount) : liveCount || runtime.firstCount(config, target);
 
   const { image, imageId } = await resolveImage(ctx, config, target);
   // Asked once the target's image is pulled or built (a side target may run
   // the same one), answered while the guard runs and the release is written.
-  const sidesUnchanged = sideTargetsUnchanged(ctx, config);
+  const sideTargets = runtime.sideTargets(ctx, config);
   const number = state.lastRelease + 1;
   const imageHasHealthcheck = await ctx.docker.imageHasHealthcheck(imageId);
   const companions = await resolveCompanions(ctx, config);
-  const { release, warnings } = freezeRelease({
+  const { release: frozen, warnings } = freezeRelease({
     config,
     app: ctx.app,
     number,
     target,
     sideTargets: ctx.options.sideTargets,
-    companions,
+    companions: companions.inputs,
     imageId,
     imageHasHealthcheck,
     noHealthcheck: ctx.options.noHealthcheck,
@@ -66,14 +65,16 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     createdAt: new Date().toISOString(),
     createdBy: ctx.by,
   });
+  // Before anything is written: a release this runtime cannot run is refused here.
+  const release = await runtime.asRun(ctx, frozen, { target: image, companions: companions.images });
   const subject = { release: number, image, colour };
   return about(subject, async () => {
     // After a build or pull that may take minutes, before anything is
     // written or started: a refusal then changes nothing.
-    await assertNotServingLive(ctx, colour);
+    await assertNotServingLive(ctx, colour, runtime.provider);
     warnings.forEach((w) => ctx.out.warn(w));
     if (plain.length) ctx.out.warn(takeoverNotice(ctx.app, plain));
-    await warnWorkersStillSideTargets(ctx);
+    await runtime.warnBeforeUp(ctx);
     // A migration before the candidate starts; its veto leaves everything as it was.
     await preHook(ctx, 'pre_up', {
       release: number,
@@ -84,30 +85,36 @@ export async function bringUp(ctx: Context): Promise<UpResult> {
     });
     await ctx.store.saveRelease(release);
     await ctx.store.update((s) => ({ ...s, lastRelease: Math.max(s.lastRelease, number), candidate: undefined }));
-    await ensureSideTargets(ctx, config, sidesUnchanged);
+    await sideTargets.start(release);
 
-    await launchVerified(ctx, release, colour, { kind: 'preview' }, count, {
-      what: `removing the candidate ${colour}`,
-      run: () => removeColour(ctx, colour),
-      hint: `remove it by hand: docker compose -p ${ctx.app}-${colour} down`,
-    });
+    await runtime.launchVerified(
+      ctx,
+      { release, colour, mode: { kind: 'preview' }, count },
+      {
+        what: `removing the candidate ${colour}`,
+        run: () => runtime.removeColour(ctx, colour),
+        hint: `remove it by hand: ${runtime.removeCommand(ctx.app, colour)}`,
+      },
+    );
     await ctx.store.update((s) => ({ ...s, candidate: { colour, release: number } }));
     await pruneReleases(ctx);
     return { colour, release, count, live, about: subject };
   });
 }
 
-/** The other --target services, each image pulled or built and pinned as the target's is. */
-async function resolveCompanions(ctx: Context, config: ComposeConfig): Promise<CompanionInput[]> {
-  const resolved: CompanionInput[] = [];
+/** The other --target services, each image pulled or built and pinned as the target's is: their IDs to freeze, their names to run by. */
+async function resolveCompanions(ctx: Context, config: ComposeConfig): Promise<{ inputs: CompanionInput[]; images: Record<string, string> }> {
+  const inputs: CompanionInput[] = [];
+  const images: Record<string, string> = {};
   for (const name of ctx.options.companions) {
-    const { imageId } = await resolveImage(ctx, config, name);
-    resolved.push({ name, imageId, imageHasHealthcheck: await ctx.docker.imageHasHealthcheck(imageId) });
+    const { image, imageId } = await resolveImage(ctx, config, name);
+    inputs.push({ name, imageId, imageHasHealthcheck: await ctx.docker.imageHasHealthcheck(imageId) });
+    images[name] = image;
   }
-  return resolved;
+  return { inputs, images };
 }
 
-/** Keeps the newest frozen files, and always the live and previous ones (swarm mode's up too). */
+/** Keeps the newest frozen files, and always the live and previous ones. */
 export async function pruneReleases(ctx: Context): Promise<void> {
   const state = await ctx.store.read();
   const protect = [state.live?.release, state.previousLive, state.candidate?.release];

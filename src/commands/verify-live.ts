@@ -7,7 +7,7 @@ import { legacyLivePriority, livePriority } from '../plan/priority.js';
 import { liveColour, routable } from '../plan/reality.js';
 import { Deadline } from '../waiting/retry.js';
 import { waitRouted } from '../waiting/traefik.js';
-import { loadRelease } from './switch.js';
+import { loadRelease } from '../core/load-release.js';
 import { verifyCompanionRoutes } from '../core/launch.js';
 
 /** Checks that Traefik routes the live colour to exactly its running containers. */

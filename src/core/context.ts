@@ -13,6 +13,8 @@ import type { Reach } from '../runtime/http-get.js';
 import { Entrypoint } from '../runtime/entrypoint.js';
 import { checkoutStateDir, defaultStateRoot } from '../runtime/state-dir.js';
 import { settled } from './settled.js';
+import type { ColourRuntime } from './colour-runtime.js';
+import { selectRuntime } from './select-runtime.js';
 
 export const entrypointOf = (options: Options, reach?: Reach) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem }, reach);
 
@@ -35,6 +37,8 @@ export interface Context {
   commandLine: string;
   /** The user's compose files resolved now (cached); exit 2 when broken. */
   userConfig(): Promise<ComposeConfig>;
+  /** What runs the colours here, compose or swarm (core/select-runtime.ts), chosen at the first call and kept. */
+  runtime(): Promise<ColourRuntime>;
 }
 
 export interface ContextNeeds {
@@ -70,11 +74,13 @@ export async function createContext(options: Options, commandLine: string, needs
   const app = options.project ?? (resolvedNow as { value: ComposeConfig }).value.name;
   const composeDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
   const by = userAtHost();
+  const engine = await docker;
+  let runtime: Promise<ColourRuntime> | undefined;
   return {
     options,
     app,
     engine: connection,
-    docker: await docker,
+    docker: engine,
     compose,
     traefik: traefikFor(options.traefikReplicas, connection.reach),
     entrypoint: entrypointOf(options, connection.reach),
@@ -83,6 +89,7 @@ export async function createContext(options: Options, commandLine: string, needs
     by,
     commandLine,
     userConfig: resolveFiles,
+    runtime: () => (runtime ??= selectRuntime({ docker: engine, engine: connection })),
   };
 }
 

@@ -26,6 +26,7 @@ import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js
 import { failedUndoExit } from '../plan/revert.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
+import type { Undo } from './colour-runtime.js';
 import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
@@ -194,13 +195,6 @@ async function assertCertificateVerifies(ctx: Context, release: Release): Promis
 /** Removes a colour that carries no live traffic (a failed candidate). */
 export async function removeColour(ctx: Context, colour: Colour): Promise<void> {
   await ctx.out.step(`remove ${colour}`, () => ctx.compose.down(colourProject(ctx.app, colour)), { colour }, 'remove');
-}
-
-/** How to undo a launch that failed, and what a person should do if that fails too. */
-export interface Undo {
-  what: string;
-  run: () => Promise<void>;
-  hint: string;
 }
 
 /**

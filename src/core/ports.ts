@@ -30,6 +30,12 @@ export type Engine = Pick<
   | 'ensureVolume'
   | 'removeVolume'
   | 'removeNetwork'
+  // Swarm mode's reads (swarm/): the role chooses the runtime (core/select-runtime.ts).
+  | 'swarmRole'
+  | 'services'
+  | 'tasks'
+  | 'repoDigests'
+  | 'networkDriver'
 >;
 
 export type Compose = Pick<ComposeCli, 'build' | 'pull' | 'up' | 'stop' | 'down' | 'serviceHashes'>;

@@ -16,7 +16,7 @@ export async function plainContainers(ctx: Pick<Context, 'app' | 'docker'>, serv
 }
 
 /** What up says when it finds the app running under plain compose. */
-export const takeoverNotice = (app: string, running: ContainerView[]) =>
+export const takeoverNotice = (app: string, running: { name: string }[]) =>
   `${app} runs today under plain compose (${running.map((c) => c.name).join(', ')}): the switch takes its traffic over, then stop-old drains and stops those containers (kept until \`bluegreen down\`; deploy --keep-old leaves them running)`;
 
 /**

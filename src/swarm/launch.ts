@@ -10,8 +10,9 @@ import { legacyLivePriority, livePriority, PREVIEW_PRIORITY } from '../plan/prio
 import { releaseProbe } from '../plan/probe.js';
 import type { Release } from '../plan/release.js';
 import { renderColourStack, stackService } from '../plan/swarm-stack.js';
-import type { DockerEngine, TaskView } from '../runtime/docker.js';
-import type { SwarmStacks } from '../runtime/swarm-stacks.js';
+import type { TaskView } from '../runtime/docker.js';
+import type { Engine } from '../core/ports.js';
+import type { Stacks } from '../core/select-runtime.js';
 import { waitAnsweredBy } from '../waiting/end-to-end.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
@@ -20,8 +21,8 @@ import { settledTasks } from '../plan/swarm-tasks.js';
 
 /** What swarm mode adds to a command's context: the engine's swarm reads and the stacks. */
 export interface SwarmParts {
-  engine: DockerEngine;
-  stacks: SwarmStacks;
+  engine: Engine;
+  stacks: Stacks;
 }
 
 const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);

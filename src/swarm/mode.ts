@@ -1,6 +1,6 @@
 import type { Context } from '../core/context.js';
+import type { StacksFactory } from '../core/select-runtime.js';
 import { usageError } from '../errors.js';
-import type { DockerEngine } from '../runtime/docker.js';
 import type { SwarmParts } from './launch.js';
 
 /**
@@ -8,14 +8,11 @@ import type { SwarmParts } from './launch.js';
  * drives services; on a worker it cannot (exit 2); elsewhere it drives
  * compose projects as always.
  */
-export async function swarmMode(ctx: Context): Promise<SwarmParts | undefined> {
-  const engine = ctx.docker as Partial<DockerEngine>;
-  if (typeof engine.swarmRole !== 'function') return undefined;
-  const role = await engine.swarmRole();
+export async function swarmMode(ctx: Pick<Context, 'docker' | 'engine'>, stacks: StacksFactory): Promise<SwarmParts | undefined> {
+  const role = await ctx.docker.swarmRole();
   if (role === 'none') return undefined;
   if (role === 'worker') {
     throw usageError(`the Docker engine at ${ctx.engine.name} is a swarm worker: swarm services are changed from a manager`, 'run on a manager, or set DOCKER_HOST to one');
   }
-  const { SwarmStacks } = await import('../runtime/swarm-stacks.js');
-  return { engine: engine as DockerEngine, stacks: new SwarmStacks(ctx.engine.childEnv()) };
+  return { engine: ctx.docker, stacks: await stacks(ctx.engine.childEnv()) };
 }

@@ -1,7 +1,8 @@
 import { COLOURS, type Colour } from '../plan/colour.js';
 import { LABEL } from '../plan/names.js';
 import { summarise, type ColourView } from '../plan/reality.js';
-import type { DockerEngine, ServiceView, TaskView } from '../runtime/docker.js';
+import type { ServiceView, TaskView } from '../runtime/docker.js';
+import type { Engine } from '../core/ports.js';
 
 /** One colour in swarm mode: its target service (if any) and the tasks swarm means to run. */
 export interface SwarmColour extends ColourView {
@@ -15,7 +16,7 @@ export interface SwarmColour extends ColourView {
  * (swarm holds it in `starting` before), which is also when Traefik's swarm
  * provider starts routing it. The routing labels are the service's.
  */
-export async function readSwarmColours(engine: DockerEngine, app: string): Promise<Record<Colour, SwarmColour>> {
+export async function readSwarmColours(engine: Pick<Engine, 'services' | 'tasks'>, app: string): Promise<Record<Colour, SwarmColour>> {
   const services = (await engine.services({ [LABEL.app]: app, [LABEL.colour]: '' })).filter((s) => s.labels[LABEL.role] !== 'side');
   const views = await Promise.all(
     COLOURS.map(async (colour): Promise<SwarmColour> => {

@@ -96,10 +96,10 @@ export async function waitWorkersRunning(ctx: Context, release: Release, colour:
   );
 }
 
-/** Scales every worker service of a colour to 0 (stop-old, an undone rollback): swarm stops each task within its stop_grace_period. */
-export async function stopWorkers(ctx: Context, swarm: SwarmParts, colour: Colour, waitTasks: (service: string, count: number) => Promise<unknown>): Promise<void> {
+/** Scales every worker service of a colour to 0 (stop-old, an undone rollback): swarm stops each task within its stop_grace_period. True when any ran. */
+export async function stopWorkers(ctx: Context, swarm: SwarmParts, colour: Colour, waitTasks: (service: string, count: number) => Promise<unknown>): Promise<boolean> {
   const running = (await workerServices(swarm, ctx.app)).filter((s) => s.labels[LABEL.companionOf] === colour && s.replicas > 0);
-  if (running.length === 0) return;
+  if (running.length === 0) return false;
   await ctx.out.step(
     `scale ${running.map((s) => s.name).join(', ')} to 0 (kept for rollback)`,
     async () => {
@@ -109,6 +109,7 @@ export async function stopWorkers(ctx: Context, swarm: SwarmParts, colour: Colou
     { colour },
     'stop-workers',
   );
+  return true;
 }
 
 /**

@@ -38,20 +38,6 @@ const exitOf = (promise: Promise<unknown>) =>
   );
 const liveAnswer = (world: FakeWorld) => world.answer({}).headers['x-bluegreen-color'];
 
-test('up starts the first release in blue with its preview route only; the second deploy goes to green and stops blue', async () => {
-  const { world, ctx } = setup();
-  const up = await run(ctx, 'up', () => bringUp(ctx));
-  assert.equal(up.colour, 'blue');
-  assert.deepEqual(world.summary('shop'), ['blue:preview:1']);
-  assert.equal(liveAnswer(world), undefined, 'nothing answers live traffic yet');
-  await run(ctx, 'deploy', () => switchLive(ctx));
-  assert.equal(liveAnswer(world), 'blue');
-  await deployed(ctx);
-  assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
-  assert.equal(liveAnswer(world), 'green');
-  assert.equal((await ctx.store.read()).live?.colour, 'green');
-});
-
 test('up whose candidate is unhealthy: the candidate removed, exit 1, live untouched', async () => {
   const { world, ctx } = setup();
   await deployed(ctx);
@@ -108,18 +94,6 @@ test('deploy whose switch and revert both fail: exit 5, and the candidate is not
   assert.equal(world.of({ 'io.bluegreen.colour': 'green' }).length, 1);
 });
 
-test('stop-old refuses (exit 1, nothing stopped) when Traefik does not show the live router winning', async () => {
-  const { world, ctx } = setup();
-  await deployed(ctx);
-  await run(ctx, 'deploy', () => deploy(ctx, { keepOld: true }));
-  // Traefik does not show the live colour's router (not loaded yet, or dropped).
-  world.faults.hiddenRouters.add('shop-green-live@docker');
-  const error = await run(ctx, 'deploy', () => stopOld(ctx, { remove: false })).catch((e: BgError) => e);
-  assert.equal((error as BgError).exitCode, 1);
-  assert.match((error as BgError).message, /stopping the other colour could cut live traffic/);
-  assert.equal(world.calls.includes('stop shop-blue'), false);
-});
-
 test('rollback: nothing earlier is exit 2; the live release is exit 2; a failed rollback removes its colour (exit 1)', async () => {
   const image = { current: 'shop:1' };
   const { world, ctx } = setup(image);
@@ -155,32 +129,6 @@ test('scale: +1 adds to the live colour; a failed scale-up removes what it added
   assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
   await run(ctx, 'up', () => bringUp(ctx));
   assert.equal(await exitOf(run(ctx, 'deploy', () => scaleLive(ctx, parseScale('-1')))), 2);
-});
-
-test('up refuses (exit 1, nothing launched) when Traefik shows the candidate colour as the winning live router', async () => {
-  const { world, ctx } = setup();
-  await deployed(ctx);
-  // An impostor router named like green's live one, above blue's.
-  world.containers.set('impostor0000', {
-    id: 'impostor0000',
-    name: 'impostor',
-    state: 'running',
-    health: 'healthy',
-    exitCode: 0,
-    startedAt: '',
-    ips: { traefik_webgateway: '10.9.9.9' },
-    imageId: 'sha256:0',
-    labels: {
-      'traefik.http.routers.shop-green-live.rule': 'Host(`shop.localhost`)',
-      'traefik.http.routers.shop-green-live.priority': '100500',
-      'traefik.http.routers.shop-green-live.service': 'imp',
-      'traefik.http.services.imp.loadbalancer.server.port': '80',
-    },
-  });
-  const error = await run(ctx, 'up', () => bringUp(ctx)).catch((e: BgError) => e);
-  assert.equal((error as BgError).exitCode, 1);
-  assert.match((error as BgError).message, /refused, nothing changed/);
-  assert.equal(world.calls.includes('up shop-green'), false);
 });
 
 test('down that fails half-way is exit 5 (the live colour may be gone)', async () => {

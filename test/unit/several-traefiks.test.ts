@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Context } from '../../src/core/context.js';
 import type { Traefik } from '../../src/core/ports.js';
 import type { RouterView } from '../../src/runtime/traefik-api.js';
-import { assertLiveRouterWins } from '../../src/commands/stop-old.js';
+import { assertLiveRouterWins } from '../../src/core/guard.js';
 import { assertNotServingLive } from '../../src/core/guard.js';
 import { BgError, ExitCode } from '../../src/errors.js';
 

@@ -8,6 +8,8 @@ import { Reporter } from '../../../src/output/reporter.js';
 import type { ComposeConfig } from '../../../src/plan/compose-model.js';
 import { FileStore } from '../../../src/runtime/file-store.js';
 import type { FakeWorld } from './world.js';
+import type { ColourRuntime } from '../../../src/core/colour-runtime.js';
+import { selectRuntime } from '../../../src/core/select-runtime.js';
 
 /** The user's compose file as `docker compose config` would give it: one target with a healthcheck. */
 export const sampleConfig = (image = 'shop:1'): ComposeConfig => ({
@@ -16,11 +18,12 @@ export const sampleConfig = (image = 'shop:1'): ComposeConfig => ({
 });
 
 /** A Context over a fake world, with the real file store in a temporary directory. */
-export function fakeContext(world: FakeWorld, config: () => ComposeConfig = () => sampleConfig(), cli: { sideTargets?: string[] } = {}) {
+export function fakeContext(world: FakeWorld, config: () => ComposeConfig = () => sampleConfig(), cli: { sideTargets?: string[]; target?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bg-unit-'));
   let text = '';
   const stderr = new Writable({ write: (chunk, _encoding, done) => ((text += chunk), done()) }) as unknown as NodeJS.WriteStream;
   const options = loadOptions({ cli: { project: 'shop', drain: '0s', timeout: '2s', stateDir: dir, ...cli }, env: {}, cwd: dir });
+  let runtime: Promise<ColourRuntime> | undefined;
   const ctx: Context = {
     options,
     app: 'shop',
@@ -34,6 +37,8 @@ export function fakeContext(world: FakeWorld, config: () => ComposeConfig = () =
     by: 'test@unit',
     commandLine: 'bluegreen (unit test)',
     userConfig: async () => config(),
+    // Chosen as the CLI chooses it, by the engine's swarm role: a FakeWorld({ swarm: true }) is a swarm manager.
+    runtime: () => (runtime ??= selectRuntime(ctx, async () => world.swarm!.stacks)),
   };
   return { ctx, output: () => text, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

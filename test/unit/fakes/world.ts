@@ -12,6 +12,7 @@ import type { RouterView, ServiceView } from '../../../src/runtime/traefik-api.j
 import type { EntrypointAnswer } from '../../../src/runtime/entrypoint.js';
 import { BgError, ExitCode } from '../../../src/errors.js';
 import { createHash } from 'node:crypto';
+import { FakeSwarm } from './swarm.js';
 
 const NETWORK = 'traefik_webgateway';
 
@@ -32,10 +33,16 @@ export interface Faults {
 
 export class FakeWorld {
   readonly containers = new Map<string, ContainerView>();
+  /** A swarm manager's services (`new FakeWorld({ swarm: true })`): the engine then says it is one. */
+  readonly swarm?: FakeSwarm;
   readonly faults: Faults = { unhealthy: new Set(), upFails: new Set(), downFails: new Set(), hiddenRouters: new Set() };
   /** Every compose call, in order: what the command did. */
   readonly calls: string[] = [];
   private nextId = 1;
+
+  constructor(options: { swarm?: boolean } = {}) {
+    if (options.swarm) this.swarm = new FakeSwarm(this.calls);
+  }
 
   private create(project: string, service: string, labels: Record<string, string>, index: number): ContainerView {
     const id = `c${this.nextId++}`.padEnd(12, '0');
@@ -53,6 +60,12 @@ export class FakeWorld {
     };
     this.containers.set(id, view);
     return view;
+  }
+
+  /** A container bluegreen did not start (a team's, an impostor's), running and healthy with these labels. */
+  runForeign(name: string, labels: Record<string, string>): void {
+    const id = `${name}`.padEnd(12, '0');
+    this.containers.set(id, { id, name, state: 'running', health: 'healthy', exitCode: 0, startedAt: '', ips: { [NETWORK]: '10.9.9.9' }, imageId: 'sha256:0', labels });
   }
 
   of(labels: Record<string, string>): ContainerView[] {
@@ -87,6 +100,11 @@ export class FakeWorld {
     ensureVolume: async () => undefined,
     removeVolume: async () => false,
     removeNetwork: async () => undefined,
+    swarmRole: async () => (this.swarm ? 'manager' : 'none'),
+    services: async (labels) => this.swarm?.list(labels) ?? [],
+    tasks: async (service) => this.swarm?.tasksOf(service) ?? [],
+    repoDigests: async () => [],
+    networkDriver: async () => (this.swarm ? 'overlay' : 'bridge'),
   };
 
   readonly compose: Compose = {
@@ -126,22 +144,30 @@ export class FakeWorld {
     return this.of({ 'com.docker.compose.project': project }).filter((c) => services.length === 0 || services.includes(c.labels['com.docker.compose.service'] ?? ''));
   }
 
-  /** Routers as Traefik would list them: from running, healthy containers' labels. */
+  /** What Traefik reads labels from, per provider: running, healthy containers; swarm services with running tasks. */
+  private routedLabels(): { provider: 'docker' | 'swarm'; labels: Record<string, string>; addresses: string[] }[] {
+    const containers = [...this.containers.values()]
+      .filter((c) => c.state === 'running' && c.health !== 'unhealthy')
+      .map((c) => ({ provider: 'docker' as const, labels: c.labels, addresses: [c.ips[NETWORK]!] }));
+    return [...containers, ...(this.swarm?.routed() ?? []).map((s) => ({ provider: 'swarm' as const, ...s }))];
+  }
+
+  /** Routers as Traefik would list them: from running, healthy containers' labels, and swarm services'. */
   routerViews(): RouterView[] {
     const routers = new Map<string, RouterView>();
-    for (const c of this.containers.values()) {
-      if (c.state !== 'running' || c.health === 'unhealthy') continue;
+    for (const { provider, labels } of this.routedLabels()) {
+      const c = { labels };
       for (const [key, value] of Object.entries(c.labels)) {
         const match = /^traefik\.http\.routers\.([^.]+)\.rule$/.exec(key);
         if (!match) continue;
         const name = match[1]!;
         const label = (prop: string) => c.labels[`traefik.http.routers.${name}.${prop}`];
-        routers.set(name, {
-          name: `${name}@docker`,
+        routers.set(`${name}@${provider}`, {
+          name: `${name}@${provider}`,
           status: 'enabled',
           rule: value,
           priority: Number(label('priority') ?? 0),
-          service: `${label('service')}@docker`,
+          service: `${label('service')}@${provider}`,
           entryPoints: (label('entrypoints') ?? 'web').split(','),
           middlewares: (label('middlewares') ?? '').split(',').filter(Boolean),
           error: [],
@@ -152,10 +178,11 @@ export class FakeWorld {
   }
 
   serviceView(name: string): ServiceView | undefined {
-    const bare = name.replace(/@docker$/, '');
-    const servers = [...this.containers.values()]
-      .filter((c) => c.state === 'running' && c.health !== 'unhealthy' && c.labels[`traefik.http.services.${bare}.loadbalancer.server.port`])
-      .map((c) => `http://${c.ips[NETWORK]}:${c.labels[`traefik.http.services.${bare}.loadbalancer.server.port`]}`);
+    const [bare, provider] = name.split('@') as [string, string];
+    const port = `traefik.http.services.${bare}.loadbalancer.server.port`;
+    const servers = this.routedLabels()
+      .filter((r) => r.provider === provider && r.labels[port])
+      .flatMap((r) => r.addresses.map((address) => `http://${address}:${r.labels[port]}`));
     return servers.length ? { name, servers, serverStatus: Object.fromEntries(servers.map((s) => [s, 'UP'])) } : undefined;
   }
 
@@ -165,8 +192,12 @@ export class FakeWorld {
     routers: async () => this.routerViews(),
     service: async (name) => this.serviceView(name),
     services: async () => {
-      const names = new Set([...this.containers.values()].flatMap((c) => Object.keys(c.labels).flatMap((key) => /^traefik\.http\.services\.([^.]+)\./.exec(key)?.[1] ?? [])));
-      return [...names].flatMap((name) => this.serviceView(`${name}@docker`) ?? []);
+      const names = new Set(
+        this.routedLabels().flatMap((r) =>
+          Object.keys(r.labels).flatMap((key) => (/^traefik\.http\.services\.([^.]+)\./.exec(key) ? [`${/^traefik\.http\.services\.([^.]+)\./.exec(key)![1]}@${r.provider}`] : [])),
+        ),
+      );
+      return [...names].flatMap((name) => this.serviceView(name) ?? []);
     },
     metrics: async () => undefined,
   };
@@ -179,8 +210,8 @@ export class FakeWorld {
       .sort((a, b) => b.priority - a.priority);
     const router = matching[0];
     if (!router) return { status: 404, headers: {} };
-    const headerMiddleware = router.middlewares.find((m) => /-header@docker$/.test(m))?.replace(/@docker$/, '');
-    const holder = [...this.containers.values()].find((c) => headerMiddleware && c.labels[`traefik.http.middlewares.${headerMiddleware}.headers.customresponseheaders.X-Bluegreen-Color`]);
+    const headerMiddleware = router.middlewares.find((m) => /-header@(docker|swarm)$/.test(m))?.replace(/@(docker|swarm)$/, '');
+    const holder = this.routedLabels().find((c) => headerMiddleware && c.labels[`traefik.http.middlewares.${headerMiddleware}.headers.customresponseheaders.X-Bluegreen-Color`]);
     const colour = holder?.labels[`traefik.http.middlewares.${headerMiddleware}.headers.customresponseheaders.X-Bluegreen-Color`];
     return { status: 200, headers: colour ? { 'x-bluegreen-color': colour } : {} };
   }

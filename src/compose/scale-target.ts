@@ -1,9 +1,9 @@
 import type { Context } from '../core/context.js';
 import { companionCounts, runningWorkers } from '../core/companions.js';
 import { about } from '../core/operation.js';
-import { preflight } from '../core/preflight.js';
+import type { Observed } from '../core/reconcile.js';
+import type { ScaleResult } from '../core/colour-runtime.js';
 import { LockLostError, needsPersonError, usageError } from '../errors.js';
-import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
 import { rankedCompanions } from '../plan/labels.js';
 import { colourProject, companionLiveRouter, companionServiceName, LABEL } from '../plan/names.js';
@@ -14,8 +14,9 @@ import { applyScale, type ScaleSpec } from '../plan/scale.js';
 import { waitHealthy } from '../waiting/health.js';
 import { Deadline } from '../waiting/retry.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
-import { liveModeOf, removeAdded, scaleDown, type ScaleResult } from './scale.js';
-import { loadRelease } from './switch.js';
+import { liveModeOf, removeAdded } from './scale-up.js';
+import { loadRelease } from '../core/load-release.js';
+import type { Colour } from '../plan/colour.js';
 
 /**
  * `scale api +2`: another target of the live release than its first.
@@ -23,14 +24,18 @@ import { loadRelease } from './switch.js';
  * and, for a routed target, Traefik's API must list them all under its live
  * service. Down: a worker loses containers in place (compose stops them
  * within their stop_grace_period; no route to lose); a routed target moves
- * with the whole release to the other colour, as a scale-down of the first
- * target does (scale.ts scaleDown says why). Returns undefined when
- * `target` is the first target: the plain scale then runs.
+ * with the whole release to the other colour (`move`), as a scale-down of
+ * the first target does (commands/scale.ts says why). Returns undefined
+ * when `target` is the first target: the plain scale then runs.
  */
-export async function scaleCompanion(ctx: Context, spec: ScaleSpec, target: string): Promise<ScaleResult | undefined> {
-  const observed = await preflight(ctx);
-  const live = liveColour(observed.colours);
-  if (!live) throw usageError(`no colour is live: nothing to scale`, 'run `bluegreen deploy` first');
+export async function scaleTarget(
+  ctx: Context,
+  spec: ScaleSpec,
+  target: string,
+  observed: Observed,
+  move: (scale: { live: Colour; from: number; to: number; release: Release; target: string }) => Promise<ScaleResult>,
+): Promise<ScaleResult | undefined> {
+  const live = liveColour(observed.colours)!;
   const view = observed.colours[live];
   const release = await loadRelease(ctx, view.release!);
   if (target === release.target) return undefined;
@@ -49,7 +54,7 @@ export async function scaleCompanion(ctx: Context, spec: ScaleSpec, target: stri
     return { colour: live, from, to, target, about: subject };
   }
   const routed = Boolean(release.companionRouting?.[target]);
-  if (to < from && routed) return scaleDown(ctx, { live, from, to, release, target }, observed);
+  if (to < from && routed) return move({ live, from, to, release, target });
   return about(subject, async (): Promise<ScaleResult> => {
     const mode = liveModeOf(ctx, live, view.generation!, view.containers);
     const project = renderColourProject(await companionCounts(ctx, release, live, { [target]: to }), live, mode, ctx.options.network);

@@ -1,4 +1,5 @@
 import type { Context } from '../core/context.js';
+import type { Provider } from '../core/colour-runtime.js';
 import { coloursOf } from '../core/observe.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
@@ -72,7 +73,7 @@ export async function readStatus(ctx: Context): Promise<Status> {
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
-export async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters<typeof routerFacts>[1], provider: 'docker' | 'swarm' = 'docker'): Promise<Status['shadowed']> {
+export async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters<typeof routerFacts>[1], provider: Provider = 'docker'): Promise<Status['shadowed']> {
   const excludes = liveExcludesOf(view.containers);
   if (!excludes || view.release === undefined) return [];
   const release = await ctx.store.loadRelease(view.release).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { otherColour, type Colour } from '../plan/colour.js';
+import type { Provider } from './colour-runtime.js';
 import { answerCounts, describeJudgement, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
 import { formatDuration } from '../plan/duration.js';
 import { isColourLiveService } from '../plan/names.js';
@@ -18,7 +19,7 @@ export interface BakeOutcome {
 }
 
 /** The colour's answers as Traefik counts them (summed over every Traefik instance): `provider` names its service. */
-async function counts(ctx: Context, colour: Colour, provider: 'docker' | 'swarm'): Promise<AnswerCounts | undefined> {
+async function counts(ctx: Context, colour: Colour, provider: Provider): Promise<AnswerCounts | undefined> {
   const [text, targets] = await Promise.all([ctx.traefik.metrics(), routedTargets(ctx, colour, provider)]);
   if (text === undefined || !text.includes('traefik_service_requests_total{')) return undefined;
   return answerCounts(text, isColourLiveService(ctx.app, colour, provider, targets));
@@ -40,7 +41,7 @@ export async function assertBakeCanJudge(ctx: Context): Promise<void> {
  * at a breach. The old colour keeps running meanwhile, so a switch back is
  * one launch away.
  */
-export async function bakeWindow(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<BakeOutcome> {
+export async function bakeWindow(ctx: Context, colour: Colour, provider: Provider = 'docker'): Promise<BakeOutcome> {
   const { ms, ...limits } = ctx.options.bake;
   const started = Date.now();
   const none = { requests: 0, errors: 0, seconds: 0, timed: 0 };

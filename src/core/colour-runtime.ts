@@ -8,8 +8,8 @@ import type { HistorySubject } from '../plan/state.js';
 import type { Context } from './context.js';
 import type { Observed } from './reconcile.js';
 
-/** Traefik's provider of bluegreen's routers: `docker` on one host, `swarm` on a swarm. */
-export type Provider = 'docker' | 'swarm';
+export type { Provider } from '../plan/names.js';
+import type { Provider } from '../plan/names.js';
 
 /** How to undo a launch that failed, and what a person should do if that fails too. */
 export interface Undo {

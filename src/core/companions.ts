@@ -1,4 +1,5 @@
 import { otherColour, type Colour } from '../plan/colour.js';
+import type { Provider } from './colour-runtime.js';
 import { companionCount, withReplicas } from '../plan/compose-model.js';
 import { colourProject, LABEL } from '../plan/names.js';
 import { routesOf } from '../plan/labels.js';
@@ -82,7 +83,7 @@ export async function waitCompanionsHealthy(ctx: Context, release: Release, colo
 }
 
 /** The routed companions whose live routers a colour's first-target containers carry (their LABEL.routes): none in swarm mode. */
-export async function routedTargets(ctx: Context, colour: Colour, provider: 'docker' | 'swarm'): Promise<string[]> {
+export async function routedTargets(ctx: Context, colour: Colour, provider: Provider): Promise<string[]> {
   if (provider === 'swarm') return [];
   const containers = await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour });
   return [...new Set(containers.flatMap((c) => routesOf(c.labels).map((route) => route.target)))];

@@ -1,4 +1,5 @@
 import { formatDuration } from '../plan/duration.js';
+import type { Provider } from './colour-runtime.js';
 import type { Colour } from '../plan/colour.js';
 import { sumCounter } from '../plan/metrics.js';
 import { drainReading, type DrainWatch } from '../plan/drain.js';
@@ -25,7 +26,7 @@ export interface DrainResult {
  * sends SIGTERM and waits the service's stop_grace_period, in which a
  * well-behaved server finishes what it has in flight.
  */
-export async function drain(ctx: Context, colour: Colour, provider: 'docker' | 'swarm' = 'docker'): Promise<DrainResult> {
+export async function drain(ctx: Context, colour: Colour, provider: Provider = 'docker'): Promise<DrainResult> {
   if (ctx.options.drainMs === 0) return { waitedMs: 0, how: 'skipped' };
   // Every routed target's live service: a companion's too (`-t web -t api`).
   return drainServices(ctx, isColourLiveService(ctx.app, colour, provider, await routedTargets(ctx, colour, provider)));

@@ -1,4 +1,5 @@
 import { basePriority, routesOf } from '../plan/labels.js';
+import type { Provider } from './colour-runtime.js';
 import { atProvider, checkRouter, companionLiveRouter, companionPreviewRouter, isColourObject, LABEL, liveRouter, previewRouter } from '../plan/names.js';
 import type { Release, RoutingSpec } from '../plan/release.js';
 import { liveRule } from '../plan/rule.js';
@@ -6,9 +7,6 @@ import { defaultPriority, exclusionsFor, type Exclusions, type OwnRoute, type Ro
 import { isColour } from '../plan/colour.js';
 import type { Context } from './context.js';
 import type { RouterView } from '../runtime/traefik-api.js';
-
-/** Traefik's provider of bluegreen's routers: `docker`, or `swarm` in swarm mode. */
-type Provider = 'docker' | 'swarm';
 
 /**
  * The target's own route (or a routed companion's, given its routing), as

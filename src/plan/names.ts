@@ -28,7 +28,7 @@ export const isColourObject = (app: string, name: string) => /^(blue|green)-(.+-
  * send to: its first target's (`<app>-<colour>`) or one of its routed
  * companions' (`<app>-<colour>-<target>`, `targets` named).
  */
-export const isColourLiveService = (app: string, colour: Colour, provider: 'docker' | 'swarm' = 'docker', targets: string[] = []) => {
+export const isColourLiveService = (app: string, colour: Colour, provider: Provider = 'docker', targets: string[] = []) => {
   const names = new Set([serviceName(app, colour), ...targets.map((target) => companionServiceName(app, colour, target))].map((name) => `${name}@${provider}`));
   return (name: string) => names.has(name);
 };
@@ -40,7 +40,10 @@ export const retryMiddleware = (app: string, colour: Colour) => `${app}-${colour
 export const checkRouter = (app: string, colour: Colour) => `${app}-${colour}-check`;
 export const atDocker = (name: string) => `${name}@docker`;
 /** As Traefik's API names an object of the docker provider, or of the swarm provider in swarm mode. */
-export const atProvider = (name: string, provider: 'docker' | 'swarm' = 'docker') => `${name}@${provider}`;
+/** Traefik's provider of bluegreen's routers: `docker` on one host, `swarm` on a swarm. */
+export type Provider = 'docker' | 'swarm';
+
+export const atProvider = (name: string, provider: Provider = 'docker') => `${name}@${provider}`;
 
 export const COLOUR_HEADER = 'X-Bluegreen-Color';
 /** With the colour header, reaches a colour's preview route: the app's secret (plan/preview-key.ts). */

@@ -1,4 +1,5 @@
 import { BgError, ConnectionLostError, ExitCode } from '../errors.js';
+import type { Provider } from '../core/colour-runtime.js';
 import type { Traefik } from '../core/ports.js';
 import { atProvider } from '../plan/names.js';
 import { retryUntil, type Deadline } from './retry.js';
@@ -13,7 +14,7 @@ export interface RouteWait {
   servers: string[];
   deadline: Deadline;
   /** Traefik's provider of the router and service: `docker`, or `swarm` in swarm mode. */
-  provider?: 'docker' | 'swarm';
+  provider?: Provider;
 }
 
 /** For a step's title: " on each of 3 Traefik instances" when several are verified, else nothing. */

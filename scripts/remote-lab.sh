@@ -12,6 +12,7 @@
 #   scripts/remote-lab.sh up           build it (idempotent); prints export lines
 #   scripts/remote-lab.sh env          the export lines again
 #   scripts/remote-lab.sh push IMAGE   load an image of the host's engine on the lab; prints its name last
+#   scripts/remote-lab.sh restart-engine   stop the lab's dockerd (and so its containers) and start it again
 #   scripts/remote-lab.sh down         remove everything `up` made
 # Needs root (namespaces), dockerd 25+, Node (the port forwarder) and
 # OpenSSH's server (installed from Debian's openssh-server when missing).
@@ -350,10 +351,23 @@ down() {
   say "remote lab removed"
 }
 
+# restart_engine: the lab's dockerd stopped (its containers with it, as a
+# host's shutdown stops them) and started again: what restart policies bring
+# back is what runs.
+restart_engine() {
+  local pid started; started=$(now_ms)
+  pid=$(dockerd_pid) || die "the lab's dockerd is not running: bash scripts/remote-lab.sh up"
+  stop dockerd "$pid"
+  rm -f "$LAB/dockerd.pid"
+  dockerd_up
+  say "the lab's engine restarted in $(( ($(now_ms) - started) / 1000 )).$(( (($(now_ms) - started) % 1000) / 100 ))s"
+}
+
 case "${1:-}" in
   up) up ;;
   env) print_env ;;
   push) push "${2:-}" ;;
+  restart-engine) restart_engine ;;
   down) down ;;
-  *) die "usage: remote-lab.sh up|env|push IMAGE|down" ;;
+  *) die "usage: remote-lab.sh up|env|push IMAGE|restart-engine|down" ;;
 esac

@@ -4,7 +4,9 @@
 // Two app profiles: the sample that drains on SIGTERM, and the same app with
 // PID 1 ignoring SIGTERM (as a shell-form CMD does). Both behind the
 // benchmark's Traefik (200 ms provider throttle), each measured --rounds
-// times in alternation; prints medians and ratios.
+// times in alternation; prints medians and ratios. Then the switch alone:
+// `up`, then `switch` from its start to 5 answers in a row from the new
+// release (the verified containers go live: no container of the app starts).
 //   npm run bench:first-answer -- --rounds 5
 import { stringify } from 'yaml';
 import { BENCH_TRAEFIK_API, BENCH_TRAEFIK_URL } from './bench-env.js';
@@ -76,13 +78,27 @@ async function deploy(p: Profile, release: string): Promise<{ firstMs: number; r
   return { firstMs: seen - run.startedAt, returnMs: run.ms };
 }
 
+/** `up` of a release, then its `switch`: from the switch's start to 5 answers in a row from it, and when the command returned. */
+async function switchAlone(p: Profile, release: string): Promise<{ liveMs: number; returnMs: number }> {
+  const up = await runTimed(bluegreen(p, ['up'], release), 180_000);
+  if (up.code !== 0) throw new Error(`up ${release} of ${p.name}: ${lastLines(up)}`);
+  const probe = probeRelease(p.host, release, 20, 5);
+  const run = await runTimed(bluegreen(p, ['switch'], release), 180_000);
+  const seen = await Promise.race([probe.seen, new Promise<undefined>((resolve) => setTimeout(resolve, 5000))]);
+  probe.stop();
+  if (run.code !== 0 || seen === undefined) throw new Error(`switch to ${release} of ${p.name}: exit ${run.code}, 5 answers ${seen}: ${lastLines(run)}`);
+  const stop = await runTimed(bluegreen(p, ['stop-old'], release), 180_000);
+  if (stop.code !== 0) throw new Error(`stop-old after ${release} of ${p.name}: ${lastLines(stop)}`);
+  return { liveMs: seen - run.startedAt, returnMs: run.ms };
+}
+
 async function main(): Promise<void> {
   await ensureBuilt(log);
   const created = await ensureNetwork();
   const profiles = [profile('drains on SIGTERM', false), profile('PID 1 ignores SIGTERM', true)];
   try {
     await startTraefik();
-    const figures = new Map(profiles.map((p) => [p.name, { floor: [] as number[], first: [] as number[], ret: [] as number[] }]));
+    const figures = new Map(profiles.map((p) => [p.name, { floor: [] as number[], first: [] as number[], ret: [] as number[], live: [] as number[], switchRet: [] as number[] }]));
     for (const p of profiles) {
       const first = await runTimed(bluegreen(p, ['deploy'], 'r0'), 180_000);
       if (first.code !== 0) throw new Error(`first deploy of ${p.name}: ${lastLines(first)}`);
@@ -94,7 +110,12 @@ async function main(): Promise<void> {
         const d = await deploy(p, `r${round}`);
         f.first.push(d.firstMs);
         f.ret.push(d.returnMs);
-        log(`round ${round} ${p.name}: floor ${(f.floor.at(-1)! / 1000).toFixed(2)} s, first answer ${(d.firstMs / 1000).toFixed(2)} s, return ${(d.returnMs / 1000).toFixed(2)} s`);
+        const sw = await switchAlone(p, `r${round}s`);
+        f.live.push(sw.liveMs);
+        f.switchRet.push(sw.returnMs);
+        log(
+          `round ${round} ${p.name}: floor ${(f.floor.at(-1)! / 1000).toFixed(2)} s, first answer ${(d.firstMs / 1000).toFixed(2)} s, return ${(d.returnMs / 1000).toFixed(2)} s; switch: 5 answers ${(sw.liveMs / 1000).toFixed(2)} s, return ${(sw.returnMs / 1000).toFixed(2)} s`,
+        );
       }
     }
     const s = (ms: number[]) => (median(ms)! / 1000).toFixed(2);
@@ -102,6 +123,8 @@ async function main(): Promise<void> {
     for (const [name, f] of figures) {
       console.log(`${name.padEnd(24)} ${s(f.floor).padStart(27)}  ${s(f.first).padStart(24)}  x${(median(f.first)! / median(f.floor)!).toFixed(2)}  ${s(f.ret).padStart(16)}`);
     }
+    console.log(`profile                  switch -> 5 answers from the new release s  switch returns s   (median of ${rounds})`);
+    for (const [name, f] of figures) console.log(`${name.padEnd(24)} ${s(f.live).padStart(42)}  ${s(f.switchRet).padStart(16)}`);
   } finally {
     for (const p of profiles) {
       await runTimed({ ...bluegreen(p, ['down', '--volumes'], 'r0'), cleanup: true });

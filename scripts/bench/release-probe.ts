@@ -20,16 +20,19 @@ export interface ReleaseProbe {
 
 /**
  * One light client, apart from the load: asks every `everyMs` through the
- * bench Traefik and notes when the new release first answers.
+ * bench Traefik and notes when the new release first answers (`times` in a row).
  */
-export function probeRelease(host: string, release: string, everyMs = 20): ReleaseProbe {
+export function probeRelease(host: string, release: string, everyMs = 20, times = 1): ReleaseProbe {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let stopped = false;
   const seen = (async () => {
     try {
+      // `times` answers in a row from the release (a switch is done when the old one answers no more).
+      let inARow = 0;
       while (!stopped) {
         const answered = await ask(agent, host);
-        if (answered === release) return performance.now();
+        inARow = answered === release ? inARow + 1 : 0;
+        if (inARow === times) return performance.now();
         await sleep(everyMs);
       }
       return undefined;

@@ -4,7 +4,7 @@ import { coloursOf } from '../core/observe.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
 import { atDocker, COLOUR_HEADER, LABEL, PREVIEW_KEY_HEADER, liveRouter, previewRouter, previewServiceName, serviceName } from '../plan/names.js';
-import { drift, liveColour, type ColourView } from '../plan/reality.js';
+import { drift, liveColour, type ColourView, liveCarriers } from '../plan/reality.js';
 import type { RouterView, ServiceView } from '../runtime/traefik-api.js';
 import { ownRoute, routerFacts, runningColoursLabels } from '../core/routers.js';
 import { liveExcludesOf } from '../plan/labels.js';
@@ -18,7 +18,8 @@ export interface ColourStatus {
   image?: string;
   generation?: number;
   containers: { name: string; state: string; health: string }[];
-  /** The colour's coloured workers (--target beyond the first): no route, health only. */
+  /** The colour's route container (one host): it carries the live router. */
+  route?: { name: string; state: string; generation?: number };
   /** The colour's other targets: workers (no route) and routed companions (their live router rides on the first target's containers). */
   companions: { service: string; name: string; state: string; health: string; routed: boolean }[];
   traefik: { liveRouter?: string; previewRouter?: string; servers: number; serversUp: number } | { error: string };
@@ -74,7 +75,7 @@ export async function readStatus(ctx: Context): Promise<Status> {
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
 export async function shadowedRouters(ctx: Context, view: ColourView, known: Parameters<typeof routerFacts>[1], provider: Provider = 'docker'): Promise<Status['shadowed']> {
-  const excludes = liveExcludesOf(view.containers);
+  const excludes = liveExcludesOf(liveCarriers(view));
   if (!excludes || view.release === undefined) return [];
   const release = await ctx.store.loadRelease(view.release).catch(() => undefined);
   if (!release) return [];
@@ -113,6 +114,7 @@ function colourStatus(view: ColourView, live: Colour | undefined, traefik: Colou
     image: view.containers[0]?.labels[LABEL.image],
     generation: view.generation,
     containers: view.containers.map(({ name, state, health }) => ({ name, state, health: state === 'running' ? health : '-' })),
+    ...(view.route ? { route: { name: view.route.name, state: view.route.state, generation: Number(view.route.labels[LABEL.generation]) || undefined } } : {}),
     traefik,
   };
 }
@@ -144,6 +146,7 @@ export function formatStatus(status: Status): string {
     const healthy = c.containers.filter((x) => x.health === 'healthy' || (x.health === 'none' && x.state === 'running')).length;
     lines.push(`${head} release ${c.release ?? '?'}  ${c.image ?? ''}  generation ${c.generation ?? '-'}  ${healthy}/${c.containers.length} healthy`);
     for (const x of c.containers) lines.push(`         ${x.name}  ${x.state}  ${x.health}`);
+    if (c.route) lines.push(`         ${c.route.name}  ${c.route.state}  (route container: the live router, generation ${c.route.generation ?? '?'})`);
     for (const x of c.companions) lines.push(`         ${x.name}  ${x.state}  ${x.health}  (${x.service}: ${x.routed ? 'routed with the colour' : 'no route'})`);
     if ('error' in c.traefik) lines.push(`         traefik: ${c.traefik.error}`);
     else {

@@ -9,7 +9,7 @@ import { otherColour, type Colour } from '../plan/colour.js';
 import { atProvider, companionLiveRouter, LABEL } from '../plan/names.js';
 import { onInstance, routerOnEachInstance } from '../waiting/traefik.js';
 import { companionLivePriority, countsAsLive } from '../plan/priority.js';
-import { liveColour, type Colours, type ColourView } from '../plan/reality.js';
+import { liveCarriers, liveColour, type Colours, type ColourView } from '../plan/reality.js';
 import { liveExcludesOf, routesOf } from '../plan/labels.js';
 import { stillAnsweredByOld } from '../plan/shadowing.js';
 import { preHook } from '../core/hooks.js';
@@ -55,7 +55,7 @@ async function stopOldColour(ctx: Context, runtime: ColourRuntime, options: { re
   return about(subject, async () => {
     const generation = colours[live].generation ?? 0;
     await assertLiveRouterWins(ctx, live, generation, runtime.provider);
-    await assertCompanionRoutersWin(ctx, live, generation, colours[live].containers, runtime.provider);
+    await assertCompanionRoutersWin(ctx, live, generation, liveCarriers(colours[live]), runtime.provider);
     await preHook(ctx, 'pre_stop_old', { release: view.release, colour: old, previousRelease: view.release, liveColour: live });
     await handOverRoutersLeftAlone(ctx, runtime, colours[live], view);
     const drained = view.running > 0 ? await ctx.out.step(`drain ${old}`, () => drain(ctx, old, runtime.provider), { colour: old }, 'drain') : { waitedMs: 0 };
@@ -96,7 +96,7 @@ async function assertCompanionRoutersWin(ctx: Context, live: Colour, generation:
  */
 async function handOverRoutersLeftAlone(ctx: Context, runtime: ColourRuntime, live: ColourView, old: ColourView): Promise<void> {
   if (!runtime.withdraw) return;
-  const [liveExcludes, oldExcludes] = [liveExcludesOf(live.containers), liveExcludesOf(old.containers)];
+  const [liveExcludes, oldExcludes] = [liveExcludesOf(liveCarriers(live)), liveExcludesOf(liveCarriers(old))];
   if (!liveExcludes || !oldExcludes) return;
   const routers = stillAnsweredByOld(liveExcludes, oldExcludes);
   if (routers.length === 0) return;

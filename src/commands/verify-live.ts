@@ -2,7 +2,7 @@ import type { Context } from '../core/context.js';
 import { preflight } from '../core/preflight.js';
 import { usageError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
-import { liveRouter, serviceName } from '../plan/names.js';
+import { LABEL, liveRouter, serviceName } from '../plan/names.js';
 import { legacyLivePriority, livePriority } from '../plan/priority.js';
 import { liveColour, routable } from '../plan/reality.js';
 import { Deadline } from '../waiting/retry.js';
@@ -16,7 +16,8 @@ export async function verifyLive(ctx: Context): Promise<{ colour: Colour; server
   const live = liveColour(colours);
   if (!live) throw usageError('no colour is live', 'run `bluegreen deploy` first');
   const release = await loadRelease(ctx, colours[live].release!);
-  const running = await ctx.docker.containers({ 'io.bluegreen.app': ctx.app, 'io.bluegreen.colour': live });
+  // The colour's containers, not its route container (which carries the router, not the service).
+  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: live })).filter((c) => c.labels[LABEL.role] !== 'route');
   const servers = running.filter(routable).map((c) => `http://${c.ips[ctx.options.network]}:${release.routing.port}`);
   await ctx.out.step(
     `Traefik routes ${live}`,

@@ -3,13 +3,16 @@ import { assertCompanionsStillHealthy, runningWorkers } from '../core/companions
 import type { Context } from '../core/context.js';
 import { withdrawColour } from '../core/detach.js';
 import { assertLiveRouterWins } from '../core/guard.js';
-import { launchColour, launchVerified, removeColour } from '../core/launch.js';
+import { launchColour, launchVerified, removeColour, verifiedOrUndone, verifyRoute } from '../core/launch.js';
+import { startRoute } from '../core/route.js';
+import { currentExclusions } from '../core/routers.js';
+import { renderColourProject } from '../plan/colour-project.js';
 import { about } from '../core/operation.js';
 import { preflight } from '../core/preflight.js';
 import { ensureSideTargets, sideTargetsUnchanged, warnWorkersStillSideTargets } from '../core/side-targets.js';
 import { plainContainers, stopPlainContainers } from '../core/takeover.js';
 import type { Colour } from '../plan/colour.js';
-import { servesPreviewOnly } from '../plan/labels.js';
+import { previewKeyOf } from '../plan/labels.js';
 import { colourProject, LABEL } from '../plan/names.js';
 import type { ColourView } from '../plan/reality.js';
 import type { Release } from '../plan/release.js';
@@ -77,50 +80,39 @@ export const composeRuntime: ColourRuntime = {
 };
 
 /**
- * The candidate's containers are recreated with a live router one
- * generation above the current one. When they are healthy, Traefik's next
- * reload shadows the old colour's router in one step; the old colour keeps
- * running and finishes what it has in flight. On failure the candidate goes
- * back to preview only (exit 1).
+ * The candidate goes live without a container of the app started: its
+ * route container (the live router, one generation up) starts beside the
+ * containers that answered the preview, and Traefik's next reload shadows
+ * the old colour's router in one step; the old colour keeps running and
+ * finishes what it has in flight. On failure the route container goes
+ * (exit 1): the candidate is on its preview route again. A candidate
+ * launched before route containers is relaunched live instead.
  */
-async function goLive(ctx: Context, { release, colour, generation, view }: { release: Release; colour: Colour; generation: number; view: ColourView }) {
-  const previews = replaceableAfterStart(ctx, colour, view.containers);
-  // A switch interrupted after its live containers started leaves them beside the previews: as many as the previews.
-  const count = view.containers.filter((c) => c.state === 'running' && c.labels[LABEL.routing] === 'preview').length || view.running;
-  return launchLive(
-    ctx,
-    { release, colour, generation, count, previews },
-    {
-      what: `putting ${colour} back to preview only`,
-      run: () => revertToPreview(ctx, release, colour, count),
-      hint: 'check `bluegreen status`; the previous live colour still has its live router',
-    },
-  );
-}
-
-/** A release in a colour with its live router one generation up, verified; `previews` are replaced once the live containers started. */
-async function launchLive(
-  ctx: Context,
-  launch: { release: Release; colour: Colour; generation: number; count: number; previews?: string[]; scaled?: Record<string, number> },
-  undo: Undo,
-): Promise<Launched> {
-  const { release, colour, generation, count, previews = [], scaled = {} } = launch;
-  await launchVerified(ctx, release, colour, { kind: 'live', generation }, count, undo, previews, scaled);
+async function goLive(ctx: Context, { release, colour, generation, view }: { release: Release; colour: Colour; generation: number; view: ColourView }): Promise<Launched> {
+  const mode = { kind: 'live', generation } as const;
+  const held = view.containers.length > 0 && view.containers.every((c) => c.state === 'running' && c.labels[LABEL.routing] === 'held');
+  const undo: Undo = {
+    what: `putting ${colour} back to preview only`,
+    run: held ? () => withdrawColour(ctx, release, colour) : () => revertToPreview(ctx, release, colour, view.running),
+    hint: 'check `bluegreen status`; the previous live colour still has its live router',
+  };
+  if (!held) return launchLive(ctx, { release, colour, generation, count: view.running }, undo);
+  await verifiedOrUndone(ctx, colour, mode, undo, async (deadline) => {
+    const { excluded, companions } = await currentExclusions(ctx, release);
+    // The containers that answered the preview, as observed at the start of the switch (held: all running).
+    const containers = view.containers.map((c) => ({ labels: c.labels, ips: c.ips ?? {} }));
+    const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, companionExclude: companions, previewKey: previewKeyOf(view.containers) }, ctx.options.network, true);
+    await startRoute(ctx, spec, release, colour, generation);
+    await verifyRoute(ctx, release, colour, mode, containers, deadline);
+  });
   return {};
 }
 
-/**
- * The candidate's containers, when all of them run their preview route and
- * the preview service only (as bluegreen has launched them since it split the
- * preview service off): those the live containers can start beside and
- * replace after. Otherwise none, and compose recreates them: a preview
- * container of an older launch serves the live service too, a stopped one
- * compose would start again, and a live one left by an interrupted switch may
- * be of another generation.
- */
-function replaceableAfterStart(ctx: Context, colour: Colour, containers: ColourView['containers']): string[] {
-  const ids = containers.flatMap((c) => (c.state === 'running' && c.id && c.labels[LABEL.routing] === 'preview' && servesPreviewOnly(ctx.app, colour, c.labels) ? [c.id] : []));
-  return ids.length === containers.length ? ids : [];
+/** A release in a colour with its live router one generation up, verified. */
+async function launchLive(ctx: Context, launch: { release: Release; colour: Colour; generation: number; count: number; scaled?: Record<string, number> }, undo: Undo): Promise<Launched> {
+  const { release, colour, generation, count, scaled = {} } = launch;
+  await launchVerified(ctx, release, colour, { kind: 'live', generation }, count, undo, scaled);
+  return {};
 }
 
 /** The candidate out of Traefik, then back to its preview route only: the old live router never left. */

@@ -57,7 +57,7 @@ export async function scaleTarget(
   if (to < from && routed) return move({ live, from, to, release, target });
   return about(subject, async (): Promise<ScaleResult> => {
     const mode = liveModeOf(ctx, live, view.generation!, view.containers);
-    const project = renderColourProject(await companionCounts(ctx, release, live, { [target]: to }), live, mode, ctx.options.network);
+    const project = renderColourProject(await companionCounts(ctx, release, live, { [target]: to }), live, mode, ctx.options.network, mode.held);
     const fields = { colour: live, release: release.number };
     const deadline = Deadline.after(ctx.options.timeoutMs);
     const before = new Set((await ctx.docker.containers({ 'com.docker.compose.project': colourProject(ctx.app, live) })).map((c) => c.id));

@@ -3,7 +3,7 @@ import type { Context } from '../core/context.js';
 import { LockLostError, needsPersonError } from '../errors.js';
 import type { Colour } from '../plan/colour.js';
 import { renderColourProject } from '../plan/colour-project.js';
-import { launchedBeforeStride, liveCompanionExcludesOf, liveExcludesOf, previewKeyOf } from '../plan/labels.js';
+import { excludesOf, launchedBeforeStride, liveCompanionExcludesOf, liveExcludesOf, previewKeyOf, routesOf } from '../plan/labels.js';
 import { colourProject, LABEL, liveRouter, serviceName } from '../plan/names.js';
 import { legacyLivePriority, livePriority } from '../plan/priority.js';
 import type { ColourView } from '../plan/reality.js';
@@ -40,7 +40,7 @@ export async function scaleUpInPlace(ctx: Context, scale: { live: Colour; view: 
     `scale ${live} from ${view.running} to ${to}`,
     () =>
       // The first target only: its other targets keep the count they run (`scale api +2` before).
-      ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network), { scale: { service: release.target, count: to }, noRecreate: true, services: [release.target] }),
+      ctx.compose.up(renderColourProject(release, live, mode, ctx.options.network, mode.held), { scale: { service: release.target, count: to }, noRecreate: true, services: [release.target] }),
     fields,
     'scale',
   );
@@ -50,7 +50,7 @@ export async function scaleUpInPlace(ctx: Context, scale: { live: Colour; view: 
       'wait until healthy',
       () =>
         waitHealthy(ctx.docker, {
-          labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: 'live' },
+          labels: { 'com.docker.compose.project': colourProject(ctx.app, live), 'com.docker.compose.service': release.target, [LABEL.routing]: mode.held ? 'held' : 'live' },
           count: to,
           deadline,
           what: `${live} scaled to ${to}`,
@@ -83,8 +83,18 @@ export async function scaleUpInPlace(ctx: Context, scale: { live: Colour; view: 
   return { colour: live, from: view.running, to, about: subject };
 }
 
-/** The routing a live colour's containers were launched with: a container added to it must carry exactly the same routers. */
+/**
+ * The routing a live colour's containers were launched with: a container
+ * added to it must carry exactly the same labels (Traefik drops a router
+ * defined two ways). `held`: launched since the route container, whose
+ * labels do not depend on the mode.
+ */
 export function liveModeOf(ctx: Context, live: Colour, generation: number, containers: { state: string; labels: Record<string, string> }[]) {
+  const held = containers.find((c) => c.state === 'running' && c.labels[LABEL.routing] === 'held');
+  if (held) {
+    const companionExclude = Object.fromEntries(routesOf(held.labels).map((route) => [route.target, route.excludes]));
+    return { kind: 'live', generation, exclude: excludesOf(held.labels), companionExclude, previewKey: previewKeyOf(containers), legacyPriority: false, held: true } as const;
+  }
   return {
     kind: 'live',
     generation,
@@ -92,6 +102,7 @@ export function liveModeOf(ctx: Context, live: Colour, generation: number, conta
     companionExclude: liveCompanionExcludesOf(containers),
     previewKey: previewKeyOf(containers),
     legacyPriority: launchedBeforeStride(ctx.app, live, generation, containers),
+    held: false,
   } as const;
 }
 

@@ -8,6 +8,7 @@ import type { Release } from '../plan/release.js';
 import type { ContainerView } from '../runtime/docker.js';
 import { neverRouted } from '../plan/routable.js';
 import type { Context } from './context.js';
+import { removeRoute } from './route.js';
 
 /** The healthcheck command as an argv, or undefined where there is none to run. */
 export function healthcheckCommand(release: Release): string[] | undefined {
@@ -56,24 +57,29 @@ const WATCHDOG_MS = 10_000;
 /**
  * Takes a whole colour out of Traefik before it is recreated or removed by
  * a revert: its live router may already be winning when a check failed late.
+ * Its route container goes first (that is the live router, for a colour
+ * launched since); containers that carry a live router themselves
+ * (launched before) are taken out while they run.
  */
 export async function withdrawColour(ctx: Context, release: Release, colour: Colour): Promise<void> {
-  const running = (await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour })).filter((c) => c.state === 'running');
-  if (running.length === 0) return;
-  // Stopped first, so that none passes its healthcheck (and is routed) meanwhile; not paused: a
-  // container paused while it starts (its healthcheck probes every start_interval) was once seen
-  // to survive the SIGKILL of the relaunch after it, left running with its live router.
-  const starting = neverRouted(running);
-  await Promise.all(starting.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
-  const routable = running.filter((c) => !starting.includes(c));
+  const routes = await removeRoute(ctx, colour);
+  const all = await ctx.docker.containers({ [LABEL.app]: ctx.app, [LABEL.colour]: colour });
+  const running = all.filter((c) => c.state === 'running' && c.labels[LABEL.routing] !== 'held');
+  // Gone from every Traefik instance: one that still lists it still sends it requests.
   const gone = async () => {
-    // Gone from every Traefik instance: one that still lists it still sends it requests.
     const absentEverywhere = async () => (await routerOnEachInstance(ctx.traefik, atDocker(liveRouter(ctx.app, colour)))).every((router) => router === undefined);
     await retryUntil(async () => ((await absentEverywhere().catch(() => false)) ? true : undefined), {
       deadline: Deadline.after(15_000),
       onTimeout: () => new BgError(`Traefik still routes ${liveRouter(ctx.app, colour)}`, ExitCode.needsPerson),
     });
   };
+  if (running.length === 0) return routes ? gone() : undefined;
+  // Stopped first, so that none passes its healthcheck (and is routed) meanwhile; not paused: a
+  // container paused while it starts (its healthcheck probes every start_interval) was once seen
+  // to survive the SIGKILL of the relaunch after it, left running with its live router.
+  const starting = neverRouted(running);
+  await Promise.all(starting.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
+  const routable = running.filter((c) => !starting.includes(c));
   if (routable.length === 0) return gone();
   await detachFromTraefik(ctx, release, routable, gone);
 }

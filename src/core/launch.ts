@@ -1,5 +1,5 @@
 import type { Colour } from '../plan/colour.js';
-import { renderColourProject } from '../plan/colour-project.js';
+import { renderColourProject, ROUTE_SERVICE } from '../plan/colour-project.js';
 import { previewKeyOf, rankedCompanions, type RoutingMode } from '../plan/labels.js';
 import {
   atDocker,
@@ -26,96 +26,56 @@ import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js
 import { failedUndoExit } from '../plan/revert.js';
 import { onEachInstance, waitRouted } from '../waiting/traefik.js';
 import type { Context } from './context.js';
+import { removeRoute, startRoute } from './route.js';
 import type { Undo } from './colour-runtime.js';
 import { ensureResources } from './resources.js';
 import { currentExclusions } from './routers.js';
 import { appPreviewKey } from './preview-key.js';
 import { releaseProbe } from '../plan/probe.js';
-import type { ComposeConfig } from '../plan/compose-model.js';
 import { companionCounts, companionsBefore, runningWorkers, stopOtherReleaseWorkers, waitCompanionsHealthy } from './companions.js';
 import { certificateError, isCertificateError } from '../runtime/entrypoint.js';
 
-const describeMode = (mode: RoutingMode) => (mode.kind === 'preview' ? 'preview route' : `live route, generation ${mode.generation}`);
-
 /**
- * Runs a release in a colour with the given routing and waits until every
- * container is healthy. Compose recreates the colour's containers when their
- * labels change: harmless here, because bluegreen only ever does this to a
- * colour that carries no live traffic.
+ * Runs a release in a colour and waits until every container is healthy;
+ * in live mode, then starts the colour's route container (its live router)
+ * once they are. The target's labels do not depend on the mode (held, see
+ * plan/labels.ts), so compose recreates a colour's containers only for
+ * another release or configuration: harmless here, because bluegreen only
+ * ever does this to a colour that carries no live traffic.
  */
-export async function launchColour(
-  ctx: Context,
-  frozen: Release,
-  colour: Colour,
-  mode: RoutingMode,
-  count: number,
-  deadline: Deadline,
-  replacing: string[] = [],
-  scaled: Record<string, number> = {},
-): Promise<ContainerView[]> {
+export async function launchColour(ctx: Context, frozen: Release, colour: Colour, mode: RoutingMode, count: number, deadline: Deadline, scaled: Record<string, number> = {}): Promise<ContainerView[]> {
   const [{ excluded, companions: companionExclude }, previewKey, release] = await Promise.all([currentExclusions(ctx, frozen), appPreviewKey(ctx), companionCounts(ctx, frozen, colour, scaled)]);
-  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, companionExclude, previewKey }, ctx.options.network);
+  const spec = renderColourProject(release, colour, { ...mode, exclude: excluded, companionExclude, previewKey }, ctx.options.network, true);
   await ensureResources(ctx, spec);
   const fields = { colour, release: release.number };
+  // A route container left from the colour's last time live must not send live traffic to what starts now.
+  if (mode.kind === 'preview') await removeRoute(ctx, colour);
   const companions = await companionsBefore(ctx, release, colour);
   await stopOtherReleaseWorkers(ctx, colour, companions);
-  if (mode.kind === 'live' && !companions.ready && release.companionRouting) {
-    await startCompanionsFirst(ctx, spec, release, colour, deadline);
-    companions.ready = true;
-  }
   // The colour carries no live traffic (the guards make sure): what it runs
   // is replaced at once, not after its stop_grace_period (an app whose PID 1
-  // ignores SIGTERM would make every switch wait it out).
-  await ctx.out.step(`start ${count} container${count > 1 ? 's' : ''} with the ${describeMode(mode)}`, () => start(ctx, spec, release, count, replacing), fields, 'start');
-  const labels: Record<string, string> = {
-    'com.docker.compose.project': colourProject(ctx.app, colour),
-    'com.docker.compose.service': release.target,
-    [LABEL.routing]: mode.kind,
-    [LABEL.release]: String(release.number),
-  };
-  if (mode.kind === 'live') labels[LABEL.generation] = String(mode.generation);
+  // ignores SIGTERM would make every launch wait it out).
+  const { [ROUTE_SERVICE]: _route, ...appServices } = spec.services;
+  await ctx.out.step(
+    `start ${count} container${count > 1 ? 's' : ''}`,
+    () => ctx.compose.up({ ...spec, services: appServices }, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 }),
+    fields,
+    'start',
+  );
+  const labels = { 'com.docker.compose.project': colourProject(ctx.app, colour), 'com.docker.compose.service': release.target, [LABEL.routing]: 'held', [LABEL.release]: String(release.number) };
   const waitTarget = () => waitHealthy(ctx.docker, { labels, count, deadline, what: `${colour} (release ${release.number})` });
   // Workers that ran this release, healthy, before the start were left as
-  // they are: judged when they started, not again (a switch, or its undo).
-  if (companions.ready) return ctx.out.step('wait until healthy', waitTarget, fields, 'healthy');
+  // they are: judged when they started, not again (a rollback, or its undo).
   const names = [release.target, ...Object.keys(release.companions ?? {})].join(', ');
-  return ctx.out.step(`wait until ${names} are healthy`, async () => (await Promise.all([waitTarget(), waitCompanionsHealthy(ctx, release, colour, deadline)]))[0], fields, 'healthy');
-}
-
-/**
- * A live launch whose routed companions are not running yet (a rollback
- * onto a stopped colour) starts them, healthy, before the first target's
- * containers: these carry every target's live router, and a live router
- * whose service is not up yet would leave that target on the other colour
- * after the rest had moved (clients would see two releases meanwhile).
- */
-async function startCompanionsFirst(ctx: Context, spec: ComposeConfig, release: Release, colour: Colour, deadline: Deadline): Promise<void> {
-  const { [release.target]: _target, ...companions } = spec.services;
-  const fields = { colour, release: release.number };
-  const names = Object.keys(companions).join(', ');
-  await ctx.out.step(`start ${names} first`, () => ctx.compose.up({ ...spec, services: companions }, { keepOrphans: true, stopTimeoutSeconds: 0 }), fields, 'start');
-  await ctx.out.step(`wait until ${names} are healthy`, () => waitCompanionsHealthy(ctx, release, colour, deadline), fields, 'healthy');
-}
-
-/**
- * Starts `count` containers of the spec. The preview containers a switch
- * replaces (`replacing`, by ID) are removed after the live ones have
- * started rather than before they are created: the engine's stop and removal
- * (~0.2 s) is then off the way to the first live answer. Preview containers
- * serve the preview service only (plan/labels.ts), so Traefik never sends
- * them live traffic, however long they outlive the switch's start.
- */
-async function start(ctx: Context, spec: ComposeConfig, release: Release, count: number, replacing: string[]): Promise<void> {
-  if (replacing.length === 0) {
-    await ctx.compose.up(spec, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 });
-    return;
-  }
-  await ctx.compose.up(spec, { scale: { service: release.target, count: count + replacing.length }, noRecreate: true });
-  await Promise.all(replacing.map((id) => ctx.docker.stopAndRemove(id, 0)));
+  const containers = companions.ready
+    ? await ctx.out.step('wait until healthy', waitTarget, fields, 'healthy')
+    : await ctx.out.step(`wait until ${names} are healthy`, async () => (await Promise.all([waitTarget(), waitCompanionsHealthy(ctx, release, colour, deadline)]))[0], fields, 'healthy');
+  if (mode.kind === 'live') await startRoute(ctx, spec, release, colour, mode.generation);
+  return containers;
 }
 
 /** Verifies the route in Traefik's API, then end to end through the entrypoint. */
-export async function verifyRoute(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, containers: ContainerView[], deadline: Deadline): Promise<void> {
+export async function verifyRoute(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, containers: Pick<ContainerView, 'ips' | 'labels'>[], deadline: Deadline): Promise<void> {
   const fields = { colour, release: release.number };
   const router = mode.kind === 'preview' ? previewRouter(ctx.app, colour) : liveRouter(ctx.app, colour);
   const priority = mode.kind === 'preview' ? PREVIEW_PRIORITY : livePriority(mode.generation);
@@ -202,21 +162,19 @@ export async function removeColour(ctx: Context, colour: Colour): Promise<void> 
  * (health, Traefik, end to end) within one --timeout. On failure it undoes
  * and fails with exit 1; an undo that fails too is exit 5, needs a person.
  */
-export async function launchVerified(
-  ctx: Context,
-  release: Release,
-  colour: Colour,
-  mode: RoutingMode,
-  count: number,
-  undo: Undo,
-  replacing: string[] = [],
-  scaled: Record<string, number> = {},
-): Promise<void> {
-  const deadline = Deadline.after(ctx.options.timeoutMs);
+export async function launchVerified(ctx: Context, release: Release, colour: Colour, mode: RoutingMode, count: number, undo: Undo, scaled: Record<string, number> = {}): Promise<void> {
   await assertCertificateVerifies(ctx, release);
-  try {
-    const containers = await launchColour(ctx, release, colour, mode, count, deadline, replacing, scaled);
+  await verifiedOrUndone(ctx, colour, mode, undo, async (deadline) => {
+    const containers = await launchColour(ctx, release, colour, mode, count, deadline, scaled);
     await verifyRoute(ctx, release, colour, mode, containers, deadline);
+  });
+}
+
+/** Runs `body` within one --timeout; on failure runs `undo` (exit 1), or fails with exit 5 (4: the engine is gone) when that fails too. */
+export async function verifiedOrUndone(ctx: Context, colour: Colour, mode: RoutingMode, undo: Undo, body: (deadline: Deadline) => Promise<void>): Promise<void> {
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  try {
+    await body(deadline);
   } catch (error) {
     if (error instanceof LockLostError) throw error;
     await undo.run().catch((undoError: BgError) => {

@@ -30,6 +30,7 @@ export type Engine = Pick<
   | 'ensureVolume'
   | 'removeVolume'
   | 'removeNetwork'
+  | 'ensureRouteImage'
   // Swarm mode's reads (swarm/): the role chooses the runtime (core/select-runtime.ts).
   | 'swarmRole'
   | 'services'

@@ -30,10 +30,11 @@ export async function reconcile(ctx: Context): Promise<Observed> {
       ctx,
       paused.map((c) => c.id),
     );
-  const leftovers = previewsOfLiveColours(ctx, all);
+  const leftovers = [...previewsOfLiveColours(ctx, all), ...routesWithoutTheirColour(all)];
   for (const container of leftovers) {
     await ctx.docker.stopAndRemove(container.id, 0);
-    ctx.out.warn(`removed ${container.name}, a preview container left beside live ones by an interrupted switch`);
+    const what = container.labels[LABEL.routeOf] ? "a route container left running without its colour's containers" : 'a preview container left beside live ones by an interrupted switch';
+    ctx.out.warn(`removed ${container.name}, ${what}`);
   }
   const colours = paused.length || leftovers.length ? await observeColours(ctx) : coloursOf(all);
   const found = drift(stored, colours);
@@ -55,6 +56,17 @@ function previewsOfLiveColours(ctx: Context, all: ContainerView[]): ContainerVie
     const colour = c.labels[LABEL.colour];
     return isColour(colour) && colours[colour].routing === 'live' && colours[colour].routable > 0 && c.labels[LABEL.routing] === 'preview' && servesPreviewOnly(ctx.app, colour, c.labels);
   });
+}
+
+/**
+ * Route containers running while none of their colour's containers does
+ * (a command killed while it stopped the colour): their router names a
+ * service without servers, which Traefik refuses; removed, so that nothing
+ * looks live that is not.
+ */
+function routesWithoutTheirColour(all: ContainerView[]): ContainerView[] {
+  const running = (c: ContainerView) => c.state === 'running';
+  return all.filter((route) => route.labels[LABEL.routeOf] !== undefined && running(route) && !all.some((c) => c.labels[LABEL.colour] === route.labels[LABEL.routeOf] && running(c)));
 }
 
 /** Both colours and the store, as a command starts from them. */

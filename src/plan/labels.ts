@@ -47,45 +47,41 @@ export function rankedCompanions(release: Release): { target: string; routing: R
 /** The priority Traefik would have given the target's own router: what the team's routers were ranked against. */
 export const basePriority = (routing: Release['routing']) => routing.priority ?? defaultPriority(liveRule(routing.rule, routing.servicePaths));
 
-/** The Traefik and bluegreen labels of one colour's target containers. */
-export function colourLabels(release: Release, colour: Colour, mode: RoutingMode, network: string): Record<string, string> {
+/**
+ * The Traefik and bluegreen labels of one colour's target containers.
+ * `held` (how one host launches since the route container): the containers
+ * serve the preview and live services and carry the preview router only,
+ * whatever the mode; the live router rides on the colour's route container
+ * (routeLabels), so a switch starts no container of the app. Otherwise (a
+ * swarm service, a replica added to a colour launched before) the live
+ * router is on the containers themselves in live mode.
+ */
+export function colourLabels(release: Release, colour: Colour, mode: RoutingMode, network: string, held = false): Record<string, string> {
   const { app, routing } = release;
   const service = serviceName(app, colour);
   const ownMiddlewares = routing.middlewareDefinitions ?? {};
   const ownName = (name: string) => `${app}-${colour}-${name}`;
-  // A reference to a middleware the target defines points at the colour's own copy.
-  const userMiddlewares = routing.middlewares.map((ref) => {
-    const name = ref.replace(/@docker$/, '');
-    return ownMiddlewares[name] ? `${ownName(name)}@docker` : ref;
-  });
-  const withHeader = [`${retryMiddleware(app, colour)}@docker`, `${colourHeaderMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',');
-  // colour_header: preview: live answers do not say which colour answered.
-  const liveMiddlewares = routing.colourHeader === 'preview' ? [`${retryMiddleware(app, colour)}@docker`, ...userMiddlewares].join(',') : withHeader;
+  const withHeader = colourMiddlewares(release, colour, true);
   const exclude = mode.exclude ?? [];
   const rule = excludingRule(liveRule(routing.rule, routing.servicePaths), exclude);
-
-  const router = (name: string, routerRule: string, priority: number, middlewares = withHeader, target = service): Record<string, string> =>
-    routerLabels(routing, name, routerRule, priority, middlewares, target);
-  // Every container serves the preview service; only live ones the live service.
-  const serviceLabels = (name: string) => serviceLabelsOf(routing, name);
   const previewService = previewServiceName(app, colour);
   const labels: Record<string, string> = {
     'traefik.enable': 'true',
     'traefik.docker.network': network,
-    ...serviceLabels(previewService),
+    ...serviceLabelsOf(routing, previewService),
     [`traefik.http.middlewares.${colourHeaderMiddleware(app, colour)}.headers.customresponseheaders.${COLOUR_HEADER}`]: colour,
     // A safety net for a connection refused while a replica goes away:
     // retried only when no byte of the request reached the server.
     [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.attempts`]: '3',
     [`traefik.http.middlewares.${retryMiddleware(app, colour)}.retry.initialinterval`]: '50ms',
-    ...router(previewRouter(app, colour), previewRule(rule, colour, mode.previewKey), PREVIEW_PRIORITY, withHeader, previewService),
+    ...routerLabels(routing, previewRouter(app, colour), previewRule(rule, colour, mode.previewKey), PREVIEW_PRIORITY, withHeader, previewService),
     [LABEL.managed]: 'true',
     [LABEL.app]: app,
     [LABEL.colour]: colour,
     [LABEL.release]: String(release.number),
     [LABEL.image]: release.image,
-    [LABEL.routing]: mode.kind,
-    [LABEL.generation]: mode.kind === 'live' ? String(mode.generation) : '',
+    [LABEL.routing]: held ? 'held' : mode.kind,
+    [LABEL.generation]: !held && mode.kind === 'live' ? String(mode.generation) : '',
     [LABEL.basePriority]: String(basePriority(routing)),
     [LABEL.excludes]: exclude.length ? JSON.stringify(exclude) : '',
     [LABEL.previewKey]: mode.previewKey ?? '',
@@ -95,17 +91,73 @@ export function colourLabels(release: Release, colour: Colour, mode: RoutingMode
   }
   if (release.companionRouting)
     labels[LABEL.routes] = JSON.stringify(rankedCompanions(release).map(({ target, routing: spec }) => ({ target, base: basePriority(spec), excludes: mode.companionExclude?.[target] ?? [] })));
-  if (mode.kind === 'live') {
-    Object.assign(labels, serviceLabels(service), router(liveRouter(app, colour), rule, (mode.legacyPriority ? legacyLivePriority : livePriority)(mode.generation), liveMiddlewares));
-    // The routed companions' live routers ride here: the switch's one recreate moves every target's route in one Traefik reload.
-    for (const companion of rankedCompanions(release)) Object.assign(labels, companionLiveRouter(release, colour, companion, mode.generation, mode.companionExclude?.[companion.target] ?? []));
-    // Without the colour on live answers, the live check asks this mirror of the live router (plan/priority.ts).
-    if (routing.colourHeader === 'preview' && mode.previewKey) {
-      Object.assign(labels, router(checkRouter(app, colour), checkRule(rule, mode.previewKey), checkPriority(mode.generation)));
-    }
-  }
+  // Held: the live service is served from the start; only a route container's router sends to it.
+  if (held) Object.assign(labels, serviceLabelsOf(routing, service));
+  else if (mode.kind === 'live') Object.assign(labels, serviceLabelsOf(routing, service), liveRouters(release, colour, mode));
   // Compose interpolates `$`: every value is escaped (a rule may hold `$`, e.g. HostRegexp(`^.+$`)).
-  return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, escapeDollars(value)]));
+  return escaped(labels);
+}
+
+/**
+ * The labels of a colour's route container (one host): the live router at
+ * the generation's priority, the routed companions' live routers (one
+ * Traefik reload moves every target), the check router; each names a
+ * service or middleware its colour's containers define. Its own service
+ * (Traefik gives every container one, which needs a port) is never routed.
+ */
+export function routeLabels(release: Release, colour: Colour, mode: RoutingMode & { kind: 'live' }, network: string): Record<string, string> {
+  const { app, routing } = release;
+  return escaped({
+    'traefik.enable': 'true',
+    'traefik.docker.network': network,
+    [`traefik.http.services.${app}-${colour}-route.loadbalancer.server.port`]: '9',
+    ...liveRouters(release, colour, mode),
+    [LABEL.managed]: 'true',
+    [LABEL.app]: app,
+    [LABEL.routeOf]: colour,
+    [LABEL.release]: String(release.number),
+    [LABEL.role]: 'route',
+    [LABEL.routing]: 'live',
+    [LABEL.generation]: String(mode.generation),
+    [LABEL.basePriority]: String(basePriority(routing)),
+    [LABEL.excludes]: mode.exclude?.length ? JSON.stringify(mode.exclude) : '',
+    [LABEL.previewKey]: mode.previewKey ?? '',
+    ...(release.companionRouting
+      ? { [LABEL.routes]: JSON.stringify(rankedCompanions(release).map(({ target, routing: spec }) => ({ target, base: basePriority(spec), excludes: mode.companionExclude?.[target] ?? [] }))) }
+      : {}),
+  });
+}
+
+const escaped = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, escapeDollars(value)]));
+
+/** The colour's retry middleware, its colour header (unless left out), then the target's own middlewares, each pointing at the colour's copy. */
+function colourMiddlewares(release: Release, colour: Colour, header: boolean): string {
+  const { app, routing } = release;
+  const own = routing.middlewareDefinitions ?? {};
+  // A reference to a middleware the target defines points at the colour's own copy.
+  const userMiddlewares = routing.middlewares.map((ref) => {
+    const name = ref.replace(/@docker$/, '');
+    return own[name] ? `${app}-${colour}-${name}@docker` : ref;
+  });
+  return [`${retryMiddleware(app, colour)}@docker`, ...(header ? [`${colourHeaderMiddleware(app, colour)}@docker`] : []), ...userMiddlewares].join(',');
+}
+
+/** The live router of the colour at its generation, the routed companions' live routers, and the check router. */
+function liveRouters(release: Release, colour: Colour, mode: RoutingMode & { kind: 'live' }): Record<string, string> {
+  const { app, routing } = release;
+  const rule = excludingRule(liveRule(routing.rule, routing.servicePaths), mode.exclude ?? []);
+  // colour_header: preview: live answers do not say which colour answered.
+  const liveMiddlewares = colourMiddlewares(release, colour, routing.colourHeader !== 'preview');
+  const labels = routerLabels(routing, liveRouter(app, colour), rule, (mode.legacyPriority ? legacyLivePriority : livePriority)(mode.generation), liveMiddlewares, serviceName(app, colour));
+  for (const companion of rankedCompanions(release)) Object.assign(labels, companionLiveRouter(release, colour, companion, mode.generation, mode.companionExclude?.[companion.target] ?? []));
+  // Without the colour on live answers, the live check asks this mirror of the live router (plan/priority.ts).
+  if (routing.colourHeader === 'preview' && mode.previewKey) {
+    Object.assign(
+      labels,
+      routerLabels(routing, checkRouter(app, colour), checkRule(rule, mode.previewKey), checkPriority(mode.generation), colourMiddlewares(release, colour, true), serviceName(app, colour)),
+    );
+  }
+  return labels;
 }
 
 function routerLabels(routing: RoutingSpec, name: string, rule: string, priority: number, middlewares: string, service: string): Record<string, string> {

@@ -68,6 +68,12 @@ export const LABEL = {
    * containers never counts it.
    */
   companionOf: 'io.bluegreen.companion-of',
+  /**
+   * On a colour's route container (one host: it carries the live router),
+   * the colour. No io.bluegreen.colour label either: it is not one of the
+   * colour's containers.
+   */
+  routeOf: 'io.bluegreen.route-of',
   /** The priority the target's own router had before bluegreen (plan/shadowing.ts). */
   basePriority: 'io.bluegreen.base-priority',
   /** The team's routers this colour's rules exclude: JSON [{name, rule}]. */

@@ -5,13 +5,15 @@ import type { AppState } from './state.js';
 /** One colour as Docker shows it: its target containers and their labels. */
 export interface ColourView {
   colour: Colour;
-  containers: { id?: string; name: string; state: string; health: string; labels: Record<string, string> }[];
+  containers: { id?: string; name: string; state: string; health: string; labels: Record<string, string>; ips?: Record<string, string> }[];
   running: number;
   /** Containers Traefik can route now. */
   routable: number;
   release?: number;
   routing?: 'preview' | 'live';
   generation?: number;
+  /** The colour's route container (one host), which carries its live router: running while the colour is live. */
+  route?: ColourView['containers'][number];
 }
 
 export type Colours = Record<Colour, ColourView>;
@@ -24,15 +26,26 @@ export const routable = (c: { state: string; health: string }) => c.state === 'r
  * containers: those Traefik can route first (after an interrupted switch a
  * colour may hold containers of two generations), then the running ones.
  */
-export function summarise(colour: Colour, containers: ColourView['containers']): ColourView {
+export function summarise(colour: Colour, containers: ColourView['containers'], route?: ColourView['containers'][number]): ColourView {
   const running = containers.filter((c) => c.state === 'running');
   const byGeneration = (list: ColourView['containers']) => [...list].sort((a, b) => Number(b.labels[LABEL.generation] || 0) - Number(a.labels[LABEL.generation] || 0));
   const labelled = byGeneration(containers.filter(routable))[0] ?? running[0] ?? containers[0];
   const release = labelled?.labels[LABEL.release] ? Number(labelled.labels[LABEL.release]) : undefined;
+  const view = { colour, containers, running: running.length, routable: containers.filter(routable).length, release };
+  // Held (one host since the route container): live while its route container runs; a colour stopped with
+  // its route container keeps its generation (live, not routable); one whose route container is gone or
+  // stopped while it runs is on its preview route only.
+  if (labelled?.labels[LABEL.routing] === 'held') {
+    const live = route !== undefined && (route.state === 'running' || running.length === 0);
+    return { ...view, routing: live ? 'live' : 'preview', generation: live ? Number(route.labels[LABEL.generation]) || undefined : undefined, ...(route ? { route } : {}) };
+  }
   const routing = labelled?.labels[LABEL.routing] as ColourView['routing'];
   const generation = labelled?.labels[LABEL.generation] ? Number(labelled.labels[LABEL.generation]) : undefined;
-  return { colour, containers, running: running.length, routable: containers.filter(routable).length, release, routing, generation };
+  return { ...view, routing, generation };
 }
+
+/** What carries a colour's live router: its route container, or (launched before it) its containers. */
+export const liveCarriers = (view: ColourView): ColourView['containers'] => (view.route ? [view.route] : view.containers);
 
 /**
  * The live colour as reality has it: among colours with a live router and a

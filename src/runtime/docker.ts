@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { BgError, ExitCode, unreachableError } from '../errors.js';
+import { BgError, ExitCode, unreachableError, usageError } from '../errors.js';
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import { ROUTE_ARCHITECTURES, ROUTE_IMAGE, ROUTE_PROGRAM, routeProgram } from '../plan/route-holder.js';
 import type { EngineConnection } from './engine-connection.js';
 import { engineIdThroughSocket } from './engine-id-cache.js';
 import { EngineReads } from './engine-reads.js';
@@ -352,6 +355,30 @@ export class DockerEngine {
     }
   }
 
+  /**
+   * The route container's image (plan/route-holder.ts), made here on first
+   * use from the program alone (`docker import` of a one-file archive): no
+   * registry, no build. Its name, once it exists.
+   */
+  async ensureRouteImage(): Promise<string> {
+    if ((await this.localImage(ROUTE_IMAGE)).id) return ROUTE_IMAGE;
+    const { Architecture } = await this.info<{ Architecture: string }>();
+    const program = routeProgram(Architecture);
+    if (!program) {
+      throw usageError(
+        `the engine runs on ${Architecture}: bluegreen's route container is made for ${ROUTE_ARCHITECTURES.join(' and ')} only`,
+        'deploy from an engine on one of those, or in swarm mode',
+      );
+    }
+    const [repo, tag] = ROUTE_IMAGE.split(':') as [string, string];
+    await this.call(`make the image ${ROUTE_IMAGE}`, async () => {
+      const docker = await this.docker;
+      const progress = await docker.importImage(Readable.from(await singleFileTar(ROUTE_PROGRAM.slice(1), program)), { repo, tag });
+      await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())));
+    });
+    return ROUTE_IMAGE;
+  }
+
   /** The image's registry digests (`repo@sha256:...`): what it was pushed or pulled as; none for an image only built or loaded here. */
   async repoDigests(reference: string): Promise<string[]> {
     return this.imageInfo(reference).then(
@@ -446,4 +473,14 @@ function demultiplex(buffer: Buffer): string {
     offset += 8 + size;
   }
   return (offset === 0 ? buffer : Buffer.concat(chunks)).toString('utf8').trimEnd();
+}
+
+/** A tar holding one executable file. */
+async function singleFileTar(name: string, content: Buffer): Promise<Buffer> {
+  const archive = pack();
+  archive.entry({ name, mode: 0o755 }, content);
+  archive.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of archive) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }

@@ -33,11 +33,11 @@ const points: { name: string; args: string[]; at: (e: any) => boolean; nth?: num
   { name: 'deploy, while up starts the candidate', args: ['deploy'], at: step('start') },
   { name: 'deploy, while up waits for health', args: ['deploy'], at: step('healthy') },
   { name: 'deploy, while up checks Traefik', args: ['deploy'], at: step('traefik') },
-  { name: 'deploy, while switch recreates with the live router', args: ['deploy'], at: step('start'), nth: 2 },
+  { name: 'deploy, while switch starts the route container', args: ['deploy'], at: step('route') },
   { name: 'deploy, while switch checks end to end', args: ['deploy'], at: step('end-to-end'), nth: 2 },
   { name: 'deploy, while stop-old drains', args: ['deploy'], at: step('drain') },
   { name: 'deploy, while stop-old stops', args: ['deploy'], at: step('stop') },
-  { name: 'deploy (consul store), while switch recreates', args: ['deploy', '--state', 'consul'], at: step('start'), nth: 2, store: 'consul' },
+  { name: 'deploy (consul store), while switch starts the route container', args: ['deploy', '--state', 'consul'], at: step('route'), store: 'consul' },
   { name: 'rollback, while it starts the old release', args: ['rollback'], at: step('start') },
   { name: 'scale -1, while the other colour starts with fewer replicas', args: ['scale', '-1'], at: step('start') },
   { name: 'scale +1, while new replicas start', args: ['scale', '+1'], at: step('scale') },
@@ -76,8 +76,8 @@ for (const point of points) {
 }
 
 test('a replica left paused (a revert killed while taking a colour out of Traefik) is resumed by the next command; requests wait, none fail', async () => {
-  const { docker } = await import('../support/containers.js');
-  const live = await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app.app}`, 'io.bluegreen.routing=live'] } });
+  const { docker, liveContainers } = await import('../support/containers.js');
+  const live = await liveContainers(app.app);
   assert.ok(live.length >= 1, 'a live replica to pause');
   const load = new Load(app.host, { clients: 8 }).start();
   await docker.getContainer(live[0]!.Id).pause();

@@ -14,10 +14,12 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
+import { parse, stringify } from 'yaml';
 import { assertServedThrough, describeLoad, Load } from '../support/load.js';
 import { Runner, showRun, type RunnerRun } from '../support/runner.js';
 import { ensureTestTraefik } from '../support/traefik.js';
 import { TestApp } from '../support/cli.js';
+import { liveContainers } from '../support/containers.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,9 +38,15 @@ let stranger: Runner;
 
 /** The app's checkout, as a runner has it: the sample's compose file and bluegreen.yml, nothing of this machine's. */
 const checkout = {
-  'docker-compose.yml': readFileSync(`${ROOT}/compose/docker-compose.yml`, 'utf8'),
+  // As a production host runs it: an engine restart brings the app back (the last test restarts the lab's engine).
+  'docker-compose.yml': stringify(restartedWithTheEngine(parse(readFileSync(`${ROOT}/compose/docker-compose.yml`, 'utf8')))),
   'bluegreen.yml': `project: ${APP}\ntarget: app\nside_targets: [store]\nrule: Host(\`${HOST}\`)\ndrain: 3s\ntimeout: 60s\n`,
 };
+function restartedWithTheEngine(compose: { services: Record<string, Record<string, unknown>> }) {
+  for (const service of Object.values(compose.services)) service.restart = 'unless-stopped';
+  return compose;
+}
+
 /** What a pipeline sets: the engine, and nothing about Traefik (its API is on the host's loopback, as `proxy up` puts it). */
 const viaSsh = () => ({ DOCKER_HOST: lab.DOCKER_HOST! });
 
@@ -167,7 +175,7 @@ test('a docker context pointing at the host: every command acts there, not on th
     const status = await runnerB.cli(['status', '--json']);
     assert.equal(status.code, 0, showRun(status));
     assert.equal(status.result?.engine, 'ssh://bg-remote-lab (context lab)');
-    assert.equal(status.result?.live, (await labEngine.listContainers({ filters: { label: [`io.bluegreen.app=${APP}`, 'io.bluegreen.routing=live'] } }))[0]?.Labels['io.bluegreen.colour']);
+    assert.equal(status.result?.live, (await liveContainers(APP, labEngine))[0]?.Labels['io.bluegreen.colour']);
     await underLoad('deploy v4 through the current context', () => runnerB.cli(['deploy', '--json'], { RELEASE: 'v4' }));
     assert.equal((await releaseOnLab()).release, 'v4');
 
@@ -228,4 +236,35 @@ test('the host goes away mid-deploy: exit 4 in one line, live traffic untouched;
   const next = await underLoad('deploy v5 again once the host is back', () => runnerA.cli(['deploy', '--json'], { ...viaSsh(), RELEASE: 'v5' }));
   assert.equal(next.done.code, 0);
   assert.equal((await releaseOnLab()).release, 'v5');
+});
+
+test('an engine restart brings back the live release on its route (restart: unless-stopped), never the older one kept stopped for rollback', async () => {
+  const live = (await releaseOnLab()).release;
+  const before = await liveContainers(APP, labEngine);
+  assert.ok(before.length > 0, 'a live colour on the lab');
+  const colour = before[0]!.Labels['io.bluegreen.colour'];
+  const restarted = Date.now();
+  await run('bash', [LAB, 'restart-engine']);
+  // Until Traefik and the app are back nothing answers; from then on, only the live release.
+  const seen = new Set<string>();
+  let backAt = 0;
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
+    const answer = await releaseOnLab().catch(() => undefined);
+    if (answer?.release) seen.add(answer.release);
+    if (answer?.release === live) {
+      backAt = Date.now();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.ok(backAt > 0, `release ${live} answered again within 90 s of the restart (seen: ${[...seen].join(', ') || 'nothing'})`);
+  const after = [];
+  for (let i = 0; i < 20; i++) after.push((await releaseOnLab()).release);
+  assert.deepEqual([...new Set([...seen, ...after])], [live], 'only the live release answered once back');
+  assert.equal((await liveContainers(APP, labEngine))[0]?.Labels['io.bluegreen.colour'], colour, "the live colour's route container came back with it");
+  const status = await runnerA.cli(['status', '--json'], viaSsh());
+  assert.equal(status.code, 0, showRun(status));
+  assert.equal(status.result?.live, colour);
+  assert.deepEqual(status.result?.drift, [], showRun(status));
+  console.log(`engine restart: release ${live} answered again ${((backAt - restarted) / 1000).toFixed(1)} s after the restart began; ${after.length} answers after, all ${live}`);
 });

@@ -64,3 +64,19 @@ export async function removeSuite(suite: string): Promise<void> {
   const found = await docker.listContainers({ all: true, filters: { label: [`io.bluegreen.test=${suite}`] } });
   await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true })));
 }
+
+/**
+ * The containers that answer an app's live traffic: those of the colour
+ * whose route container (the live router's holder) runs at the highest
+ * generation.
+ */
+export async function liveContainers(app: string, engine: Docker = docker): Promise<Docker.ContainerInfo[]> {
+  const routes = await engine.listContainers({ filters: { label: [`io.bluegreen.app=${app}`, 'io.bluegreen.route-of'] } });
+  const route = routes.sort((a, b) => Number(b.Labels['io.bluegreen.generation']) - Number(a.Labels['io.bluegreen.generation']))[0];
+  if (!route) return [];
+  return engine.listContainers({ filters: { label: [`io.bluegreen.app=${app}`, `io.bluegreen.colour=${route.Labels['io.bluegreen.route-of']}`] } });
+}
+
+/** Whether a colour of the app has its route container (its live router) running. */
+export const routedLive = async (app: string, colour: string): Promise<boolean> =>
+  (await docker.listContainers({ filters: { label: [`io.bluegreen.app=${app}`, `io.bluegreen.route-of=${colour}`] } })).length > 0;

@@ -64,8 +64,8 @@ test('a switch whose live launch fails goes back to preview (exit 1); deploy the
   assert.equal(await exitOf(run(ctx, 'deploy', () => switchLive(ctx))), 1);
   assert.deepEqual(world.summary('shop'), ['blue:live:1', 'green:preview:1'], 'the candidate is back on its preview route');
 
-  // The deploy's up launches green (its 1st up), its switch's launch fails (2nd), the switch's revert to preview succeeds (3rd):
-  // then the deploy removes the candidate it made.
+  // The deploy's up launches green (its 1st up), its switch's route container fails to start (2nd); the revert removes
+  // the route container (no launch): then the deploy removes the candidate it made.
   const up = world.compose.up;
   let ups = 0;
   world.compose.up = async (spec, options) => {
@@ -74,7 +74,7 @@ test('a switch whose live launch fails goes back to preview (exit 1); deploy the
   };
   world.calls.length = 0;
   assert.equal(await exitOf(deployed(ctx)), 1);
-  assert.equal(ups, 3, 'up, the failed switch, and its revert: the switch branch of deploy was reached');
+  assert.equal(ups, 2, 'up, then the failed switch: the switch branch of deploy was reached');
   assert.ok(world.calls.includes('down shop-green'), `deploy removed the candidate: ${world.calls.join(', ')}`);
   assert.deepEqual(world.summary('shop'), ['blue:live:1'], 'deploy leaves nothing behind');
 });
@@ -82,16 +82,16 @@ test('a switch whose live launch fails goes back to preview (exit 1); deploy the
 test('deploy whose switch and revert both fail: exit 5, and the candidate is not removed (it may hold traffic)', async () => {
   const { world, ctx } = setup();
   await deployed(ctx);
-  // The up, then the switch's launch and the revert's: the last two fail.
-  const up = world.compose.up;
-  let ups = 0;
-  world.compose.up = async (spec, options) => {
-    if (spec.name === 'shop-green' && ++ups >= 2) throw new Error(`injected failure ${ups}`);
-    return up(spec, options);
+  // The switch's route container starts, Traefik never shows its router, and removing it fails too.
+  world.faults.hiddenRouters.add('shop-green-live@docker');
+  const stopAndRemove = world.engine.stopAndRemove;
+  world.engine.stopAndRemove = async (id, timeout) => {
+    if (world.containers.get(id)?.labels['io.bluegreen.route-of']) throw new Error('injected: the route container cannot be removed');
+    return stopAndRemove(id, timeout);
   };
   assert.equal(await exitOf(deployed(ctx)), 5);
   assert.equal(world.calls.includes('down shop-green'), false, 'no down of the candidate');
-  assert.equal(world.of({ 'io.bluegreen.colour': 'green' }).length, 1);
+  assert.equal(world.of({ 'io.bluegreen.colour': 'green', 'io.bluegreen.routing': 'held' }).length, 1);
 });
 
 test('rollback: nothing earlier is exit 2; the live release is exit 2; a failed rollback removes its colour (exit 1)', async () => {
@@ -245,19 +245,27 @@ test('the app as plain compose runs it today: said at up, left running with --ke
   assert.equal(world.containers.has(plainApp.id), false, 'down removes the taken-over containers');
 });
 
-test('a switch starts the live containers beside the previews and removes those; previews left by an interrupted one are removed by the next command', async () => {
+test('a switch starts no container of the app: the ones that answered the preview go live (same IDs), their live router on a route container; the next command removes a route container left without its colour', async () => {
   const { world, ctx, output } = setup();
   await run(ctx, 'up', () => bringUp(ctx));
-  const preview = [...world.containers.values()].find((c) => c.labels['io.bluegreen.routing'] === 'preview')!;
-  assert.equal('traefik.http.services.shop-blue.loadbalancer.server.port' in preview.labels, false, 'a preview container serves the preview service only');
+  const previews = world.of({ 'io.bluegreen.colour': 'blue', 'io.bluegreen.routing': 'held' }).map((c) => c.id);
+  assert.equal(previews.length, 1);
+  assert.equal(world.answer({}).status, 404, 'no live route before the switch');
+  world.calls.length = 0;
   await run(ctx, 'deploy', () => switchLive(ctx));
-  assert.equal(world.containers.has(preview.id), false, 'the preview container is gone');
+  assert.deepEqual(world.calls, ['up shop-blue'], 'one compose up: of the route container alone');
+  assert.deepEqual(
+    world.of({ 'io.bluegreen.colour': 'blue', 'io.bluegreen.routing': 'held' }).map((c) => c.id),
+    previews,
+    'the same containers',
+  );
+  const [route] = world.of({ 'io.bluegreen.route-of': 'blue' });
+  assert.equal(route?.labels['traefik.http.routers.shop-blue-live.service'], 'shop-blue');
+  assert.equal(world.answer({}).headers['x-bluegreen-color'], 'blue');
   assert.deepEqual(world.summary('shop'), ['blue:live:1']);
-  // As if the switch had been killed before it removed the preview container.
-  world.containers.set(preview.id, { ...preview });
-  assert.deepEqual(world.answer({}).headers['x-bluegreen-color'], 'blue');
-  await run(ctx, 'deploy', () => scaleLive(ctx, parseScale('+1')));
-  assert.equal(world.containers.has(preview.id), false);
-  assert.match(output(), /removed shop-blue-app-1, a preview container left beside live ones by an interrupted switch/);
-  assert.deepEqual(world.summary('shop'), ['blue:live:2']);
+  // As if a stop had been killed after it stopped the colour's containers, before its route container.
+  world.containers.get(previews[0]!)!.state = 'exited';
+  await run(ctx, 'deploy', () => bringUp(ctx));
+  assert.equal(world.containers.has(route!.id), false);
+  assert.match(output(), /removed shop-blue-bluegreen-route-1, a route container left running without its colour's containers/);
 });

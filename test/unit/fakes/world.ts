@@ -100,6 +100,7 @@ export class FakeWorld {
     ensureVolume: async () => undefined,
     removeVolume: async () => false,
     removeNetwork: async () => undefined,
+    ensureRouteImage: async () => 'bluegreen-route:1',
     swarmRole: async () => (this.swarm ? 'manager' : 'none'),
     services: async (labels) => this.swarm?.list(labels) ?? [],
     tasks: async (service) => this.swarm?.tasksOf(service) ?? [],
@@ -114,6 +115,7 @@ export class FakeWorld {
       this.calls.push(`up ${spec.name}`);
       if (this.faults.upFails.delete(spec.name)) throw new BgError(`docker compose up of ${spec.name} failed: injected`, ExitCode.failedReverted);
       for (const [service, definition] of Object.entries(spec.services)) {
+        if (options.services && !options.services.includes(service)) continue;
         const labels = { ...Object.fromEntries(Object.entries(definition.labels ?? {}).map(([k, v]) => [k, v.replaceAll('$$', '$')])), 'com.docker.compose.config-hash': configHash(definition) };
         const count = options.scale?.service === service ? options.scale.count : 1;
         const existing = this.of({ 'com.docker.compose.project': spec.name, 'com.docker.compose.service': service });
@@ -223,13 +225,16 @@ export class FakeWorld {
     reachable: async () => this.answer({}),
   };
 
-  /** The colours' containers as the test sees them: `blue:live:2` per running group. */
+  /** The colours' containers as the test sees them: `blue:live:2` per running group (live: its route container runs, or, launched before those, its own label). */
   summary(app: string): string[] {
     return (['blue', 'green'] as const).flatMap((colour) => {
-      const all = this.of({ 'io.bluegreen.app': app, 'io.bluegreen.colour': colour });
-      if (!all.length) return [];
-      const running = all.filter((c) => c.state === 'running');
-      return [`${colour}:${running.length ? running[0]!.labels['io.bluegreen.routing'] : 'stopped'}:${running.length}`];
+      const containers = this.of({ 'io.bluegreen.app': app, 'io.bluegreen.colour': colour });
+      if (!containers.length) return [];
+      const running = containers.filter((c) => c.state === 'running');
+      const routed = this.of({ 'io.bluegreen.app': app, 'io.bluegreen.route-of': colour }).some((c) => c.state === 'running');
+      const label = running[0]?.labels['io.bluegreen.routing'];
+      const routing = label === 'held' ? (routed ? 'live' : 'preview') : label;
+      return [`${colour}:${running.length ? routing : 'stopped'}:${running.length}`];
     });
   }
 }

@@ -31,6 +31,7 @@ export type Engine = Pick<
   | 'removeVolume'
   | 'removeNetwork'
   | 'ensureRouteImage'
+  | 'runContainer'
   // Swarm mode's reads (swarm/): the role chooses the runtime (core/select-runtime.ts).
   | 'swarmRole'
   | 'services'

@@ -64,17 +64,18 @@ test('a switch whose live launch fails goes back to preview (exit 1); deploy the
   assert.equal(await exitOf(run(ctx, 'deploy', () => switchLive(ctx))), 1);
   assert.deepEqual(world.summary('shop'), ['blue:live:1', 'green:preview:1'], 'the candidate is back on its preview route');
 
-  // The deploy's up launches green (its 1st up), its switch's route container fails to start (2nd); the revert removes
+  // The deploy's up launches green; its switch's route container fails to start; the revert removes
   // the route container (no launch): then the deploy removes the candidate it made.
-  const up = world.compose.up;
-  let ups = 0;
-  world.compose.up = async (spec, options) => {
-    if (spec.name === 'shop-green' && ++ups === 2) throw new Error("injected: the switch's launch fails");
-    return up(spec, options);
+  const runContainer = world.engine.runContainer;
+  let routes = 0;
+  world.engine.runContainer = async (spec) => {
+    routes++;
+    throw new Error(`injected: ${spec.name} does not start`);
   };
   world.calls.length = 0;
   assert.equal(await exitOf(deployed(ctx)), 1);
-  assert.equal(ups, 2, 'up, then the failed switch: the switch branch of deploy was reached');
+  world.engine.runContainer = runContainer;
+  assert.equal(routes, 1, 'the switch branch of deploy was reached');
   assert.ok(world.calls.includes('down shop-green'), `deploy removed the candidate: ${world.calls.join(', ')}`);
   assert.deepEqual(world.summary('shop'), ['blue:live:1'], 'deploy leaves nothing behind');
 });
@@ -253,7 +254,7 @@ test('a switch starts no container of the app: the ones that answered the previe
   assert.equal(world.answer({}).status, 404, 'no live route before the switch');
   world.calls.length = 0;
   await run(ctx, 'deploy', () => switchLive(ctx));
-  assert.deepEqual(world.calls, ['up shop-blue'], 'one compose up: of the route container alone');
+  assert.deepEqual(world.calls, ['run shop-blue-bluegreen-route-1'], 'one container started: the route container');
   assert.deepEqual(
     world.of({ 'io.bluegreen.colour': 'blue', 'io.bluegreen.routing': 'held' }).map((c) => c.id),
     previews,

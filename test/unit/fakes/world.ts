@@ -23,7 +23,7 @@ const configHash = (definition: unknown) => createHash('sha256').update(JSON.str
 export interface Faults {
   /** Containers of these projects start unhealthy. */
   unhealthy: Set<string>;
-  /** `compose up` of these projects fails (once each, then the set entry is removed). */
+  /** `compose up` of these projects, or the start of a container in them, fails (once each, then the set entry is removed). */
   upFails: Set<string>;
   /** `compose down` of these projects fails. */
   downFails: Set<string>;
@@ -101,6 +101,12 @@ export class FakeWorld {
     removeVolume: async () => false,
     removeNetwork: async () => undefined,
     ensureRouteImage: async () => 'bluegreen-route:1',
+    runContainer: async (spec) => {
+      this.calls.push(`run ${spec.name}`);
+      const project = spec.labels['com.docker.compose.project']!;
+      if (this.faults.upFails.delete(project)) throw new BgError(`start ${spec.name} failed: injected`, ExitCode.failedReverted);
+      return this.create(project, spec.labels['com.docker.compose.service']!, spec.labels, 1).id;
+    },
     swarmRole: async () => (this.swarm ? 'manager' : 'none'),
     services: async (labels) => this.swarm?.list(labels) ?? [],
     tasks: async (service) => this.swarm?.tasksOf(service) ?? [],

@@ -360,6 +360,9 @@ restart_engine() {
   stop dockerd "$pid"
   rm -f "$LAB/dockerd.pid"
   dockerd_up
+  # The lab's sshd lives in its engine's namespaces: started again with it, as a host's own sshd is at boot.
+  sshd_up
+  forward_up
   say "the lab's engine restarted in $(( ($(now_ms) - started) / 1000 )).$(( (($(now_ms) - started) % 1000) / 100 ))s"
 }
 

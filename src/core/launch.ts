@@ -57,7 +57,7 @@ export async function launchColour(ctx: Context, frozen: Release, colour: Colour
   // ignores SIGTERM would make every launch wait it out).
   const { [ROUTE_SERVICE]: _route, ...appServices } = spec.services;
   await ctx.out.step(
-    `start ${count} container${count > 1 ? 's' : ''}`,
+    `start ${count} container${count > 1 ? 's' : ''} ${mode.kind === 'preview' ? 'with the preview route' : `(the live route, generation ${mode.generation}, once healthy)`}`,
     () => ctx.compose.up({ ...spec, services: appServices }, { scale: { service: release.target, count }, stopTimeoutSeconds: 0 }),
     fields,
     'start',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Colour } from '../plan/colour.js';
 import { ROUTE_SERVICE } from '../plan/colour-project.js';
 import type { ComposeConfig } from '../plan/compose-model.js';
@@ -33,6 +34,8 @@ export async function startRoute(ctx: Context, spec: ComposeConfig, release: Rel
           'com.docker.compose.service': ROUTE_SERVICE,
           'com.docker.compose.container-number': '1',
           'com.docker.compose.oneoff': 'False',
+          // Compose's stop and down find a project's containers by this label too.
+          'com.docker.compose.config-hash': createHash('sha256').update(JSON.stringify(route)).digest('hex'),
         },
         network,
         restart: route.restart as string | undefined,

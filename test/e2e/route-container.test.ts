@@ -38,7 +38,7 @@ test('the containers that answered the preview are the ones live traffic reaches
 
   const load = new Load(app.host, { clients: 8 }).start();
   const startedAt = Date.now();
-  const switched = await app.run(['switch']);
+  const switched = await app.run(['switch', '--json']);
   const endedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, 300));
   const report = await load.stop();

@@ -270,3 +270,22 @@ test('a switch starts no container of the app: the ones that answered the previe
   assert.equal(world.containers.has(route!.id), false);
   assert.match(output(), /removed shop-blue-bluegreen-route-1, a route container left running without its colour's containers/);
 });
+
+test('a colour launched before the route container (its live router on its own containers) is recognised: the next deploy shadows it from a route container and stops it; a rollback brings its release back, held', async () => {
+  const { world, ctx, image } = setup();
+  const first = await run(ctx, 'up', () => bringUp(ctx));
+  // Blue as the previous bluegreen ran release 1: the live router on the app's containers.
+  const { renderColourProject } = await import('../../src/plan/colour-project.js');
+  await world.compose.up(renderColourProject(first.release, 'blue', { kind: 'live', generation: 1 }, 'traefik_webgateway'), { scale: { service: 'app', count: 1 } });
+  assert.equal(world.of({ 'io.bluegreen.colour': 'blue' })[0]?.labels['io.bluegreen.routing'], 'live');
+  assert.equal(liveAnswer(world), 'blue');
+  image.current = 'shop:2';
+  const second = await deployed(ctx);
+  assert.deepEqual([second.up.colour, second.switched.generation], ['green', 2]);
+  assert.deepEqual(world.summary('shop'), ['blue:stopped:0', 'green:live:1']);
+  assert.equal(liveAnswer(world), 'green');
+  const back = await run(ctx, 'deploy', () => rollBack(ctx, {}));
+  assert.deepEqual([back.colour, back.release.number], ['blue', 1]);
+  assert.equal(world.of({ 'io.bluegreen.colour': 'blue' })[0]?.labels['io.bluegreen.routing'], 'held', 'relaunched the way this version launches');
+  assert.equal(liveAnswer(world), 'blue');
+});

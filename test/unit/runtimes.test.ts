@@ -183,6 +183,14 @@ for (const mode of ['compose', 'swarm'] as const) {
       assert.deepEqual(summary(), ['blue:live:1', 'green:live:1'], 'both still run; green shadows blue');
     });
 
+    test('up warns of a worker that still runs once where side targets run (the app’s own project on one host, the stack <app>-side on a swarm)', async () => {
+      const { world, ctx, output } = setup(mode, { worker: true });
+      if (mode === 'compose') world.runForeign('shop-worker-1', { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'worker' });
+      else await world.swarm!.stacks.deploy({ name: 'shop-side', services: { worker: { image: 'shop-worker:1' } } });
+      await run(ctx, () => bringUp(ctx));
+      assert.match(output(), mode === 'compose' ? /worker still runs once in shop/ : /worker still runs in the stack shop-side .*docker service rm shop-side_worker/);
+    });
+
     test('status says which colour is live, in the words of its mode', async () => {
       const { ctx } = setup(mode);
       await deployed(ctx);

@@ -1,10 +1,9 @@
 import type { Context } from '../core/context.js';
-import { resolveImage } from '../core/image.js';
 import { BgError, ExitCode, usageError } from '../errors.js';
 import { otherColour, type Colour } from '../plan/colour.js';
-import { companionCount, withReplicas, type ComposeConfig } from '../plan/compose-model.js';
+import { companionCount, withReplicas } from '../plan/compose-model.js';
 import { colourProject, LABEL } from '../plan/names.js';
-import type { CompanionInput, Release } from '../plan/release.js';
+import type { Release } from '../plan/release.js';
 import { pinnedImage, stackService } from '../plan/swarm-stack.js';
 import type { ServiceView } from '../runtime/docker.js';
 import type { SwarmParts } from './launch.js';
@@ -17,18 +16,6 @@ import type { SwarmParts } from './launch.js';
  * the stack with the worker's spec unchanged, so swarm replaces none of its
  * tasks; stop-old scales it to 0 with its colour.
  */
-
-/** The companions' images as up resolved them, for freezing: the name and ID of each, pulled or built here. */
-export async function resolveWorkers(ctx: Context, config: ComposeConfig): Promise<{ inputs: CompanionInput[]; images: Record<string, string> }> {
-  const inputs: CompanionInput[] = [];
-  const images: Record<string, string> = {};
-  for (const name of ctx.options.companions) {
-    const { image, imageId } = await resolveImage(ctx, config, name);
-    inputs.push({ name, imageId, imageHasHealthcheck: await ctx.docker.imageHasHealthcheck(imageId) });
-    images[name] = image;
-  }
-  return { inputs, images };
-}
 
 /**
  * A frozen release as swarm runs it: every node finds each worker's image

@@ -59,7 +59,7 @@ before(async () => {
 });
 after(() => app.destroy());
 
-test('each target answers its own route from its own containers; both live routers ride on the app containers; status says api is routed', async () => {
+test("each target answers its own route from its own containers; both live routers ride on the colour's route container; status says api is routed", async () => {
   assert.deepEqual(await bothAnswer('blue'), { releases: ['v1', 'v1'], fromOwnService: [true, true] });
   const routers = (await got(`${TEST_TRAEFIK_API}/api/http/routers`).json()) as { name: string; status: string; priority: number }[];
   const live = routers.filter((r) => r.name.startsWith(`${APP}-blue`) && r.name.endsWith('-live@docker'));
@@ -67,6 +67,8 @@ test('each target answers its own route from its own containers; both live route
     [`${APP}-blue-api-live@docker`, 'enabled'],
     [`${APP}-blue-live@docker`, 'enabled'],
   ]);
+  const [route] = await docker.listContainers({ filters: { label: [`io.bluegreen.app=${APP}`, 'io.bluegreen.route-of=blue'] } });
+  assert.ok(route?.Labels[`traefik.http.routers.${APP}-blue-api-live.rule`] && route.Labels[`traefik.http.routers.${APP}-blue-live.rule`], 'both live routers on the route container');
   const status = await app.run(['status']);
   assert.match(status.stdout, new RegExp(`${APP}-blue-api-1 {2}running {2}healthy {2}\\(api: routed with the colour\\)`), show(status));
 });

@@ -123,6 +123,16 @@ export async function statusCommand(options: Options): Promise<void> {
   ctx.out.result(line, { command: 'status', ...event });
 }
 
+export async function doctorCommand(options: Options): Promise<void> {
+  const ctx = await context(options, true);
+  const { doctor, formatDiagnosis } = await import('../commands/doctor.js');
+  const diagnosis = await doctor(ctx);
+  const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
+  ctx.out.result(formatDiagnosis(diagnosis), { command: 'doctor', outcome: errors ? 'failed' : 'ok', target: diagnosis.target, findings: diagnosis.findings });
+  // Errors break a zero-downtime deploy: exit 1; warnings alone are 0.
+  if (errors) process.exitCode = 1;
+}
+
 export async function historyCommand(options: Options): Promise<void> {
   const historyModule = import('../commands/history.js');
   const ctx = await context(options, false);

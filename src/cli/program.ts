@@ -62,6 +62,7 @@ export function buildProgram(): Command {
     .option('-b, --blue-green', "Docker Flow's flag; bluegreen always deploys blue-green")
     .action(act((run, options) => run.flowCommand(options)));
   command('status', 'each colour, its containers and what Traefik routes').action(act((run, options) => run.statusCommand(options)));
+  command('doctor', 'name what in the compose file, the engine or Traefik would break a zero-downtime deploy, with the fix').action(act((run, options) => run.doctorCommand(options)));
   command('history', 'releases and operations, oldest first').action(act((run, options) => run.historyCommand(options)));
   command('down', 'remove both colours and the side targets')
     .option('--volumes', 'remove the named volumes too')
@@ -120,6 +121,7 @@ const EXAMPLES: Record<Exclude<CommandName, 'proxy'>, string> = {
   scale: 'bluegreen scale +2    bluegreen scale -1    bluegreen scale 3    bluegreen scale api +2',
   flow: 'bluegreen flow --flow=deploy --flow=proxy --flow=stop-old',
   status: 'bluegreen status --json',
+  doctor: 'bluegreen doctor    bluegreen doctor --json -f compose.prod.yaml',
   history: 'bluegreen history',
   down: 'bluegreen down --volumes',
   unlock: 'bluegreen unlock',

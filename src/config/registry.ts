@@ -10,7 +10,7 @@
 import { DEFAULT_PROBE_STATUSES } from '../plan/probe.js';
 
 /** The commands that take options; `proxy` stands for proxy up|down|status. */
-export const COMMANDS = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'history', 'down', 'unlock', 'proxy'] as const;
+export const COMMANDS = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'proxy'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /**
@@ -41,7 +41,7 @@ export interface OptionSpec {
 }
 
 // Groups of commands, by what they do with an option.
-const APP = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'history', 'down', 'unlock'] as const;
+const APP = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock'] as const;
 const CHANGING = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'down', 'unlock'] as const;
 /** Read the user's compose files and freeze a release. */
 const RELEASING = ['up', 'deploy', 'flow'] as const;
@@ -50,7 +50,7 @@ const LAUNCHING = ['up', 'switch', 'rollback', 'deploy', 'scale', 'flow'] as con
 /** Stop a colour after a switch, after draining it. */
 const DRAINING = ['stop-old', 'rollback', 'deploy', 'scale', 'flow'] as const;
 /** Talk to Traefik. */
-const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'proxy'] as const;
+const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'proxy'] as const;
 
 export const OPTIONS = [
   { key: 'files', kind: 'paths', flag: '-f, --file <path>', env: 'BG_FILES', yml: 'files', flowEnv: 'FLOW_COMPOSE_PATH', flowYml: 'compose_path', help: 'compose file (repeatable)', commands: APP },
@@ -74,7 +74,7 @@ export const OPTIONS = [
     flowEnv: 'FLOW_TARGET',
     flowYml: 'target',
     help: 'the service to deploy in colours; repeated, the next ones change with it (workers: no route, health only)',
-    commands: RELEASING,
+    commands: [...RELEASING, 'doctor'],
   },
   {
     key: 'sideTargets',
@@ -85,7 +85,7 @@ export const OPTIONS = [
     flowEnv: 'FLOW_SIDE_TARGETS',
     flowYml: 'side_targets',
     help: 'a service run once for both colours (repeatable)',
-    commands: [...RELEASING, 'down'],
+    commands: [...RELEASING, 'down', 'doctor'],
   },
   { key: 'rule', kind: 'string', flag: '--rule <rule>', env: 'BG_RULE', yml: 'rule', help: 'Traefik rule of the live route', commands: RELEASING },
   {

@@ -25,6 +25,7 @@ export type Engine = Pick<
   | 'imageId'
   | 'localImage'
   | 'imageHasHealthcheck'
+  | 'imageCommand'
   | 'networkExists'
   | 'ensureNetwork'
   | 'ensureVolume'

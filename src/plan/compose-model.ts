@@ -6,7 +6,7 @@ export interface ComposeService {
   ports?: unknown[];
   network_mode?: string;
   networks?: Record<string, unknown> | null;
-  healthcheck?: { test?: string[] | string; disable?: boolean; start_period?: string; interval?: string; retries?: number };
+  healthcheck?: { test?: string[] | string; disable?: boolean; start_period?: string; start_interval?: string; interval?: string; retries?: number };
   labels?: Record<string, string>;
   depends_on?: Record<string, unknown>;
   expose?: (string | number)[];

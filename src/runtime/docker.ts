@@ -419,6 +419,14 @@ export class DockerEngine {
     });
   }
 
+  /** What the image runs as PID 1 when the compose file does not say: its ENTRYPOINT then CMD. */
+  async imageCommand(reference: string): Promise<string[]> {
+    return this.call(`inspect image ${reference}`, async () => {
+      const config = (await this.imageInfo(reference)).Config;
+      return [...(config?.Entrypoint ?? []), ...(config?.Cmd ?? [])];
+    });
+  }
+
   private imageInfo(reference: string): Promise<Docker.ImageInspectInfo> {
     return this.read(`/images/${encodeURI(reference)}/json`);
   }

@@ -10,9 +10,11 @@ test('completion knows every command and only the flags each takes', () => {
   const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
   assert.deepEqual(
     Object.keys(byName).filter((n) => !n.startsWith('proxy ')),
-    ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'history', 'down', 'unlock', 'plugin', 'completion'],
+    ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'plugin', 'completion'],
   );
   assert.ok(byName['rollback']!.flags.includes('--to'));
+  assert.ok(byName['doctor']!.flags.includes('--target') && byName['doctor']!.flags.includes('--traefik-api'));
+  assert.equal(byName['doctor']!.flags.includes('--drain'), false, 'doctor changes nothing: no --drain');
   assert.ok(byName['history']!.flags.includes('--json'));
   assert.equal(byName['history']!.flags.includes('--drain'), false, 'history takes no --drain');
   assert.ok(byName['deploy']!.takesValue.includes('--drain'));

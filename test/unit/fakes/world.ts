@@ -95,6 +95,7 @@ export class FakeWorld {
     imageId: async () => 'sha256:feedface',
     localImage: async () => ({ id: 'sha256:feedface' }),
     imageHasHealthcheck: async () => true,
+    imageCommand: async () => [],
     networkExists: async () => true,
     ensureNetwork: async () => undefined,
     ensureVolume: async () => undefined,

@@ -9,6 +9,7 @@ import type { ContainerView } from '../runtime/docker.js';
 import { neverRouted } from '../plan/routable.js';
 import type { Context } from './context.js';
 import { removeRoute } from './route.js';
+import { drain } from './drain.js';
 
 /** The healthcheck command as an argv, or undefined where there is none to run. */
 export function healthcheckCommand(release: Release): string[] | undefined {
@@ -73,7 +74,14 @@ export async function withdrawColour(ctx: Context, release: Release, colour: Col
       onTimeout: () => new BgError(`Traefik still routes ${liveRouter(ctx.app, colour)}`, ExitCode.needsPerson),
     });
   };
-  if (running.length === 0) return routes ? gone() : undefined;
+  if (running.length === 0) {
+    if (!routes) return;
+    await gone();
+    // Traefik's API shows a route gone a moment before its routers stop using it: requests that still
+    // reach the colour meanwhile end before the caller stops it (its live service quiet, core/drain.ts).
+    await drain(ctx, colour);
+    return;
+  }
   // Stopped first, so that none passes its healthcheck (and is routed) meanwhile; not paused: a
   // container paused while it starts (its healthcheck probes every start_interval) was once seen
   // to survive the SIGKILL of the relaunch after it, left running with its live router.

@@ -48,8 +48,8 @@ COPY --from=docker-tools /usr/local/libexec/docker/cli-plugins/docker-compose /u
 # into the image: a `docker run --rm` would otherwise compile the whole
 # bundle every time and throw its cache away.
 COPY --from=package /package /usr/local/lib/node_modules/bluegreen
-RUN ln -s ../lib/node_modules/bluegreen/dist/cli.js /usr/local/bin/bluegreen \
-    && ln -s ../../../lib/node_modules/bluegreen/dist/docker-plugin.js /usr/local/libexec/docker/cli-plugins/docker-bg \
+RUN ln -s ../lib/node_modules/bluegreen/dist/cli.cjs /usr/local/bin/bluegreen \
+    && ln -s ../../../lib/node_modules/bluegreen/dist/docker-plugin.cjs /usr/local/libexec/docker/cli-plugins/docker-bg \
     && docker compose version \
     && ssh -V \
     && bluegreen --version

@@ -31,6 +31,6 @@ if (process.argv[2] === 'docker-cli-plugin-metadata') {
     if (process.env.DOCKER_CONTEXT && globals.some((g) => /^(--context|-c)\b/.test(g))) delete process.env.DOCKER_HOST;
     process.argv.splice(2, at - 1);
   }
-  // Built beside it (scripts/bundle.mjs): the CLI's bundle, as dist/cli.js runs it.
+  // Built beside it (scripts/bundle.mjs): the CLI's bundle, as dist/cli.cjs runs it.
   runBundle(fileURLToPath(new URL('./bluegreen.cjs', import.meta.url)));
 }

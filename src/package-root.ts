@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The package's own directory (where package.json and traefik/ are): found
  * upwards from this module, whether it runs as src/ through tsx, as tsc's
- * dist/ tree, or bundled into dist/cli.js.
+ * dist/ tree, or bundled into dist/cli.cjs.
  */
 function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -84,13 +84,14 @@ const PROFILES: Record<BenchOptions['profile'], BenchOptions> = {
 /** The environment every release of every method is deployed with. */
 export const appEnv = (options: BenchOptions, profile: AppProfile) => ({ START_DELAY: options.startDelay, IGNORE_SIGTERM: profile === 'deaf' ? '1' : '0' });
 
-const USAGE = 'usage: run.ts [--smoke] [--deploys N (the soak)] [--rounds N] [--profiles drain,deaf] [--clients N] [--think-ms N] [--start-delay 3s]';
+const USAGE = 'usage: run.ts [--smoke] [--deploys N (the soak)] [--rounds N] [--profiles drain,deaf] [--clients N] [--think-ms N] [--start-delay 3s] [--overhead-runs N (status against compose ps)]';
 
 /** `--smoke` picks the short profile, `--deploys N` the soak; the other flags override it. */
 export function parseOptions(argv: string[]): BenchOptions {
   const soak = argv.some((arg) => arg === '--deploys' || arg.startsWith('--deploys='));
   const options = { ...PROFILES[soak ? 'soak' : argv.includes('--smoke') ? 'smoke' : 'full'] };
-  const integers: Record<string, { key: 'rounds' | 'clients' | 'thinkMs' | 'soakDeploys'; min: number }> = {
+  const integers: Record<string, { key: 'rounds' | 'clients' | 'thinkMs' | 'soakDeploys' | 'overheadRuns'; min: number }> = {
+    '--overhead-runs': { key: 'overheadRuns', min: 1 },
     '--rounds': { key: 'rounds', min: 1 },
     '--clients': { key: 'clients', min: 1 },
     '--think-ms': { key: 'thinkMs', min: 0 },

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     runTimed(
       {
         cmd: process.execPath,
-        args: [join(ROOT, 'dist/cli.js'), ...args, '-f', join(ROOT, 'compose/docker-compose.yml'), '-p', 'bench-bg', '--rule', `Host(\`${HOSTS.bluegreen}\`)`],
+        args: [join(ROOT, 'dist/cli.cjs'), ...args, '-f', join(ROOT, 'compose/docker-compose.yml'), '-p', 'bench-bg', '--rule', `Host(\`${HOSTS.bluegreen}\`)`],
         env: { ...env, RELEASE: release },
       },
       300_000,
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   };
   const ports = lab.BG_LAB_ENTRYPOINTS!.split(',').map((url) => Number(new URL(url).port));
 
-  const proxy = await runTimed({ cmd: process.execPath, args: [join(ROOT, 'dist/cli.js'), 'proxy', 'up'], env });
+  const proxy = await runTimed({ cmd: process.execPath, args: [join(ROOT, 'dist/cli.cjs'), 'proxy', 'up'], env });
   if (proxy.code !== 0) throw new Error(`proxy up: ${proxy.stderr}`);
   // Release 0 of each, not measured: every measured deploy replaces a running release.
   for (const method of Object.keys(HOSTS) as Method[]) {

@@ -13,13 +13,13 @@ ensure_node_build() {
     echo "$lock_hash" >"$marker"
   fi
   (cd "$BG_ROOT" && npm run -s build) || die "npm run build failed"
-  say "    node $(node --version); bluegreen $(node "$BG_ROOT/dist/cli.js" --version)"
+  say "    node $(node --version); bluegreen $(node "$BG_ROOT/dist/cli.cjs" --version)"
 }
 
 # `bluegreen` and `docker-bg` on the PATH, linked to this checkout's build
 # (npm link: a global link, not a copy), and `docker bg` for this user.
 link_cli() {
   (cd "$BG_ROOT" && npm link --no-audit --no-fund --loglevel=error >/dev/null) || die "npm link failed"
-  say "    $(command -v bluegreen) -> $BG_ROOT/dist/cli.js"
+  say "    $(command -v bluegreen) -> $BG_ROOT/dist/cli.cjs"
   say "    $(bluegreen plugin install)"
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// dist/cli.js, the `bluegreen` command: runs the bundle of src/cli.ts
+// dist/cli.cjs, the `bluegreen` command: runs the bundle of src/cli.ts
 // (dist/bluegreen.cjs) with a code cache (run-bundle.ts).
 import { fileURLToPath } from 'node:url';
 import { runBundle } from './run-bundle.js';

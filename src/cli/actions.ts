@@ -99,11 +99,11 @@ export async function rollbackCommand(options: Options, flags: { to?: string; ke
   });
 }
 
-export async function deployCommand(options: Options, keepOld: boolean): Promise<void> {
+export async function deployCommand(options: Options, keepOld: boolean, maintenance = false): Promise<void> {
   const started = Date.now();
   const ctx = await context(options, true);
   const { deploy } = await import('../commands/deploy.js');
-  const result = await runLocked(ctx, 'deploy', () => deploy(ctx, { keepOld }));
+  const result = await runLocked(ctx, 'deploy', () => deploy(ctx, { keepOld, maintenance }));
   const old = `${result.stopped?.colour ? `, ${result.stopped.colour} stopped` : ''}${result.stopped?.takenOver?.length ? `, ${takenOverLine(result.stopped.takenOver)}` : ''}`;
   ctx.out.result(`deployed release ${result.up.release.number} to ${result.up.colour}: live${old}, in ${formatDuration(Date.now() - started)}`, {
     command: 'deploy',
@@ -113,6 +113,39 @@ export async function deployCommand(options: Options, keepOld: boolean): Promise
     generation: result.switched.generation,
     taken_over: result.stopped?.takenOver ?? [],
     switched_at: new Date(result.switched.switchedAt).toISOString(),
+    elapsed_ms: Date.now() - started,
+  });
+}
+
+export async function maintenanceCommand(options: Options, action: string): Promise<void> {
+  if (action !== 'on' && action !== 'off') throw usageError(`maintenance: "${action}" is not an action`, 'use `bluegreen maintenance on` or `bluegreen maintenance off`');
+  const started = Date.now();
+  const ctx = await context(options, false);
+  const { maintenanceOn, maintenanceOff } = await import('../core/maintenance.js');
+  if (action === 'on') {
+    const result = await runLocked(ctx, 'maintenance', async () => ({ ...(await maintenanceOn(ctx, options.maintenance)), about: { detail: 'on' } }));
+    const allowed = result.allow.length ? `; let through: ${result.allow.join(', ')}` : '';
+    ctx.out.result(
+      `${ctx.app} is in maintenance${result.already ? ' already' : ''}: every request to its live routes is answered 503 with the page (${result.page})${allowed}${result.already ? '' : `, in ${formatDuration(Date.now() - started)}`}`,
+      {
+        command: 'maintenance',
+        outcome: 'ok',
+        maintenance: 'on',
+        already: result.already,
+        routers: result.routers,
+        page: result.page,
+        allow: result.allow,
+        elapsed_ms: Date.now() - started,
+      },
+    );
+    return;
+  }
+  const was = await runLocked(ctx, 'maintenance', async () => ({ on: await maintenanceOff(ctx), about: { detail: 'off' } }));
+  ctx.out.result(was.on ? `${ctx.app} is out of maintenance: its live routes reach the app again, in ${formatDuration(Date.now() - started)}` : `${ctx.app} was not in maintenance`, {
+    command: 'maintenance',
+    outcome: 'ok',
+    maintenance: 'off',
+    already: !was.on,
     elapsed_ms: Date.now() - started,
   });
 }

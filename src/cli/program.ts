@@ -49,7 +49,8 @@ export function buildProgram(): Command {
     .action(act((run, options, flags) => run.rollbackCommand(options, { to: flags.to, keepOld: Boolean(flags.keepOld) })));
   command('deploy', 'up, switch, then stop-old')
     .option('--keep-old', 'leave the old colour running (shadowed) instead of stopping it')
-    .action(act((run, options, flags) => run.deployCommand(options, Boolean(flags.keepOld))));
+    .option('--maintenance', 'the maintenance page answers from after up until the new release is live (its pre_switch hook migrates meanwhile)')
+    .action(act((run, options, flags) => run.deployCommand(options, Boolean(flags.keepOld), Boolean(flags.maintenance))));
   // `-1` reaches the command as its count through scaleCountAsOperand (cli.ts), not as an option.
   command('scale', 'scale the live colour: N, +N or -N from what runs; `scale api +2` scales another target')
     .argument('<count-or-target>', 'N, +N or -N; or the target to scale, then its count')
@@ -63,6 +64,9 @@ export function buildProgram(): Command {
     .action(act((run, options) => run.flowCommand(options)));
   command('status', 'each colour, its containers and what Traefik routes').action(act((run, options) => run.statusCommand(options)));
   command('doctor', 'name what in the compose file, the engine or Traefik would break a zero-downtime deploy, with the fix').action(act((run, options) => run.doctorCommand(options)));
+  command('maintenance', 'on: answer every request to the live routes 503 with a page (but --allow); off: let them reach the app again')
+    .argument('<action>', 'on or off')
+    .action(async (action: string, ...rest: unknown[]) => act((run, options) => run.maintenanceCommand(options, action))(action, ...rest));
   command('history', 'releases and operations, oldest first').action(act((run, options) => run.historyCommand(options)));
   command('down', 'remove both colours and the side targets')
     .option('--volumes', 'remove the named volumes too')
@@ -123,6 +127,7 @@ const EXAMPLES: Record<Exclude<CommandName, 'proxy'>, string> = {
   status: 'bluegreen status --json',
   doctor: 'bluegreen doctor    bluegreen doctor --json -f compose.prod.yaml',
   history: 'bluegreen history',
+  maintenance: "bluegreen maintenance on --page down.html --allow 'X-Team: 7f3a' --allow 10.0.0.0/8    bluegreen maintenance off",
   down: 'bluegreen down --volumes',
   unlock: 'bluegreen unlock',
 };

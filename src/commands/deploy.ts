@@ -1,7 +1,9 @@
 import type { Context } from '../core/context.js';
 import { about } from '../core/operation.js';
 import type { HistorySubject } from '../plan/state.js';
-import { BgError, ExitCode, LockLostError, needsPersonError } from '../errors.js';
+import { BgError, ExitCode, LockLostError, needsPersonError, usageError } from '../errors.js';
+import { observeColours } from '../core/observe.js';
+import { liveColour } from '../plan/reality.js';
 import { stopOld, type StopOldResult } from './stop-old.js';
 import { HookVetoError } from '../core/hooks.js';
 import { assertBakeCanJudge } from '../core/bake.js';
@@ -16,11 +18,16 @@ export interface DeployResult {
 }
 
 /** up, switch, stop-old: the ./deploy.sh replacement. A failed switch removes the candidate. */
-export async function deploy(ctx: Context, options: { keepOld: boolean }): Promise<DeployResult> {
+export async function deploy(ctx: Context, options: { keepOld: boolean; maintenance?: boolean }): Promise<DeployResult> {
   await assertBakeCanJudge(ctx);
+  if (options.maintenance && (await ctx.runtime()).provider !== 'docker')
+    throw usageError('deploy --maintenance runs on one host: swarm mode has no maintenance page yet', 'deploy without --maintenance');
   const up = await bringUp(ctx);
   let switched: SwitchResult;
+  // --maintenance: the page answers from here (the candidate verified) until the new release is live.
+  let maintenance: 'turned-on' | 'left' = 'left';
   try {
+    if (options.maintenance) maintenance = await maintenanceForSwitch(ctx);
     switched = await switchLive(ctx);
   } catch (error) {
     if (error instanceof LockLostError) throw error;
@@ -32,13 +39,37 @@ export async function deploy(ctx: Context, options: { keepOld: boolean }): Promi
     await runtime.removeColour(ctx, up.colour).catch((removal: Error) => {
       throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, runtime.removeCommand(ctx.app, up.colour));
     });
+    if (maintenance === 'turned-on') await endMaintenance(ctx, error);
     throw error;
   }
+  // Off before the bake window: it judges the new release on real traffic.
+  if (maintenance === 'turned-on') await endMaintenance(ctx);
   // The old colour runs through the bake window, untouched: a switch back is one launch (on a swarm, one label update) away.
   if (ctx.options.bake.ms > 0) await (await import('./bake.js')).bakeOrSwitchBack(ctx, switched);
   const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, switched);
   // A first deploy that took the app over from plain compose says so in history.
   return { up, switched, stopped, about: stopped?.takenOver ? { ...up.about, detail: stopped.about.detail } : up.about };
+}
+
+/** Maintenance on for the switch; one already on is left as it is (and on). No live colour yet: nothing to shadow, said. */
+async function maintenanceForSwitch(ctx: Context): Promise<'turned-on' | 'left'> {
+  const { maintenanceOn } = await import('../core/maintenance.js');
+  const colours = await observeColours(ctx);
+  if (!liveColour(colours)) {
+    ctx.out.warn('--maintenance: no live colour yet, so no live route to put in maintenance; deploying without it');
+    return 'left';
+  }
+  const result = await maintenanceOn(ctx, ctx.options.maintenance);
+  return result.already ? 'left' : 'turned-on';
+}
+
+/** Maintenance off, after the switch or its undo; failing that, the live release is still what it was: a person turns it off. */
+async function endMaintenance(ctx: Context, failure?: unknown): Promise<void> {
+  const { maintenanceOff } = await import('../core/maintenance.js');
+  await maintenanceOff(ctx).catch((error: Error) => {
+    const before = failure ? `${(failure as Error).message}; ` : '';
+    throw needsPersonError(`${before}turning maintenance off failed: ${error.message}`, 'run `bluegreen maintenance off`: every request gets the maintenance page until then');
+  });
 }
 
 /**

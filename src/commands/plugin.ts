@@ -11,7 +11,7 @@ import { BgError, ExitCode } from '../errors.js';
  * `docker --context prod bg deploy`.
  */
 export function installPlugin(env: NodeJS.ProcessEnv = process.env): string {
-  const target = packageFile('dist', 'docker-plugin.js');
+  const target = packageFile('dist', 'docker-plugin.cjs');
   const dir = join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'cli-plugins');
   const link = join(dir, 'docker-bg');
   try {

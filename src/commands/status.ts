@@ -10,6 +10,7 @@ import { ownRoute, routerFacts, runningColoursLabels } from '../core/routers.js'
 import { liveExcludesOf } from '../plan/labels.js';
 import { shadowedBy } from '../plan/shadowing.js';
 import { settled, type Settled } from '../core/settled.js';
+import { maintenanceView, type MaintenanceView } from '../plan/maintenance.js';
 
 export interface ColourStatus {
   colour: Colour;
@@ -37,6 +38,8 @@ export interface Status {
   drift: string[];
   /** Routers of other services that Traefik preferred over the target before, and that the live router now shadows. */
   shadowed: { name: string; rule: string; priority: number }[];
+  /** Maintenance mode (core/maintenance.ts): on while its routers' holder runs. */
+  maintenance: MaintenanceView;
   /** Containers of the app's own compose project that are not side targets: the app as plain compose ran it (core/takeover.ts). */
   plain: { name: string; service: string; state: string }[];
 }
@@ -70,7 +73,8 @@ export async function readStatus(ctx: Context): Promise<Status> {
   const live = liveColour(colours);
   const statuses = COLOURS.map((colour) => ({ ...colourStatus(colours[colour], live, traefikView(ctx, colour, listed)), companions: companionsOf(containers, colour) }));
   const shadowed = live && listed.ok ? await shadowedRouters(ctx, colours[live], { routers: listed.value[0], managed }) : [];
-  return { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed, plain };
+  const maintenance = maintenanceView(containers);
+  return { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed, plain, maintenance };
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
@@ -134,6 +138,12 @@ function traefikView(ctx: Context, colour: Colour, listed: Settled<[RouterView[]
   };
 }
 
+function maintenanceLine(m: MaintenanceView): string {
+  if (m.on) return `maintenance: ON, page ${m.page ?? '?'} answers ${m.routers.join(', ')}${m.allow.length ? `; let through: ${m.allow.join(', ')}` : ''} (\`bluegreen maintenance off\` ends it)`;
+  if (m.containers.length) return `maintenance: off, but ${m.containers.map((c) => `${c.name} (${c.state})`).join(', ')} left: \`bluegreen maintenance off\` removes them`;
+  return 'maintenance: off';
+}
+
 export function formatStatus(status: Status): string {
   const lines = [`app ${status.app}   engine ${status.engine}   store ${status.store}`];
   if (status.previewKey) lines.push(`preview: ${COLOUR_HEADER}: <colour> with ${PREVIEW_KEY_HEADER}: ${status.previewKey}`);
@@ -159,6 +169,7 @@ export function formatStatus(status: Status): string {
       c.state === 'running' ? "runs beside bluegreen's colours (shadowed once a colour is live; `bluegreen stop-old` drains and stops it)" : `${c.state} (taken over; \`bluegreen down\` removes it)`;
     lines.push(`plain  ${c.name} of compose project ${status.app}: ${what}`);
   }
+  lines.push(maintenanceLine(status.maintenance));
   lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');
   for (const router of status.shadowed) lines.push(shadowedLine(status.app, router));
   return lines.join('\n');

@@ -83,6 +83,11 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'ho
     json: input.json ?? false,
     noHealthcheck: input.noHealthcheck ?? false,
     waitLockMs: parseDuration(raw.waitLock!, '--wait-lock'),
+    maintenance: {
+      page: raw.maintenancePage === undefined ? undefined : resolve(input.cwd, raw.maintenancePage),
+      allow: raw.maintenanceAllow ?? [],
+      retryAfterSeconds: Math.max(1, Math.round(parseDuration(raw.retryAfter!, '--retry-after') / 1000)),
+    },
     bake: {
       ms: parseDuration(raw.bake!, '--bake'),
       maxErrorRate: percent(raw.maxErrorRate!, '--max-error-rate'),

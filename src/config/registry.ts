@@ -10,7 +10,7 @@
 import { DEFAULT_PROBE_STATUSES } from '../plan/probe.js';
 
 /** The commands that take options; `proxy` stands for proxy up|down|status. */
-export const COMMANDS = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'proxy'] as const;
+export const COMMANDS = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'maintenance', 'proxy'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /**
@@ -41,8 +41,8 @@ export interface OptionSpec {
 }
 
 // Groups of commands, by what they do with an option.
-const APP = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock'] as const;
-const CHANGING = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'down', 'unlock'] as const;
+const APP = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'maintenance'] as const;
+const CHANGING = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'down', 'unlock', 'maintenance'] as const;
 /** Read the user's compose files and freeze a release. */
 const RELEASING = ['up', 'deploy', 'flow'] as const;
 /** Launch a colour and verify it through Traefik. */
@@ -50,7 +50,7 @@ const LAUNCHING = ['up', 'switch', 'rollback', 'deploy', 'scale', 'flow'] as con
 /** Stop a colour after a switch, after draining it. */
 const DRAINING = ['stop-old', 'rollback', 'deploy', 'scale', 'flow'] as const;
 /** Talk to Traefik. */
-const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'proxy'] as const;
+const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'maintenance', 'proxy'] as const;
 
 export const OPTIONS = [
   { key: 'files', kind: 'paths', flag: '-f, --file <path>', env: 'BG_FILES', yml: 'files', flowEnv: 'FLOW_COMPOSE_PATH', flowYml: 'compose_path', help: 'compose file (repeatable)', commands: APP },
@@ -306,6 +306,35 @@ export const OPTIONS = [
     default: () => '20',
     help: 'answers the bake window needs before it judges the share',
     commands: ['switch', 'deploy'],
+  },
+  {
+    key: 'maintenancePage',
+    kind: 'path',
+    flag: '--page <file>',
+    env: 'BG_MAINTENANCE_PAGE',
+    yml: 'maintenance_page',
+    help: 'the maintenance page (HTML; .json and .txt by their extension), answered 503 with Retry-After (default: a page of its own)',
+    commands: ['maintenance', 'deploy'],
+  },
+  {
+    key: 'maintenanceAllow',
+    kind: 'list',
+    flag: '--allow <header-or-network>',
+    env: 'BG_MAINTENANCE_ALLOW',
+    yml: 'maintenance_allow',
+    help: 'requests that still reach the live colour during maintenance: "Header: value", or an address or network (10.0.0.0/8) (repeatable)',
+    commands: ['maintenance', 'deploy'],
+  },
+  {
+    key: 'retryAfter',
+    kind: 'string',
+    numeric: true,
+    flag: '--retry-after <duration>',
+    env: 'BG_RETRY_AFTER',
+    yml: 'retry_after',
+    default: () => '60s',
+    help: "the maintenance page's Retry-After",
+    commands: ['maintenance', 'deploy'],
   },
   {
     key: 'waitLock',

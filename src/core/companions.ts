@@ -48,7 +48,8 @@ export async function assertCompanionsStillHealthy(ctx: Context, release: Releas
   const sick = (await runningWorkers(ctx, colour)).filter((c) => c.labels[LABEL.release] === String(release.number) && c.health === 'unhealthy');
   if (sick.length === 0) return;
   const services = [...new Set(sick.map((c) => c.labels['com.docker.compose.service'] ?? c.name))].join(', ');
-  const said = sick[0]!.lastHealthOutput ? `: ${sick[0]!.lastHealthOutput}` : '';
+  const lastOutput = (await ctx.docker.inspect(sick[0]!.id).catch(() => sick[0]!)).lastHealthOutput;
+  const said = lastOutput ? `: ${lastOutput}` : '';
   throw new BgError(
     `${services} of ${colour} (release ${release.number}) turned unhealthy after up${said}; nothing was switched`,
     ExitCode.failedReverted,

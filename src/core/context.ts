@@ -15,6 +15,7 @@ import { checkoutStateDir, defaultStateRoot } from '../runtime/state-dir.js';
 import { settled } from './settled.js';
 import type { ColourRuntime } from './colour-runtime.js';
 import { selectRuntime } from './select-runtime.js';
+import { projectNameFromFiles } from '../runtime/compose-files.js';
 
 export const entrypointOf = (options: Options, reach?: Reach) => new Entrypoint(options.traefikUrl, { insecure: options.traefikInsecure, caPem: options.traefikCa?.pem }, reach);
 
@@ -54,9 +55,12 @@ export async function createContext(options: Options, commandLine: string, needs
   const compose = new ComposeCli(later(connecting().then((connection) => connection.childEnv()))());
   const out = new Reporter(options.json);
   // The user's compose files are resolved (`docker compose config`, ~60 ms
-  // of a CPU) at once when the command needs them or the app's name is in
-  // them, while the adapters' modules load; otherwise only if asked for.
-  const resolveNow = needs.composeFiles || !options.project;
+  // of a CPU, 0.1 s of wall time) at once when the command needs them or
+  // the app's name is in them and not plain, while the adapters' modules
+  // load; otherwise only if asked for.
+  // The name alone is read from the files' text when it is plain there (no compose run).
+  const named = options.project ?? (needs.composeFiles ? undefined : projectNameFromFiles(options.files, options.cwd));
+  const resolveNow = needs.composeFiles || !named;
   let resolution: Promise<ComposeConfig> | undefined;
   const resolveFiles = () => (resolution ??= compose.resolve(options.files, options.cwd, options.project));
   const resolving = resolveNow ? settled(resolveFiles()) : Promise.resolve(undefined);
@@ -71,11 +75,12 @@ export async function createContext(options: Options, commandLine: string, needs
   const engineId = state === 'file' && !options.stateDir ? later(docker.then((engine) => engine.engineId())) : undefined;
   const [[, { traefikFor }], resolvedNow] = await Promise.all([adapters, resolving]);
   if (resolveNow && !resolvedNow?.ok) throw resolvedNow?.error ?? usageError('no compose file', 'pass -f or run in the directory of compose.yaml');
-  const app = options.project ?? (resolvedNow as { value: ComposeConfig }).value.name;
+  const app = named ?? (resolvedNow as { value: ComposeConfig }).value.name;
   const composeDir = options.files[0] ? dirname(resolve(options.cwd, options.files[0])) : options.cwd;
   const by = userAtHost();
   const engine = await docker;
-  let runtime: Promise<ColourRuntime> | undefined;
+  // Asked now (GET /info), while the store opens: nearly every command asks, and status waited on it.
+  const runtime = later(selectRuntime({ docker: engine, engine: connection }));
   return {
     options,
     app,
@@ -89,7 +94,7 @@ export async function createContext(options: Options, commandLine: string, needs
     by,
     commandLine,
     userConfig: resolveFiles,
-    runtime: () => (runtime ??= selectRuntime({ docker: engine, engine: connection })),
+    runtime,
   };
 }
 

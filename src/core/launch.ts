@@ -89,6 +89,7 @@ export async function verifyRoute(ctx: Context, release: Release, colour: Colour
   await verifyCompanionRoutes(ctx, release, colour, mode, deadline);
   const preview = mode.kind === 'preview';
   const probe = releaseProbe(release, ctx.options.probe);
+  const key = previewKeyOf(containers) ?? (await ctx.store.read()).previewKey;
   await ctx.out.step(
     `answered by ${colour} through ${ctx.entrypoint.url}${preview ? ' (with the colour header and preview key)' : ''}`,
     () =>
@@ -97,7 +98,7 @@ export async function verifyRoute(ctx: Context, release: Release, colour: Colour
         probe,
         statuses: ctx.options.probe.statuses,
         colour,
-        headers: checkHeaders(release, colour, preview, previewKeyOf(containers)),
+        headers: checkHeaders(colour, preview, key),
         times: preview ? 1 : 5,
         deadline,
       }),
@@ -130,13 +131,15 @@ export async function verifyCompanionRoutes(ctx: Context, release: Release, colo
 }
 
 /**
- * What the end-to-end check sends: the preview route's headers; nothing for
- * the live route (a request like any other); the preview key alone when live
- * answers carry no colour header (the check router answers with it).
+ * What the end-to-end check sends: the preview route's headers; for the
+ * live route, the preview key alone: the live router takes it as any
+ * request (its rule asks nothing of it), the check router answers it when
+ * live answers carry no colour header, and maintenance mode lets it through
+ * (plan/maintenance.ts), so a deploy --maintenance verifies the app, not the page.
  */
-function checkHeaders(release: Release, colour: Colour, preview: boolean, key: string | undefined): Record<string, string> {
+function checkHeaders(colour: Colour, preview: boolean, key: string | undefined): Record<string, string> {
   if (preview) return previewHeaders(colour, key);
-  return release.routing.colourHeader === 'preview' && key ? { [PREVIEW_KEY_HEADER]: key } : {};
+  return key ? { [PREVIEW_KEY_HEADER]: key } : {};
 }
 
 /**

@@ -33,6 +33,8 @@ export type Engine = Pick<
   | 'removeNetwork'
   | 'ensureRouteImage'
   | 'runContainer'
+  | 'ensureMaintenanceImage'
+  | 'removeImage'
   // Swarm mode's reads (swarm/): the role chooses the runtime (core/select-runtime.ts).
   | 'swarmRole'
   | 'services'

@@ -1,3 +1,4 @@
+import { isMaintenanceRouter } from '../plan/maintenance.js';
 import { basePriority, routesOf } from '../plan/labels.js';
 import type { Provider } from './colour-runtime.js';
 import { atProvider, checkRouter, companionLiveRouter, companionPreviewRouter, isColourObject, LABEL, liveRouter, previewRouter } from '../plan/names.js';
@@ -27,7 +28,8 @@ export function ownRoute(ctx: Context, release: Release, provider: Provider = 'd
  * Every HTTP router Traefik has, each with the priority it had before
  * bluegreen: another bluegreen app's live router counts with its own rule's
  * priority (from its containers' labels), and preview routers (reached only
- * with the colour header) and check routers (with the preview key) are left out.
+ * with the colour header), check routers (with the preview key) and
+ * maintenance routers (copies of live ones, plan/maintenance.ts) are left out.
  * `known`: what the caller has asked for already; `managed`, the labels of
  * every running colour (in swarm mode, its services' labels).
  */
@@ -49,7 +51,8 @@ export async function routerFacts(ctx: Context, known: { routers?: RouterView[];
   }
   return routers.flatMap((router): RouterFact[] => {
     const known = bluegreen.get(router.name);
-    if (known === 'preview') return [];
+    // A maintenance page's router (any bluegreen app's) is a copy of a live router, up for a while: not the team's.
+    if (known === 'preview' || isMaintenanceRouter(router.name, router.priority)) return [];
     const priority = typeof known === 'number' ? known : router.priority || defaultPriority(router.rule);
     return [{ name: router.name, rule: router.rule, priority, entryPoints: router.entryPoints, status: router.status, ruleSyntax: router.ruleSyntax }];
   });

@@ -6,6 +6,12 @@ import { BgError, ExitCode, unreachableError, usageError } from '../errors.js';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { ROUTE_ARCHITECTURES, ROUTE_IMAGE, ROUTE_PROGRAM, routeProgram } from '../plan/route-holder.js';
+import { RESPONDER_X86_64 } from '../plan/maintenance-responder.js';
+import { createHash } from 'node:crypto';
+
+/** The maintenance page's image (its tag: a digest of server and page). */
+export const MAINTENANCE_IMAGE = 'bluegreen-maintenance';
+const MAINTENANCE_ARCHITECTURES = ['x86_64', 'amd64'];
 import type { EngineConnection } from './engine-connection.js';
 import { engineIdThroughSocket } from './engine-id-cache.js';
 import { EngineReads } from './engine-reads.js';
@@ -25,9 +31,27 @@ export interface ContainerView {
   /** The image ID it runs. */
   imageId: string;
   exitCode: number;
-  startedAt: string;
-  /** The last healthcheck run's output (what Docker keeps), if any. */
+  /** The last healthcheck run's output (what Docker keeps), if any: from `inspect` only. */
   lastHealthOutput?: string;
+}
+
+/** A container as listed: health and exit code as `docker ps` shows them in its status (the engine's own Health field where it gives one). */
+function listedView(c: Docker.ContainerInfo & { Health?: { Status?: string } }): ContainerView {
+  const health = (c.Health?.Status || /\((healthy|unhealthy|health: starting)\)/.exec(c.Status ?? '')?.[1]?.replace('health: ', '') || 'none') as HealthStatus;
+  const ips: Record<string, string> = {};
+  for (const [network, settings] of Object.entries(c.NetworkSettings?.Networks ?? {})) {
+    if (settings.IPAddress) ips[network] = settings.IPAddress;
+  }
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+    state: c.State,
+    health,
+    labels: c.Labels ?? {},
+    ips,
+    imageId: c.ImageID,
+    exitCode: Number(/^Exited \((-?\d+)\)/.exec(c.Status ?? '')?.[1] ?? 0),
+  };
 }
 
 const ENGINE_GONE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
@@ -223,10 +247,15 @@ export class DockerEngine {
   }
 
   /** Containers carrying all of the given labels (running and stopped). */
+  /**
+   * From the listing alone (one call, as `docker ps`): what every step
+   * reads is in it. An inspection of each container (`inspect`) added a
+   * call per container, a third of `bluegreen status`; it is made for the
+   * health check's last output, where a failure is explained.
+   */
   async containers(labels: Record<string, string>): Promise<ContainerView[]> {
     const found = await this.list(labels, true);
-    const views = await Promise.all(found.map((c) => this.inspect(c.Id).catch(() => undefined)));
-    return views.filter((v): v is ContainerView => v !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+    return found.map(listedView).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The labels of the running containers carrying the given labels: one call, no inspection. */
@@ -256,7 +285,6 @@ export class DockerEngine {
       ips,
       imageId: info.Image,
       exitCode: info.State.ExitCode,
-      startedAt: info.State.StartedAt,
       lastHealthOutput: healthLog.at(-1)?.Output?.trim(),
     };
   }
@@ -394,13 +422,45 @@ export class DockerEngine {
         'deploy from an engine on one of those, or in swarm mode',
       );
     }
-    const [repo, tag] = ROUTE_IMAGE.split(':') as [string, string];
-    await this.call(`make the image ${ROUTE_IMAGE}`, async () => {
+    await this.importFiles(ROUTE_IMAGE, [{ name: ROUTE_PROGRAM.slice(1), content: program, mode: 0o755 }]);
+    return ROUTE_IMAGE;
+  }
+
+  /**
+   * The maintenance page's image, made here from its server and the answer
+   * it gives (plan/maintenance.ts): one image per page, named by digest, so
+   * nothing is pulled and a page changed is a new image.
+   */
+  async ensureMaintenanceImage(response: Buffer): Promise<string> {
+    const { Architecture } = await this.info<{ Architecture: string }>();
+    if (!MAINTENANCE_ARCHITECTURES.includes(Architecture)) {
+      throw usageError(
+        `the engine runs on ${Architecture}: the maintenance page's server is built for x86_64 only`,
+        'put the app in maintenance from an x86_64 engine (scripts/maintenance-page/responder.c is the server)',
+      );
+    }
+    const image = `${MAINTENANCE_IMAGE}:${createHash('sha256').update(RESPONDER_X86_64).update(response).digest('hex').slice(0, 12)}`;
+    if ((await this.localImage(image)).id) return image;
+    await this.importFiles(image, [
+      { name: 'responder', content: RESPONDER_X86_64, mode: 0o755 },
+      { name: 'response', content: response, mode: 0o444 },
+    ]);
+    return image;
+  }
+
+  /** Removes an image, if no container uses it (nothing said otherwise: an image left costs disk only). */
+  async removeImage(reference: string): Promise<void> {
+    await this.docker.then((docker) => docker.getImage(reference).remove()).catch(() => undefined);
+  }
+
+  /** An image of these files alone (`docker import`): no registry, no build. */
+  private async importFiles(image: string, files: TarFile[]): Promise<void> {
+    const [repo, tag] = image.split(':') as [string, string];
+    await this.call(`make the image ${image}`, async () => {
       const docker = await this.docker;
-      const progress = await docker.importImage(Readable.from(await singleFileTar(ROUTE_PROGRAM.slice(1), program)), { repo, tag });
+      const progress = await docker.importImage(Readable.from(await tarOf(files)), { repo, tag });
       await new Promise<void>((resolve, reject) => docker.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())));
     });
-    return ROUTE_IMAGE;
   }
 
   /** The image's registry digests (`repo@sha256:...`): what it was pushed or pulled as; none for an image only built or loaded here. */
@@ -508,9 +568,15 @@ function demultiplex(buffer: Buffer): string {
 }
 
 /** A tar holding one executable file. */
-async function singleFileTar(name: string, content: Buffer): Promise<Buffer> {
+interface TarFile {
+  name: string;
+  content: Buffer;
+  mode: number;
+}
+
+async function tarOf(files: TarFile[]): Promise<Buffer> {
   const archive = pack();
-  archive.entry({ name, mode: 0o755 }, content);
+  for (const file of files) archive.entry({ name: file.name, mode: file.mode }, file.content);
   archive.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of archive) chunks.push(Buffer.from(chunk as Uint8Array));

@@ -32,13 +32,15 @@ export async function waitHealthy(docker: Engine, wait: HealthWait): Promise<Con
     {
       deadline: wait.deadline,
       intervalMs: 50,
-      onTimeout: () =>
-        new BgError(
+      onTimeout: async () => {
+        const inspected = await Promise.all(last.map((c) => docker.inspect(c.id).catch(() => c)));
+        return new BgError(
           `${wait.what}: not healthy after ${formatDuration(Date.now() - started)} (${describe(last, wait.count)})`,
           ExitCode.failedReverted,
           'raise --timeout if the app needs longer to start, or look at its healthcheck',
-          { details: last.map((c) => `${c.name}: ${c.state}, ${c.health}${c.lastHealthOutput ? `, last check: ${c.lastHealthOutput}` : ''}`).join('\n') },
-        ),
+          { details: inspected.map((c) => `${c.name}: ${c.state}, ${c.health}${c.lastHealthOutput ? `, last check: ${c.lastHealthOutput}` : ''}`).join('\n') },
+        );
+      },
     },
   );
 }
@@ -48,7 +50,9 @@ function describe(containers: ContainerView[], count: number): string {
   return `${healthy} of ${count} healthy, ${containers.length} exist`;
 }
 
-async function failureReport(docker: Engine, container: ContainerView, what: string): Promise<BgError> {
+async function failureReport(docker: Engine, listed: ContainerView, what: string): Promise<BgError> {
+  // The listing has no health check output: the container is inspected for it.
+  const container = await docker.inspect(listed.id).catch(() => listed);
   const why = container.health === 'unhealthy' ? 'is unhealthy' : `exited with code ${container.exitCode}`;
   const logs = await docker.logTail(container.id, 30).catch(() => '(logs unavailable)');
   const details = [

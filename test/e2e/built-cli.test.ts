@@ -14,7 +14,7 @@ import { ensureTestTraefik } from '../support/traefik.js';
 import { ask } from '../support/http.js';
 import { TestApp } from '../support/cli.js';
 
-const BUILT = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 const app = new TestApp('bgt-built');
 const run = (args: string[], env: Record<string, string> = {}) =>
   promisify(execFile)(process.execPath, [BUILT, ...args], { cwd: app.dir, env: app.env(env) }).then(
@@ -71,7 +71,7 @@ test('the bundle starts from its code cache, and as well from an unusable one; t
     assert.equal(lastJson(second.stdout).live, lastJson(first.stdout).live);
     assert.notEqual(readFileSync(cache, 'utf8'), 'not a code cache');
 
-    const plugin = await promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../dist/docker-plugin.js', import.meta.url)), 'docker-cli-plugin-metadata']);
+    const plugin = await promisify(execFile)(process.execPath, [fileURLToPath(new URL('../../dist/docker-plugin.cjs', import.meta.url)), 'docker-cli-plugin-metadata']);
     assert.equal(JSON.parse(plugin.stdout).Vendor, 'bluegreen');
   } finally {
     rmSync(home, { recursive: true, force: true });

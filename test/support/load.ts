@@ -8,6 +8,10 @@ export interface Sample {
   status: number;
   colour?: string;
   release?: string;
+  /** Answered by bluegreen's maintenance page (X-Bluegreen-Maintenance: on). */
+  maintenance?: boolean;
+  /** Its Retry-After, when it gave one. */
+  retryAfter?: string;
   error?: string;
 }
 
@@ -87,7 +91,9 @@ export class Load {
             release = undefined;
           }
           const colour = response.headers['x-bluegreen-color'] as string | undefined;
-          resolve({ startedAt, endedAt: Date.now(), status: response.statusCode ?? 0, colour, release });
+          const maintenance = response.headers['x-bluegreen-maintenance'] === 'on' && body.includes('maintenance');
+          const retryAfter = response.headers['retry-after'] as string | undefined;
+          resolve({ startedAt, endedAt: Date.now(), status: response.statusCode ?? 0, colour, release, ...(maintenance ? { maintenance, retryAfter } : {}) });
         });
       });
       request.on('timeout', () => request.destroy(new Error('timeout')));

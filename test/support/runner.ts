@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 /** The CLI as a team installs it: the built bundle (scripts/setup.sh builds it), not src/ through tsx. */
-export const BUILT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const BUILT_CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 export interface RunnerRun {
   code: number;

@@ -61,6 +61,9 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       BG_MAX_ERROR_RATE: '2%',
       BG_BAKE_MIN_REQUESTS: '50',
       BG_MAX_LATENCY_RATIO: '2',
+      BG_MAINTENANCE_PAGE: 'down.html',
+      BG_MAINTENANCE_ALLOW: 'X-Team: ops,10.0.0.0/8',
+      BG_RETRY_AFTER: '2m',
     }),
     {
       files: ['a.yml', 'b.yml'],
@@ -94,6 +97,9 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       maxErrorRate: '2%',
       bakeMinRequests: '50',
       maxLatencyRatio: '2',
+      maintenancePage: 'down.html',
+      maintenanceAllow: ['X-Team: ops', '10.0.0.0/8'],
+      retryAfter: '2m',
     },
   );
 });
@@ -154,6 +160,9 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
       'max_error_rate: 0.5',
       'bake_min_requests: 100',
       'max_latency_ratio: 3',
+      'maintenance_page: pages/down.html',
+      'maintenance_allow: [10.0.0.0/8]',
+      'retry_after: 120',
       '',
     ].join('\n'),
   );
@@ -189,6 +198,9 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
     maxErrorRate: '0.5',
     bakeMinRequests: '100',
     maxLatencyRatio: '3',
+    maintenancePage: join(dir, 'pages', 'down.html'),
+    maintenanceAllow: ['10.0.0.0/8'],
+    retryAfter: '120',
   });
 });
 

@@ -102,6 +102,8 @@ export class FakeWorld {
     removeVolume: async () => false,
     removeNetwork: async () => undefined,
     ensureRouteImage: async () => 'bluegreen-route:1',
+    ensureMaintenanceImage: async () => 'bluegreen-maintenance:test',
+    removeImage: async () => undefined,
     runContainer: async (spec) => {
       this.calls.push(`run ${spec.name}`);
       const project = spec.labels['com.docker.compose.project']!;

@@ -41,7 +41,10 @@ export async function switchCommand(options: Options): Promise<void> {
   const result = await runLocked(ctx, 'switch', async () => {
     const { assertBakeCanJudge } = await import('../core/bake.js');
     await assertBakeCanJudge(ctx);
-    const switched = await switchLive(ctx);
+    // A canary step (`bluegreen canary 10%`) stays in until the switch is verified, then goes.
+    ctx.keepCanary = true;
+    const { removeCanary } = await import('../core/canary.js');
+    const switched = await switchLive(ctx).finally(() => removeCanary(ctx));
     if (options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched);
     return switched;
   });
@@ -115,6 +118,29 @@ export async function deployCommand(options: Options, keepOld: boolean, maintena
     switched_at: new Date(result.switched.switchedAt).toISOString(),
     elapsed_ms: Date.now() - started,
   });
+}
+
+export async function canaryCommand(options: Options, shareText: string): Promise<void> {
+  const started = Date.now();
+  const ctx = await context(options, false);
+  const canary = await import('../core/canary.js');
+  if (shareText === 'off') {
+    const was = await runLocked(ctx, 'canary', async () => ({ on: await canary.removeCanary(ctx), about: { detail: 'off' } }));
+    ctx.out.result(was.on ? `the canary is out: live traffic is all on the live colour, in ${formatDuration(Date.now() - started)}` : 'no canary step was in', {
+      command: 'canary',
+      outcome: 'ok',
+      canary: 'off',
+      already: !was.on,
+    });
+    return;
+  }
+  const { parseCanarySteps, formatShare } = await import('../plan/canary.js');
+  const [share] = parseCanarySteps(shareText) as [number];
+  const step = await runLocked(ctx, 'canary', async () => ({ ...(await canary.canaryOnCandidate(ctx, share)), about: { detail: formatShare(share) } }));
+  ctx.out.result(
+    `${formatShare(step.weighted)} of live requests go to ${step.candidate} (release ${step.release}), the rest to ${step.live}${step.judgement ? `: ${step.judged}` : ''}; \`bluegreen switch\` moves them all, \`bluegreen canary off\` takes it out`,
+    { command: 'canary', outcome: 'ok', share: step.weighted, colour: step.candidate, release: step.release, elapsed_ms: Date.now() - started },
+  );
 }
 
 export async function maintenanceCommand(options: Options, action: string): Promise<void> {

@@ -67,6 +67,9 @@ export function buildProgram(): Command {
   command('maintenance', 'on: answer every request to the live routes 503 with a page (but --allow); off: let them reach the app again')
     .argument('<action>', 'on or off')
     .action(async (action: string, ...rest: unknown[]) => act((run, options) => run.maintenanceCommand(options, action))(action, ...rest));
+  command('canary', 'send a share of live requests to the candidate up started (judged for --bake, taken out at a breach); `canary off` takes it out')
+    .argument('<share>', 'the share, e.g. 10%; or off')
+    .action(async (share: string, ...rest: unknown[]) => act((run, options) => run.canaryCommand(options, share))(share, ...rest));
   command('history', 'releases and operations, oldest first').action(act((run, options) => run.historyCommand(options)));
   command('down', 'remove both colours and the side targets')
     .option('--volumes', 'remove the named volumes too')
@@ -127,6 +130,7 @@ const EXAMPLES: Record<Exclude<CommandName, 'proxy'>, string> = {
   status: 'bluegreen status --json',
   doctor: 'bluegreen doctor    bluegreen doctor --json -f compose.prod.yaml',
   history: 'bluegreen history',
+  canary: 'bluegreen up && bluegreen canary 10% && bluegreen canary 50% && bluegreen switch    RELEASE=v2 bluegreen deploy --canary 10%,50% --bake 1m',
   maintenance: "bluegreen maintenance on --page down.html --allow 'X-Team: 7f3a' --allow 10.0.0.0/8    bluegreen maintenance off",
   down: 'bluegreen down --volumes',
   unlock: 'bluegreen unlock',

@@ -22,14 +22,20 @@ export async function deploy(ctx: Context, options: { keepOld: boolean; maintena
   await assertBakeCanJudge(ctx);
   if (options.maintenance && (await ctx.runtime()).provider !== 'docker')
     throw usageError('deploy --maintenance runs on one host: swarm mode has no maintenance page yet', 'deploy without --maintenance');
+  if (ctx.options.canary.length) await (await import('../core/canary.js')).assertCanaryCan(ctx);
   const up = await bringUp(ctx);
   let switched: SwitchResult;
   // --maintenance: the page answers from here (the candidate verified) until the new release is live.
   let maintenance: 'turned-on' | 'left' = 'left';
+  const canary = ctx.options.canary.length ? await import('../core/canary.js') : undefined;
   try {
+    if (canary) await canarySteps(ctx, canary, up);
     if (options.maintenance) maintenance = await maintenanceForSwitch(ctx);
     switched = await switchLive(ctx);
+    // The switch is verified (its checks pass the canary by): the canary goes, the live router has it all.
+    if (canary) await ctx.out.step('take the canary out', () => canary.removeCanary(ctx), { colour: up.colour }, 'canary');
   } catch (error) {
+    if (canary) await canary.removeCanary(ctx).catch(() => undefined);
     if (error instanceof LockLostError) throw error;
     // Exit 5: switchLive could not put the candidate back to preview, so it
     // may hold live traffic now. Removing it could cut that: left to a person.
@@ -49,6 +55,18 @@ export async function deploy(ctx: Context, options: { keepOld: boolean; maintena
   const stopped = options.keepOld ? undefined : await stopAfterSwitch(ctx, switched);
   // A first deploy that took the app over from plain compose says so in history.
   return { up, switched, stopped, about: stopped?.takenOver ? { ...up.about, detail: stopped.about.detail } : up.about };
+}
+
+/** --canary's steps on the candidate just verified; the first deploy (no live colour) has none, said. */
+async function canarySteps(ctx: Context, canary: typeof import('../core/canary.js'), up: UpResult): Promise<void> {
+  const colours = await observeColours(ctx);
+  const live = liveColour(colours);
+  if (!live) {
+    ctx.out.warn('--canary: no live colour yet, so no live traffic to share; deploying without it');
+    return;
+  }
+  ctx.keepCanary = true;
+  await canary.runCanary(ctx, { live: colours[live], candidate: colours[up.colour], release: up.release }, ctx.options.canary);
 }
 
 /** Maintenance on for the switch; one already on is left as it is (and on). No live colour yet: nothing to shadow, said. */

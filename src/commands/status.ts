@@ -11,6 +11,7 @@ import { liveExcludesOf } from '../plan/labels.js';
 import { shadowedBy } from '../plan/shadowing.js';
 import { settled, type Settled } from '../core/settled.js';
 import { maintenanceView, type MaintenanceView } from '../plan/maintenance.js';
+import { canaryView, formatShare } from '../plan/canary.js';
 
 export interface ColourStatus {
   colour: Colour;
@@ -38,6 +39,8 @@ export interface Status {
   drift: string[];
   /** Routers of other services that Traefik preferred over the target before, and that the live router now shadows. */
   shadowed: { name: string; rule: string; priority: number }[];
+  /** A canary step in (plan/canary.ts): the share of live requests the candidate gets. */
+  canary: ReturnType<typeof canaryView>;
   /** Maintenance mode (core/maintenance.ts): on while its routers' holder runs. */
   maintenance: MaintenanceView;
   /** Containers of the app's own compose project that are not side targets: the app as plain compose ran it (core/takeover.ts). */
@@ -74,7 +77,20 @@ export async function readStatus(ctx: Context): Promise<Status> {
   const statuses = COLOURS.map((colour) => ({ ...colourStatus(colours[colour], live, traefikView(ctx, colour, listed)), companions: companionsOf(containers, colour) }));
   const shadowed = live && listed.ok ? await shadowedRouters(ctx, colours[live], { routers: listed.value[0], managed }) : [];
   const maintenance = maintenanceView(containers);
-  return { app: ctx.app, engine: ctx.engine.name, store: ctx.store.location, live, previewKey: state.previewKey, colours: statuses, drift: drift(state, colours), shadowed, plain, maintenance };
+  const canary = canaryView(containers);
+  return {
+    app: ctx.app,
+    engine: ctx.engine.name,
+    store: ctx.store.location,
+    live,
+    previewKey: state.previewKey,
+    colours: statuses,
+    drift: drift(state, colours),
+    shadowed,
+    plain,
+    maintenance,
+    canary,
+  };
 }
 
 /** What the live colour's rule does not exclude but should (routers added since it was launched); swarm mode reads its services' labels. */
@@ -169,6 +185,11 @@ export function formatStatus(status: Status): string {
       c.state === 'running' ? "runs beside bluegreen's colours (shadowed once a colour is live; `bluegreen stop-old` drains and stops it)" : `${c.state} (taken over; \`bluegreen down\` removes it)`;
     lines.push(`plain  ${c.name} of compose project ${status.app}: ${what}`);
   }
+  if (status.canary.share !== undefined)
+    lines.push(
+      `canary: ${formatShare(status.canary.share)} of live requests go to the candidate (step ${status.canary.step}); \`bluegreen switch\` moves them all, \`bluegreen canary off\` takes it out`,
+    );
+  else if (status.canary.containers) lines.push(`canary: out, but ${status.canary.containers} of its containers left: the next bluegreen command removes them`);
   lines.push(maintenanceLine(status.maintenance));
   lines.push(status.drift.length ? `drift: ${status.drift.join('; ')}` : 'drift: none (the store agrees with Docker)');
   for (const router of status.shadowed) lines.push(shadowedLine(status.app, router));

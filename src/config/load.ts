@@ -1,3 +1,4 @@
+import { parseCanarySteps } from '../plan/canary.js';
 import { readFileSync } from 'node:fs';
 import { parsePullOption } from '../plan/pull.js';
 import { resolve } from 'node:path';
@@ -83,6 +84,7 @@ function validate(raw: RawOptions, input: LoadInput): Omit<Options, 'flow' | 'ho
     json: input.json ?? false,
     noHealthcheck: input.noHealthcheck ?? false,
     waitLockMs: parseDuration(raw.waitLock!, '--wait-lock'),
+    canary: raw.canary === undefined || raw.canary.trim() === '' ? [] : parseCanarySteps(raw.canary),
     maintenance: {
       page: raw.maintenancePage === undefined ? undefined : resolve(input.cwd, raw.maintenancePage),
       allow: raw.maintenanceAllow ?? [],

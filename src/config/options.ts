@@ -53,6 +53,8 @@ export interface Options {
   bake: { ms: number; maxErrorRate: number; minRequests: number; maxLatencyRatio: number };
   /** Docker Flow steps for `flow` (--flow, FLOW, docker-flow.yml; default deploy). */
   flow: string[];
+  /** --canary: the shares of live requests the candidate gets before the switch (plan/canary.ts); none: no canary. */
+  canary: number[];
   /** Maintenance mode's page, allowances and Retry-After (core/maintenance.ts). */
   maintenance: { page?: string; allow: string[]; retryAfterSeconds: number };
   /** bluegreen.yml's hooks (config/hooks.ts). */

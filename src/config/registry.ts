@@ -10,7 +10,7 @@
 import { DEFAULT_PROBE_STATUSES } from '../plan/probe.js';
 
 /** The commands that take options; `proxy` stands for proxy up|down|status. */
-export const COMMANDS = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'maintenance', 'proxy'] as const;
+export const COMMANDS = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'maintenance', 'canary', 'proxy'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /**
@@ -41,8 +41,8 @@ export interface OptionSpec {
 }
 
 // Groups of commands, by what they do with an option.
-const APP = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'maintenance'] as const;
-const CHANGING = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'down', 'unlock', 'maintenance'] as const;
+const APP = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'history', 'down', 'unlock', 'maintenance', 'canary'] as const;
+const CHANGING = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'down', 'unlock', 'maintenance', 'canary'] as const;
 /** Read the user's compose files and freeze a release. */
 const RELEASING = ['up', 'deploy', 'flow'] as const;
 /** Launch a colour and verify it through Traefik. */
@@ -50,7 +50,7 @@ const LAUNCHING = ['up', 'switch', 'rollback', 'deploy', 'scale', 'flow'] as con
 /** Stop a colour after a switch, after draining it. */
 const DRAINING = ['stop-old', 'rollback', 'deploy', 'scale', 'flow'] as const;
 /** Talk to Traefik. */
-const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'maintenance', 'proxy'] as const;
+const ROUTED = ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'maintenance', 'canary', 'proxy'] as const;
 
 export const OPTIONS = [
   { key: 'files', kind: 'paths', flag: '-f, --file <path>', env: 'BG_FILES', yml: 'files', flowEnv: 'FLOW_COMPOSE_PATH', flowYml: 'compose_path', help: 'compose file (repeatable)', commands: APP },
@@ -272,7 +272,7 @@ export const OPTIONS = [
     yml: 'bake',
     default: () => '0s',
     help: "after the switch, keep the old colour running this long and roll back by itself if the new one's 5xx share passes --max-error-rate (0s: no bake window)",
-    commands: ['switch', 'deploy'],
+    commands: ['switch', 'deploy', 'canary'],
   },
   {
     key: 'maxErrorRate',
@@ -283,7 +283,7 @@ export const OPTIONS = [
     yml: 'max_error_rate',
     default: () => '1%',
     help: "the share of the new colour's answers that may be 5xx during the bake window",
-    commands: ['switch', 'deploy'],
+    commands: ['switch', 'deploy', 'canary'],
   },
   {
     key: 'maxLatencyRatio',
@@ -294,7 +294,7 @@ export const OPTIONS = [
     yml: 'max_latency_ratio',
     default: () => 'off',
     help: "during the bake window, also roll back when the new colour's mean answer time passes this multiple of the old colour's and is 20 ms above it (e.g. 2; off: not judged)",
-    commands: ['switch', 'deploy'],
+    commands: ['switch', 'deploy', 'canary'],
   },
   {
     key: 'bakeMinRequests',
@@ -305,7 +305,16 @@ export const OPTIONS = [
     yml: 'bake_min_requests',
     default: () => '20',
     help: 'answers the bake window needs before it judges the share',
-    commands: ['switch', 'deploy'],
+    commands: ['switch', 'deploy', 'canary'],
+  },
+  {
+    key: 'canary',
+    kind: 'string',
+    flag: '--canary <shares>',
+    env: 'BG_CANARY',
+    yml: 'canary',
+    help: 'before the switch, send these shares of live requests to the candidate, one after the other (e.g. 10%,50%), each judged for --bake (30s when 0) and taken out at a breach',
+    commands: ['deploy'],
   },
   {
     key: 'maintenancePage',

@@ -40,6 +40,12 @@ export interface Context {
   userConfig(): Promise<ComposeConfig>;
   /** What runs the colours here, compose or swarm (core/select-runtime.ts), chosen at the first call and kept. */
   runtime(): Promise<ColourRuntime>;
+  /**
+   * Set while a canary's step is meant to stay in (the steps and the switch
+   * that ends them, core/canary.ts): reconcile takes a canary out otherwise,
+   * as what an interrupted command left.
+   */
+  keepCanary?: boolean;
 }
 
 export interface ContextNeeds {

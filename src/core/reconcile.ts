@@ -1,4 +1,5 @@
 import { LABEL } from '../plan/names.js';
+import { CANARY_ROLE } from '../plan/canary.js';
 import { isColour } from '../plan/colour.js';
 import { servesPreviewOnly } from '../plan/labels.js';
 import type { ContainerView } from '../runtime/docker.js';
@@ -35,6 +36,13 @@ export async function reconcile(ctx: Context): Promise<Observed> {
     await ctx.docker.stopAndRemove(container.id, 0);
     const what = container.labels[LABEL.routeOf] ? "a route container left running without its colour's containers" : 'a preview container left beside live ones by an interrupted switch';
     ctx.out.warn(`removed ${container.name}, ${what}`);
+  }
+  // A canary step left in by an interrupted command (or one a command other than the switch would break: its servers live in the colours' containers).
+  const canary = ctx.keepCanary ? [] : all.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.router || c.labels[LABEL.role] === CANARY_ROLE.server);
+  if (canary.length) {
+    const { removeCanary } = await import('./canary.js');
+    await removeCanary(ctx);
+    ctx.out.warn('took the canary step out first: live traffic is all on the live colour again');
   }
   const colours = paused.length || leftovers.length ? await observeColours(ctx) : coloursOf(all);
   const found = drift(stored, colours);

@@ -1,4 +1,5 @@
 import { isMaintenanceRouter } from '../plan/maintenance.js';
+import { isCanaryRouter } from '../plan/canary.js';
 import { basePriority, routesOf } from '../plan/labels.js';
 import type { Provider } from './colour-runtime.js';
 import { atProvider, checkRouter, companionLiveRouter, companionPreviewRouter, isColourObject, LABEL, liveRouter, previewRouter } from '../plan/names.js';
@@ -29,7 +30,8 @@ export function ownRoute(ctx: Context, release: Release, provider: Provider = 'd
  * bluegreen: another bluegreen app's live router counts with its own rule's
  * priority (from its containers' labels), and preview routers (reached only
  * with the colour header), check routers (with the preview key) and
- * maintenance routers (copies of live ones, plan/maintenance.ts) are left out.
+ * maintenance and canary routers (copies of live ones, plan/maintenance.ts,
+ * plan/canary.ts) are left out.
  * `known`: what the caller has asked for already; `managed`, the labels of
  * every running colour (in swarm mode, its services' labels).
  */
@@ -52,7 +54,7 @@ export async function routerFacts(ctx: Context, known: { routers?: RouterView[];
   return routers.flatMap((router): RouterFact[] => {
     const known = bluegreen.get(router.name);
     // A maintenance page's router (any bluegreen app's) is a copy of a live router, up for a while: not the team's.
-    if (known === 'preview' || isMaintenanceRouter(router.name, router.priority)) return [];
+    if (known === 'preview' || isMaintenanceRouter(router.name, router.priority) || isCanaryRouter(router.name, router.priority)) return [];
     const priority = typeof known === 'number' ? known : router.priority || defaultPriority(router.rule);
     return [{ name: router.name, rule: router.rule, priority, entryPoints: router.entryPoints, status: router.status, ruleSyntax: router.ruleSyntax }];
   });

@@ -25,7 +25,7 @@ export type HistorySubject = Partial<Pick<HistoryEntry, 'release' | 'image' | 'c
 
 export const emptyState = (app: string): AppState => ({ app, generation: 0, lastRelease: 0 });
 
-export type Operation = 'up' | 'switch' | 'stop-old' | 'rollback' | 'deploy' | 'scale' | 'down' | 'flow' | 'maintenance';
+export type Operation = 'up' | 'switch' | 'stop-old' | 'rollback' | 'deploy' | 'scale' | 'down' | 'flow' | 'maintenance' | 'canary';
 export type Outcome = 'ok' | 'failed' | 'needs-person';
 
 export interface HistoryEntry {

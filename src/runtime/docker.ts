@@ -375,8 +375,9 @@ export class DockerEngine {
         Labels: spec.labels,
         StopSignal: 'SIGKILL',
         StopTimeout: 0,
-        HostConfig: { NetworkMode: spec.network, ReadonlyRootfs: true, RestartPolicy: restartPolicy(spec.restart) },
-        NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } },
+        // In another container's network namespace (`container:<id>`): Traefik takes that container's address for it.
+        HostConfig: { NetworkMode: spec.networkOf ? `container:${spec.networkOf}` : spec.network, ReadonlyRootfs: true, RestartPolicy: restartPolicy(spec.restart) },
+        ...(spec.networkOf ? {} : { NetworkingConfig: { EndpointsConfig: { [spec.network!]: {} } } }),
       });
       await container.start();
       return container.id;
@@ -589,7 +590,10 @@ export interface RunSpec {
   image: string;
   entrypoint: string[];
   labels: Record<string, string>;
-  network: string;
+  /** The network it joins; or, with `networkOf`, none of its own. */
+  network?: string;
+  /** The container whose network namespace it shares (a canary step's server, plan/canary.ts). */
+  networkOf?: string;
   /** compose's `restart:` value. */
   restart?: string;
 }

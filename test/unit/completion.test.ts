@@ -10,7 +10,7 @@ test('completion knows every command and only the flags each takes', () => {
   const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
   assert.deepEqual(
     Object.keys(byName).filter((n) => !n.startsWith('proxy ')),
-    ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'maintenance', 'history', 'down', 'unlock', 'plugin', 'completion'],
+    ['up', 'switch', 'stop-old', 'rollback', 'deploy', 'scale', 'flow', 'status', 'doctor', 'maintenance', 'canary', 'history', 'down', 'unlock', 'plugin', 'completion'],
   );
   assert.ok(byName['rollback']!.flags.includes('--to'));
   assert.ok(byName['doctor']!.flags.includes('--target') && byName['doctor']!.flags.includes('--traefik-api'));

@@ -64,6 +64,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       BG_MAINTENANCE_PAGE: 'down.html',
       BG_MAINTENANCE_ALLOW: 'X-Team: ops,10.0.0.0/8',
       BG_RETRY_AFTER: '2m',
+      BG_CANARY: '10%,50%',
     }),
     {
       files: ['a.yml', 'b.yml'],
@@ -100,6 +101,7 @@ test('fromEnv maps every BG_* variable and Consul’s own variables', () => {
       maintenancePage: 'down.html',
       maintenanceAllow: ['X-Team: ops', '10.0.0.0/8'],
       retryAfter: '2m',
+      canary: '10%,50%',
     },
   );
 });
@@ -163,6 +165,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
       'maintenance_page: pages/down.html',
       'maintenance_allow: [10.0.0.0/8]',
       'retry_after: 120',
+      'canary: 5%',
       '',
     ].join('\n'),
   );
@@ -201,6 +204,7 @@ test('fromYmlFile maps every key, numbers become strings, files resolve beside t
     maintenancePage: join(dir, 'pages', 'down.html'),
     maintenanceAllow: ['10.0.0.0/8'],
     retryAfter: '120',
+    canary: '5%',
   });
 });
 

@@ -1,0 +1,259 @@
+import { BgError, ExitCode, usageError } from '../errors.js';
+import { answerCounts, describeJudgement, describeLimit, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
+import {
+  CANARY_LABEL,
+  CANARY_PRIORITY,
+  CANARY_ROLE,
+  canaryRouter,
+  canaryRouterLabels,
+  canaryServerLabels,
+  canaryService,
+  canaryWeights,
+  candidateEstimate,
+  formatShare,
+  shareOf,
+  since,
+} from '../plan/canary.js';
+import type { Colour } from '../plan/colour.js';
+import { formatDuration } from '../plan/duration.js';
+import { liveRoutersOf } from '../plan/maintenance.js';
+import { colourHeaderMiddleware, LABEL, liveRouter, serviceName } from '../plan/names.js';
+import { liveCarriers, type ColourView } from '../plan/reality.js';
+import { ROUTE_PROGRAM } from '../plan/route-holder.js';
+import type { Release } from '../plan/release.js';
+import { cancellation } from '../runtime/cancellation.js';
+import type { ContainerView } from '../runtime/docker.js';
+import { Deadline, retryUntil } from '../waiting/retry.js';
+import { routerOnEachInstance, waitRouted } from '../waiting/traefik.js';
+import type { Context } from './context.js';
+import { loadRelease } from './load-release.js';
+import { otherColour } from '../plan/colour.js';
+import { liveColour } from '../plan/reality.js';
+import { appPreviewKey } from './preview-key.js';
+
+/** Each step is judged this long when --bake does not say. */
+export const DEFAULT_STEP_MS = 30_000;
+const POLL_MS = 500;
+
+export interface CanaryStep {
+  share: number;
+  /** The share the weights give (the requested one, to a tenth of a point). */
+  weighted: number;
+  judgement?: BakeJudgement;
+}
+
+/** What a step needs to know of the two colours. */
+export interface CanaryColours {
+  live: ColourView;
+  candidate: ColourView;
+  release: Release;
+}
+
+/**
+ * Refusals before anything changes (exit 2): one host only, and Traefik's
+ * metrics, which judge each step.
+ */
+export async function assertCanaryCan(ctx: Context): Promise<void> {
+  if ((await ctx.runtime()).provider !== 'docker') throw usageError('--canary runs on one host: swarm mode has no canary yet', 'deploy without --canary');
+  if ((await ctx.traefik.metrics().catch(() => undefined)) === undefined) {
+    throw usageError(
+      "--canary judges each step by Traefik's request metrics, which do not answer",
+      'start Traefik with --metrics.prometheus=true and --metrics.prometheus.addServicesLabels=true, or point --traefik-metrics at them',
+    );
+  }
+}
+
+/**
+ * The steps, one after the other, each judged for the bake window's length
+ * (the candidate's 5xx share, and its mean answer against the live
+ * colour's); at a breach, the canary is taken out (live traffic back on the
+ * live colour, one reload) and the error says why (exit 1). After the last
+ * step the canary stays in: the switch that follows takes it out.
+ */
+export function runCanary(ctx: Context, colours: CanaryColours, shares: number[]): Promise<CanaryStep[]> {
+  return runCanarySteps(ctx, colours, shares, 1);
+}
+
+/** The steps, numbered from `firstStep` (a step's service and router priority grow with it, so the next one shadows the last). */
+async function runCanarySteps(ctx: Context, colours: CanaryColours, shares: number[], firstStep: number): Promise<CanaryStep[]> {
+  // A routed companion's traffic cannot be split with the first target's.
+  if (Object.keys(colours.release.companionRouting ?? {}).length) throw usageError('a canary splits one routed target: this release has routed companions', 'deploy without --canary');
+  const done: CanaryStep[] = [];
+  try {
+    for (const [index, share] of shares.entries()) {
+      const step = firstStep + index;
+      const weighted = await startStep(ctx, colours, step, share);
+      const judgement = await judgeStep(ctx, colours, step, share);
+      done.push({ share, weighted, judgement });
+      if (judgement?.verdict === 'breach') {
+        const limits = ctx.options.bake;
+        throw new BgError(
+          `canary at ${formatShare(share)}: the candidate's ${describeJudgement(judgement)}, above ${describeLimit(judgement, limits)}; live traffic is all on ${colours.live.colour} again`,
+          ExitCode.failedReverted,
+          "see the candidate's logs before deploying it again",
+        );
+      }
+    }
+    return done;
+  } catch (error) {
+    await removeCanary(ctx).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Starts a step's servers (one per app container of either colour, weighted), then its router; the previous step's go after. Returns the share the weights give. */
+async function startStep(ctx: Context, { live, candidate, release }: CanaryColours, step: number, share: number): Promise<number> {
+  const app = ctx.app;
+  const port = release.routing.port;
+  const liveApps = routable(live, release.target);
+  const candidateApps = routable(candidate, release.target);
+  if (!liveApps.length || !candidateApps.length)
+    throw new BgError(
+      `canary: ${live.colour} runs ${liveApps.length} and ${candidate.colour} ${candidateApps.length} healthy containers`,
+      ExitCode.failedReverted,
+      'both colours must run to share the traffic',
+    );
+  const weights = canaryWeights(share, liveApps.length, candidateApps.length);
+  const weighted = shareOf(weights, liveApps.length, candidateApps.length);
+  const [liveRoute] = liveRoutersOf(liveCarriers(live).map((c) => c.labels)).filter((r) => r.name === liveRouter(app, live.colour));
+  if (!liveRoute) throw usageError(`the live colour ${live.colour} carries no live router bluegreen can copy`, 'see `bluegreen status`');
+  const previewKey = await appPreviewKey(ctx);
+  const image = await ctx.docker.ensureRouteImage();
+  const earlier = await canaryContainers(ctx);
+  const deadline = Deadline.after(ctx.options.timeoutMs);
+  await ctx.out.step(
+    `canary ${formatShare(share)}: ${candidate.colour} ${candidateApps.length} × weight ${weights.candidate}, ${live.colour} ${liveApps.length} × weight ${weights.live}`,
+    async () => {
+      const servers = [...liveApps.map((c) => ({ c, weight: weights.live, colour: live.colour })), ...candidateApps.map((c) => ({ c, weight: weights.candidate, colour: candidate.colour }))];
+      await Promise.all(
+        servers.map(({ c, weight, colour }) =>
+          ctx.docker.runContainer({ name: `${c.name}-canary-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels: canaryServerLabels(app, step, port, weight, colour), networkOf: c.id }),
+        ),
+      );
+      const urls = servers.map(({ c }) => `http://${c.ips?.[ctx.options.network]}:${port}`);
+      await waitServers(ctx, canaryService(app, step), urls, deadline);
+      const labels = canaryRouterLabels({ app, network: ctx.options.network, step, share, live: liveRoute, previewKey, colourHeaderMiddleware: colourHeaderMiddleware(app, live.colour) });
+      await ctx.docker.runContainer({ name: `${app}-canary-route-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels, network: ctx.options.network });
+      await waitRouted(ctx.traefik, { router: canaryRouter(app), priority: CANARY_PRIORITY + step, service: canaryService(app, step), servers: urls, deadline });
+      // The earlier step's router is shadowed now: it goes, then its servers.
+      await removeContainers(ctx, earlier);
+    },
+    { colour: candidate.colour, release: release.number },
+    'canary',
+  );
+  return weighted;
+}
+
+/** Judges a step for the bake window's length (30 s when it is 0): the candidate's part of the step's service, against the live colour's answers before. */
+async function judgeStep(ctx: Context, { live, candidate }: CanaryColours, step: number, share: number): Promise<BakeJudgement> {
+  const { ms: bakeMs, ...limits } = ctx.options.bake;
+  const ms = bakeMs || DEFAULT_STEP_MS;
+  const service = `${canaryService(ctx.app, step)}@docker`;
+  const read = async (name: string) => {
+    const text = await ctx.traefik.metrics();
+    return text === undefined ? undefined : answerCounts(text, name);
+  };
+  const [atStart, liveBefore] = await Promise.all([read(service), read(`${serviceName(ctx.app, live.colour)}@docker`)]);
+  const zero: AnswerCounts = { requests: 0, errors: 0, seconds: 0, timed: 0 };
+  const before = liveBefore ?? zero;
+  const liveRates = { errorRate: before.requests ? before.errors / before.requests : 0, meanSeconds: before.timed ? before.seconds / before.timed : undefined };
+  const estimate = (now: AnswerCounts) => candidateEstimate(since(atStart ?? zero, now), share, liveRates);
+  let judgement = judge(zero, zero, limits);
+  return ctx.out.step(
+    `canary ${formatShare(share)} judged ${formatDuration(ms)}: ${candidate.colour}'s 5xx share at most ${(limits.maxErrorRate * 100).toFixed(1)}%`,
+    async () => {
+      const started = Date.now();
+      while (Date.now() - started < ms) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
+        cancellation.checkpoint();
+        const now = await read(service).catch(() => undefined);
+        if (!now) continue;
+        judgement = judge(zero, estimate(now), limits, before.timed ? before : undefined);
+        if (judgement.verdict === 'breach') break;
+      }
+      if (judgement.verdict !== 'breach')
+        ctx.out.info(
+          `  canary ${formatShare(share)}: ${describeJudgement(judgement)} of ${candidate.colour} (estimated from the step's service)${judgement.verdict === 'too-few' ? `, fewer than ${limits.minRequests}: not judged` : ''}`,
+        );
+      return judgement;
+    },
+    { colour: candidate.colour },
+    'canary-judge',
+  );
+}
+
+/** The app's canary containers (routers and servers), running or not. */
+export async function canaryContainers(ctx: Context): Promise<ContainerView[]> {
+  const all = await ctx.docker.containers({ [LABEL.app]: ctx.app });
+  return all.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.router || c.labels[LABEL.role] === CANARY_ROLE.server);
+}
+
+/** Takes the canary out: its routers first (live traffic back on the live router), once Traefik shows them gone, its servers. */
+export async function removeCanary(ctx: Context): Promise<boolean> {
+  const present = await canaryContainers(ctx);
+  if (!present.length) return false;
+  await removeContainers(ctx, present);
+  return true;
+}
+
+async function removeContainers(ctx: Context, containers: ContainerView[]): Promise<void> {
+  const routers = containers.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.router);
+  await Promise.all(routers.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
+  if (routers.length) {
+    const steps = routers.map((c) => Number(c.labels[CANARY_LABEL.step]));
+    await retryUntil(async () => ((await routerGoneOrMoved(ctx, steps)) ? true : undefined), {
+      deadline: Deadline.after(15_000),
+      onTimeout: () => new BgError(`Traefik still routes ${canaryRouter(ctx.app)} to a removed step`, ExitCode.needsPerson, 'check Traefik; the next bluegreen command removes what is left'),
+    });
+  }
+  // In-flight requests already hold their connection to the app container: a server's holder going changes nothing for them.
+  await Promise.all(containers.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.server).map((c) => ctx.docker.stopAndRemove(c.id, 0)));
+}
+
+/** The canary router is gone, or now sends to a step that is not one of these (the next step's). */
+async function routerGoneOrMoved(ctx: Context, removedSteps: number[]): Promise<boolean> {
+  const seen = await routerOnEachInstance(ctx.traefik, `${canaryRouter(ctx.app)}@docker`);
+  return seen.every((router) => router === undefined || !removedSteps.some((step) => router.priority === CANARY_PRIORITY + step));
+}
+
+/** The colour's containers of the release's first target that Traefik routes (running, healthy where checked). */
+const routable = (view: ColourView, target: string) =>
+  view.containers.filter((c) => c.state === 'running' && (c.health === 'healthy' || c.health === 'none') && c.labels['com.docker.compose.service'] === target);
+
+async function waitServers(ctx: Context, service: string, urls: string[], deadline: Deadline): Promise<void> {
+  const expected = [...urls].sort().join();
+  await retryUntil(
+    async () => {
+      const seen = await Promise.all((ctx.traefik.replicas ?? [ctx.traefik]).map((api) => api.service(`${service}@docker`).catch(() => undefined)));
+      return seen.every((s) => [...(s?.servers ?? [])].sort().join() === expected) ? true : undefined;
+    },
+    {
+      deadline,
+      intervalMs: 50,
+      onTimeout: () =>
+        new BgError(
+          `Traefik does not show ${service} with ${urls.join(', ')}`,
+          ExitCode.failedReverted,
+          'live traffic was not moved; check that Traefik reads containers that share a network namespace',
+        ),
+    },
+  );
+}
+
+/** `bluegreen canary <share>`: one step on the candidate `up` started, judged, and left in (a new share replaces the step). */
+export async function canaryOnCandidate(ctx: Context, share: number): Promise<CanaryStep & { live: Colour; candidate: Colour; release: number; judged: string }> {
+  await assertCanaryCan(ctx);
+  ctx.keepCanary = true;
+  const runtime = await ctx.runtime();
+  const { colours } = await runtime.observe(ctx);
+  const live = liveColour(colours);
+  const candidate = live ? colours[otherColour(live)] : undefined;
+  if (!live || !candidate || candidate.running === 0 || candidate.routing !== 'preview' || candidate.release === undefined) {
+    throw usageError('no candidate beside a live colour to send a share to', 'start one with `bluegreen up`, then `bluegreen canary 10%`');
+  }
+  const release = await loadRelease(ctx, candidate.release);
+  const present = await canaryContainers(ctx);
+  const step = Math.max(0, ...present.map((c) => Number(c.labels[CANARY_LABEL.step]) || 0)) + 1;
+  const [done] = await runCanarySteps(ctx, { live: colours[live], candidate, release }, [share], step);
+  return { ...done!, live, candidate: candidate.colour, release: release.number, judged: done?.judgement ? describeJudgement(done.judgement) : 'not judged' };
+}

@@ -134,7 +134,7 @@ async function startStep(ctx: Context, { live, candidate, release }: CanaryColou
       await waitServers(ctx, canaryService(app, step), urls, deadline);
       const labels = canaryRouterLabels({ app, network: ctx.options.network, step, share, live: liveRoute, previewKey, colourHeaderMiddleware: colourHeaderMiddleware(app, live.colour) });
       await ctx.docker.runContainer({ name: `${app}-canary-route-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels, network: ctx.options.network });
-      await waitRouted(ctx.traefik, { router: canaryRouter(app), priority: CANARY_PRIORITY + step, service: canaryService(app, step), servers: urls, deadline });
+      await waitRouted(ctx.traefik, { router: canaryRouter(app, step), priority: CANARY_PRIORITY + step, service: canaryService(app, step), servers: urls, deadline });
       // The earlier step's router is shadowed now: it goes, then its servers.
       await removeContainers(ctx, earlier);
     },
@@ -201,19 +201,20 @@ async function removeContainers(ctx: Context, containers: ContainerView[]): Prom
   await Promise.all(routers.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
   if (routers.length) {
     const steps = routers.map((c) => Number(c.labels[CANARY_LABEL.step]));
-    await retryUntil(async () => ((await routerGoneOrMoved(ctx, steps)) ? true : undefined), {
+    await retryUntil(async () => ((await routersGone(ctx, steps)) ? true : undefined), {
       deadline: Deadline.after(15_000),
-      onTimeout: () => new BgError(`Traefik still routes ${canaryRouter(ctx.app)} to a removed step`, ExitCode.needsPerson, 'check Traefik; the next bluegreen command removes what is left'),
+      onTimeout: () =>
+        new BgError(`Traefik still shows ${steps.map((step) => canaryRouter(ctx.app, step)).join(', ')}`, ExitCode.needsPerson, 'check Traefik; the next bluegreen command removes what is left'),
     });
   }
   // In-flight requests already hold their connection to the app container: a server's holder going changes nothing for them.
   await Promise.all(containers.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.server).map((c) => ctx.docker.stopAndRemove(c.id, 0)));
 }
 
-/** The canary router is gone, or now sends to a step that is not one of these (the next step's). */
-async function routerGoneOrMoved(ctx: Context, removedSteps: number[]): Promise<boolean> {
-  const seen = await routerOnEachInstance(ctx.traefik, `${canaryRouter(ctx.app)}@docker`);
-  return seen.every((router) => router === undefined || !removedSteps.some((step) => router.priority === CANARY_PRIORITY + step));
+/** The removed steps' routers are gone from every Traefik instance. */
+async function routersGone(ctx: Context, removedSteps: number[]): Promise<boolean> {
+  const seen = await Promise.all(removedSteps.map((step) => routerOnEachInstance(ctx.traefik, `${canaryRouter(ctx.app, step)}@docker`)));
+  return seen.every((instances) => instances.every((router) => router === undefined));
 }
 
 /** The colour's containers of the release's first target that Traefik routes (running, healthy where checked). */

@@ -25,7 +25,8 @@ export const CANARY_PRIORITY = 300_000_000;
 const WEIGHT_SCALE = 1000;
 
 export const canaryService = (app: string, step: number) => `${app}-canary-${step}`;
-export const canaryRouter = (app: string) => `${app}-canary`;
+/** Each step's router has a name of its own: two containers defining one router differently make Traefik drop it. */
+export const canaryRouter = (app: string, step: number) => `${app}-canary-${step}`;
 
 /** `--canary 10%,50%`: shares in (0, 100), rising. Exit 2 otherwise. */
 export function parseCanarySteps(text: string): number[] {
@@ -89,7 +90,7 @@ export function canaryRouterLabels(spec: {
   colourHeaderMiddleware: string;
 }): Record<string, string> {
   const { app, step, live } = spec;
-  const prefix = `traefik.http.routers.${canaryRouter(app)}`;
+  const prefix = `traefik.http.routers.${canaryRouter(app, step)}`;
   const rule = spec.previewKey ? `(${live.labels.rule}) && !Header(\`${PREVIEW_KEY_HEADER}\`, \`${spec.previewKey}\`)` : live.labels.rule!;
   const middlewares = (live.labels.middlewares ?? '')
     .split(',')
@@ -119,7 +120,7 @@ export const CANARY_ROLE = { router: 'canary', server: 'canary-server' } as cons
 export const CANARY_LABEL = { step: 'io.bluegreen.canary.step', share: 'io.bluegreen.canary.share', of: 'io.bluegreen.canary.of' } as const;
 
 /** Whether a router Traefik shows is a canary router (of any app): by its name and bluegreen's priority. */
-export const isCanaryRouter = (name: string, priority: number) => /-canary@[a-z]+$/.test(name) && priority >= CANARY_PRIORITY && priority < CANARY_PRIORITY + 1000;
+export const isCanaryRouter = (name: string, priority: number) => /-canary-\d+@[a-z]+$/.test(name) && priority >= CANARY_PRIORITY && priority < CANARY_PRIORITY + 1000;
 
 /**
  * The candidate's answers during a step, from the step's service (both
@@ -133,8 +134,8 @@ export function candidateEstimate(step: AnswerCounts, share: number, liveBefore:
   const liveRequests = step.requests * (1 - share);
   const liveTimed = step.timed * (1 - share);
   return {
-    requests: step.requests * share,
-    errors: Math.max(0, step.errors - liveBefore.errorRate * liveRequests),
+    requests: Math.round(step.requests * share),
+    errors: Math.round(Math.max(0, step.errors - liveBefore.errorRate * liveRequests)),
     seconds: liveBefore.meanSeconds === undefined ? step.seconds * share : Math.max(0, step.seconds - liveBefore.meanSeconds * liveTimed),
     timed: step.timed * share,
   };

@@ -1,17 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CANARY_PRIORITY,
-  candidateEstimate,
-  canaryRouterLabels,
-  canaryServerLabels,
-  canaryView,
-  canaryWeights,
-  isCanaryRouter,
-  parseCanarySteps,
-  shareOf,
-  since,
-} from '../../src/plan/canary.js';
+import { CANARY_PRIORITY, candidateEstimate, canaryRouterLabels, canaryServerLabels, canaryView, canaryWeights, isCanaryRouter, parseCanarySteps, shareOf, since } from '../../src/plan/canary.js';
 import { judge } from '../../src/plan/bake.js';
 import { MAINTENANCE_PRIORITY } from '../../src/plan/maintenance.js';
 import { PREVIEW_PRIORITY, livePriority } from '../../src/plan/priority.js';
@@ -20,7 +9,11 @@ test('--canary: rising shares between 0% and 100%; anything else is exit 2', () 
   assert.deepEqual(parseCanarySteps('10%,50%'), [0.1, 0.5]);
   assert.deepEqual(parseCanarySteps(' 5 , 25%, 60 '), [0.05, 0.25, 0.6]);
   for (const bad of ['', '0%', '100%', '50%,10%', '10%,10%', 'ten', '-5%']) {
-    assert.throws(() => parseCanarySteps(bad), (error: { exitCode?: number }) => error.exitCode === 2, bad);
+    assert.throws(
+      () => parseCanarySteps(bad),
+      (error: { exitCode?: number }) => error.exitCode === 2,
+      bad,
+    );
   }
 });
 
@@ -50,19 +43,26 @@ test("a step's server: the app container's port and its weight in the step's ser
 test("a step's router: the live rule less bluegreen's own checks, its entrypoints, TLS and middlewares but the colour header, above live and below maintenance", () => {
   const live = {
     name: 'shop-blue-live',
-    labels: { rule: 'Host(`shop.example`)', entrypoints: 'websecure', tls: 'true', 'tls.certresolver': 'le', middlewares: 'shop-blue-retry@docker,shop-blue-header@docker,auth@file', priority: '100120' },
+    labels: {
+      rule: 'Host(`shop.example`)',
+      entrypoints: 'websecure',
+      tls: 'true',
+      'tls.certresolver': 'le',
+      middlewares: 'shop-blue-retry@docker,shop-blue-header@docker,auth@file',
+      priority: '100120',
+    },
   };
   const labels = canaryRouterLabels({ app: 'shop', network: 'web', step: 1, share: 0.1, live, previewKey: 'k', colourHeaderMiddleware: 'shop-blue-header' });
-  assert.equal(labels['traefik.http.routers.shop-canary.rule'], '(Host(`shop.example`)) && !Header(`X-Bluegreen-Preview-Key`, `k`)');
-  assert.equal(labels['traefik.http.routers.shop-canary.service'], 'shop-canary-1');
-  assert.equal(labels['traefik.http.routers.shop-canary.middlewares'], 'shop-blue-retry@docker,auth@file');
-  assert.equal(labels['traefik.http.routers.shop-canary.tls.certresolver'], 'le');
-  const priority = Number(labels['traefik.http.routers.shop-canary.priority']);
+  assert.equal(labels['traefik.http.routers.shop-canary-1.rule'], '(Host(`shop.example`)) && !Header(`X-Bluegreen-Preview-Key`, `k`)');
+  assert.equal(labels['traefik.http.routers.shop-canary-1.service'], 'shop-canary-1');
+  assert.equal(labels['traefik.http.routers.shop-canary-1.middlewares'], 'shop-blue-retry@docker,auth@file');
+  assert.equal(labels['traefik.http.routers.shop-canary-1.tls.certresolver'], 'le');
+  const priority = Number(labels['traefik.http.routers.shop-canary-1.priority']);
   assert.ok(priority > livePriority(10_000) && priority < MAINTENANCE_PRIORITY && priority < PREVIEW_PRIORITY);
   const next = canaryRouterLabels({ app: 'shop', network: 'web', step: 2, share: 0.5, live, previewKey: 'k', colourHeaderMiddleware: 'shop-blue-header' });
-  assert.ok(Number(next['traefik.http.routers.shop-canary.priority']) > priority, 'the next step shadows the last');
-  assert.equal(isCanaryRouter('shop-canary@docker', CANARY_PRIORITY + 2), true);
-  assert.equal(isCanaryRouter('shop-canary@docker', 40), false);
+  assert.ok(Number(next['traefik.http.routers.shop-canary-2.priority']) > priority, 'the next step shadows the last');
+  assert.equal(isCanaryRouter('shop-canary-2@docker', CANARY_PRIORITY + 2), true);
+  assert.equal(isCanaryRouter('shop-canary-2@docker', 40), false);
 });
 
 test("the candidate's part of a step: every 5xx the live colour would not have given, its share of the answers", () => {

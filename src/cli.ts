@@ -2,6 +2,7 @@
 import { buildProgram, scaleCountAsOperand } from './cli/program.js';
 import { reportError } from './cli/report.js';
 import { cancellation } from './runtime/cancellation.js';
+import { COMMANDS } from './config/registry.js';
 
 const json = process.argv.includes('--json');
 
@@ -19,7 +20,9 @@ for (const stream of [process.stdout, process.stderr]) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => cancellation.request(signal));
 process.on('exit', () => cancellation.finish());
 
-buildProgram()
+// The command asked for, when it is one that takes options: only it gets them built (cli/program.ts).
+const invoked = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+buildProgram(invoked && (COMMANDS as readonly string[]).includes(invoked) && invoked !== 'proxy' ? invoked : undefined)
   .parseAsync(scaleCountAsOperand(process.argv))
   .then(
     () => undefined,

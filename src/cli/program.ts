@@ -28,15 +28,22 @@ const act =
   };
 
 /** The command tree. Actions are in actions.ts; this file only declares. */
-export function buildProgram(): Command {
+export function buildProgram(invoked?: string): Command {
   const program = new Command('bluegreen')
     .description('Zero-downtime blue-green deployments of docker compose services behind Traefik')
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
-  const command = (name: Exclude<CommandName, 'proxy'>, description: string) =>
-    withOptionsOf(program.command(name).description(description).exitOverride(), name).addHelpText('after', helpAfter(name));
+  // The command being run gets its options; the others only their names and
+  // descriptions (the top-level help lists no options): building every
+  // command's options was a tenth of `bluegreen status`. Without `invoked`
+  // (help, completion, tests, the options doc), every command gets them.
+  const full = (name: string) => invoked === undefined || invoked === name;
+  const command = (name: Exclude<CommandName, 'proxy'>, description: string) => {
+    const declared = program.command(name).description(description).exitOverride();
+    return full(name) ? withOptionsOf(declared, name).addHelpText('after', helpAfter(name)) : declared;
+  };
 
   command('up', 'start the next release in the colour that is not live, preview route only').action(act((run, options) => run.up(options)));
   command('switch', 'move live traffic to the colour started by up').action(act((run, options) => run.switchCommand(options)));

@@ -256,5 +256,14 @@ export async function canaryOnCandidate(ctx: Context, share: number): Promise<Ca
   const present = await canaryContainers(ctx);
   const step = Math.max(0, ...present.map((c) => Number(c.labels[CANARY_LABEL.step]) || 0)) + 1;
   const [done] = await runCanarySteps(ctx, { live: colours[live], candidate, release }, [share], step);
-  return { ...done!, live, candidate: candidate.colour, release: release.number, judged: done?.judgement ? describeJudgement(done.judgement) : 'not judged' };
+  return {
+    ...done!,
+    live,
+    candidate: candidate.colour,
+    release: release.number,
+    judged:
+      done?.judgement && done.judgement.verdict !== 'too-few'
+        ? describeJudgement(done.judgement)
+        : `not judged (${done?.judgement?.requests ?? 0} of its answers, fewer than ${ctx.options.bake.minRequests})`,
+  };
 }

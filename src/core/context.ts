@@ -6,6 +6,7 @@ import type { ComposeConfig } from '../plan/compose-model.js';
 import { Reporter } from '../output/reporter.js';
 import { ComposeCli } from '../runtime/compose.js';
 import type { StateStore } from '../runtime/store.js';
+import type { Release } from '../plan/release.js';
 import type { Compose, Engine, EngineAccess, Traefik, TraefikEntrypoint } from './ports.js';
 import { connectEngine } from '../runtime/engine-connection.js';
 import type { DockerEngine } from '../runtime/docker.js';
@@ -95,7 +96,7 @@ export async function createContext(options: Options, commandLine: string, needs
     compose,
     traefik: traefikFor(options.traefikReplicas, connection.reach),
     entrypoint: entrypointOf(options, connection.reach),
-    store: await createStore({ ...options, state }, app, { composeDir, engineId, fileStore, out, docker }),
+    store: rememberingReleases(await createStore({ ...options, state }, app, { composeDir, engineId, fileStore, out, docker })),
     out,
     by,
     commandLine,
@@ -127,6 +128,25 @@ async function createStore(
     if (taken === 'moved') at.out.warn(`moved the state of ${app} from ${legacy} to ${store.location}, where every checkout deploying it shares it`);
     if (taken === 'ignored') at.out.warn(`${legacy} is left from an older bluegreen and ignored: ${app}'s state is in ${store.location}; remove it`);
   }
+  return store;
+}
+
+/**
+ * A frozen release never changes once written: each is read (and its YAML
+ * parsed, ~10 ms) once per command, however many steps ask for it.
+ */
+function rememberingReleases(store: StateStore): StateStore {
+  const read = new Map<number, Promise<Release | undefined>>();
+  const loadRelease = store.loadRelease.bind(store);
+  store.loadRelease = (number) => {
+    const known = read.get(number);
+    if (known) return known;
+    const loading = loadRelease(number);
+    // Only what was found is kept: a release not written yet may be soon.
+    loading.then((release) => (release ? undefined : read.delete(number)), () => read.delete(number));
+    read.set(number, loading);
+    return loading;
+  };
   return store;
 }
 

@@ -1,3 +1,4 @@
+import { compareText } from './compare.js';
 /**
  * Leaving a team's other routers alone. A live router must outrank the one
  * it replaces while both run, so bluegreen's priorities are high (100000 and
@@ -49,7 +50,7 @@ export function exclusionsFor(routers: RouterFact[], own: OwnRoute): Exclusions 
   const ownHosts = hostsOf(own.rule);
   const excluded: Exclusions['excluded'] = [];
   const cannot: Exclusions['cannot'] = [];
-  for (const router of [...routers].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const router of [...routers].sort((a, b) => compareText(a.name, b.name))) {
     if (own.ownRouters(router.name) || router.status === 'disabled') continue;
     if (!(router.priority > own.priority)) continue;
     if (!sharesEntrypoint(router.entryPoints, own.entryPoints)) continue;

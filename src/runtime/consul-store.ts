@@ -1,3 +1,4 @@
+import { compareText } from '../plan/compare.js';
 import { BgError, ExitCode, LockLostError } from '../errors.js';
 import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
 import type { Release } from '../plan/release.js';
@@ -75,7 +76,7 @@ export class ConsulStore implements StateStore {
 
   async history(): Promise<HistoryEntry[]> {
     const entries = await this.consul.list(`${this.prefix}/history/`);
-    return entries.sort((a, b) => a.key.localeCompare(b.key)).map((e) => JSON.parse(e.value) as HistoryEntry);
+    return entries.sort((a, b) => compareText(a.key, b.key)).map((e) => JSON.parse(e.value) as HistoryEntry);
   }
 
   async lock(holder: LockHolder, waitMs: number): Promise<HeldLock> {

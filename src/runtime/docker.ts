@@ -1,3 +1,4 @@
+import { compareText } from '../plan/compare.js';
 import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -215,7 +216,7 @@ export class DockerEngine {
   async services(labels: Record<string, string>): Promise<ServiceView[]> {
     const filters = labelFilters(labels);
     const found = await this.call('list services', () => this.read<Docker.Service[]>(`/services?filters=${encodeURIComponent(JSON.stringify(filters))}`));
-    return found.map((s) => ({ id: s.ID, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {}, replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0 })).sort((a, b) => a.name.localeCompare(b.name));
+    return found.map((s) => ({ id: s.ID, name: s.Spec?.Name ?? s.ID, labels: s.Spec?.Labels ?? {}, replicas: s.Spec?.Mode?.Replicated?.Replicas ?? 0 })).sort((a, b) => compareText(a.name, b.name));
   }
 
   /** The tasks of a service that swarm means to run, with the node each is on (by hostname). */
@@ -255,7 +256,7 @@ export class DockerEngine {
    */
   async containers(labels: Record<string, string>): Promise<ContainerView[]> {
     const found = await this.list(labels, true);
-    return found.map(listedView).sort((a, b) => a.name.localeCompare(b.name));
+    return found.map(listedView).sort((a, b) => compareText(a.name, b.name));
   }
 
   /** The labels of the running containers carrying the given labels: one call, no inspection. */

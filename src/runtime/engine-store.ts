@@ -1,3 +1,4 @@
+import { compareText } from '../plan/compare.js';
 import { LockLostError } from '../errors.js';
 import { LABEL } from '../plan/names.js';
 import { releaseFromYaml, releaseToYaml } from '../plan/release-file.js';
@@ -89,7 +90,7 @@ export class EngineStore implements StateStore {
   async history(): Promise<HistoryEntry[]> {
     const files = (await this.readFiles('history')) ?? [];
     return files
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => compareText(a.name, b.name))
       .flatMap((file) => {
         try {
           return [JSON.parse(file.content.toString('utf8')) as HistoryEntry];

@@ -1,3 +1,4 @@
+import { compareText } from '../plan/compare.js';
 import { COLOURS, type Colour } from '../plan/colour.js';
 import { LABEL } from '../plan/names.js';
 import { summarise, type ColourView } from '../plan/reality.js';
@@ -43,7 +44,7 @@ export function tasksPerNode(tasks: TaskView[]): string {
   const counts = new Map<string, number>();
   for (const task of tasks) counts.set(task.node, (counts.get(task.node) ?? 0) + 1);
   return [...counts]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([node, count]) => `${node}: ${count}`)
     .join(', ');
 }

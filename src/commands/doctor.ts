@@ -1,6 +1,6 @@
 import type { Context } from '../core/context.js';
 import { chooseTarget } from '../core/target.js';
-import { diagnose, type Finding } from '../plan/doctor.js';
+import { diagnose, exposedByDefaultFrom, type Finding } from '../plan/doctor.js';
 
 export interface Diagnosis {
   target: string;
@@ -17,15 +17,26 @@ export async function doctor(ctx: Context): Promise<Diagnosis> {
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets, ctx.options.companions);
   const image = config.services[target]?.image;
   const imageId = image ? await ctx.docker.imageId(image) : undefined;
-  const [imageHasHealthcheck, imageCommand, traefik] = await Promise.all([
+  const [imageHasHealthcheck, imageCommand, traefik, exposedByDefault] = await Promise.all([
     imageId ? ctx.docker.imageHasHealthcheck(imageId) : undefined,
     imageId ? ctx.docker.imageCommand(imageId) : undefined,
     ctx.traefik.version().then(
       async () => ({ reachable: true as const, metrics: (await ctx.traefik.metrics()) !== undefined }),
       (error: Error) => ({ reachable: false as const, error: error.message }),
     ),
+    exposedByDefaultSeen(ctx).catch(() => undefined),
   ]);
-  return { target, findings: diagnose(config, { target, imageHasHealthcheck, imageCommand, traefik }) };
+  return { target, findings: diagnose(config, { target, imageHasHealthcheck, imageCommand, traefik, exposedByDefault }) };
+}
+
+/** Whether Traefik routes the engine's containers that ask nothing (plan/doctor.ts exposedByDefaultFrom). */
+async function exposedByDefaultSeen(ctx: Context) {
+  const [running, routers] = await Promise.all([ctx.docker.runningLabels({}), ctx.traefik.routers()]);
+  const unlabelled = running.filter((labels) => labels['traefik.enable'] === undefined).map((labels) => ({ service: labels['com.docker.compose.service'], project: labels['com.docker.compose.project'] }));
+  return exposedByDefaultFrom(
+    unlabelled,
+    routers.map((r) => r.name),
+  );
 }
 
 /** The findings as lines: errors first, each with its fix. */

@@ -19,6 +19,26 @@ export interface DoctorFacts {
   /** The image's ENTRYPOINT then CMD (undefined: not here to ask). */
   imageCommand?: string[];
   traefik: { reachable: true; metrics: boolean } | { reachable: false; error: string };
+  /**
+   * Whether Traefik routes containers that ask nothing (exposedByDefault):
+   * `seen` names one it routes that has no traefik.enable label; false when
+   * some run and none is routed; undefined when nothing tells.
+   */
+  exposedByDefault?: { seen: string } | false;
+}
+
+/**
+ * exposedByDefault is Traefik's static configuration, which its API does not
+ * show; what it does shows: a container without traefik.enable that has a
+ * router of its default name (`<service>-<project>` for compose's) is routed
+ * because Traefik routes everything by default.
+ */
+export function exposedByDefaultFrom(unlabelled: { service?: string; project?: string }[], routerNames: string[]): DoctorFacts['exposedByDefault'] {
+  const names = new Set(routerNames);
+  const candidates = unlabelled.filter((c) => c.service && c.project).map((c) => `${c.service}-${c.project}`);
+  const seen = candidates.find((name) => names.has(`${name}@docker`));
+  if (seen) return { seen };
+  return candidates.length ? false : undefined;
 }
 
 /** Longer than this before the first healthcheck, and Traefik waits that long for every new release. */
@@ -41,6 +61,7 @@ export function diagnose(config: ComposeConfig, facts: DoctorFacts): Finding[] {
     ...sharedVolumes(facts.target, service, config),
     ...restartPolicy(facts.target, service),
     ...exposedByDefault(facts.target, service),
+    ...othersExposed(facts.target, config, facts.exposedByDefault),
     ...traefik(facts.traefik),
   ];
 }
@@ -164,6 +185,19 @@ function exposedByDefault(name: string, service: ComposeService): Finding[] {
       fix: 'label it traefik.enable: "true" (bluegreen does on its colours) and set exposedByDefault=false in Traefik',
     },
   ];
+}
+
+/** With exposedByDefault on, every other service of the file without traefik.enable gets a route of its own (a database, a worker). */
+function othersExposed(target: string, config: ComposeConfig, exposed: DoctorFacts['exposedByDefault']): Finding[] {
+  if (!exposed) return [];
+  return Object.entries(config.services)
+    .filter(([name, service]) => name !== target && service.labels?.['traefik.enable'] === undefined)
+    .map(([name]) => ({
+      severity: 'warning' as const,
+      rule: 'exposed-by-default',
+      message: `Traefik routes every container by default (exposedByDefault=true: it routes ${exposed.seen}, which asks for nothing): ${name} gets a route of its own, ${name}-${config.name}`,
+      fix: `label ${name} traefik.enable: "false", or start Traefik with --providers.docker.exposedByDefault=false`,
+    }));
 }
 
 function traefik(facts: DoctorFacts['traefik']): Finding[] {

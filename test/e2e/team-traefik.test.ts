@@ -347,6 +347,11 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       const services = (await api.services()).filter((s) => s.servers.some((url) => addresses.has(new URL(url).hostname))).map((s) => s.name);
       const stray = services.filter((name) => !new RegExp(`^${app.app}-(blue|green)(-preview)?@docker$`).test(name));
       assert.deepEqual(stray, [], `services: ${services.join(', ')}`);
+      // doctor sees exposedByDefault by what Traefik routes, and names the service it exposes (the store).
+      const doctor = await cli(['doctor', '--json']);
+      const exposed = ((doctor.run.result?.findings ?? []) as { rule: string; message: string }[]).filter((f) => f.rule === 'exposed-by-default');
+      if (exposedByDefault) assert.ok(exposed.some((f) => /store gets a route of its own/.test(f.message)), show(doctor.run));
+      else assert.deepEqual(exposed, [], show(doctor.run));
     });
 
     if (image !== NEWEST) return;

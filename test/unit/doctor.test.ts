@@ -2,7 +2,7 @@
 // compose files as `docker compose config` gives them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnose, type DoctorFacts } from '../../src/plan/doctor.js';
+import { diagnose, exposedByDefaultFrom, type DoctorFacts } from '../../src/plan/doctor.js';
 import { formatDiagnosis } from '../../src/commands/doctor.js';
 import type { ComposeConfig, ComposeService } from '../../src/plan/compose-model.js';
 
@@ -85,4 +85,14 @@ test('a target the file does not have is one error naming the services; the repo
   assert.match(findings[0]!.fix, /web/);
   const text = formatDiagnosis({ target: 'app', findings: diagnose({ name: 'shop', services: { app: { ...good, restart: undefined, container_name: 'x' } } }, facts) });
   assert.match(text, /^error: app sets container_name: x[\s\S]*\nwarning: app has no restart policy[\s\S]*\napp: 1 error, 1 warning$/);
+});
+
+test("exposedByDefault, as Traefik's routers show it: a container that asks nothing yet has its default router; then every other service without traefik.enable is a warning", () => {
+  assert.deepEqual(exposedByDefaultFrom([{ service: 'db', project: 'other' }, { service: 'web', project: 'blog' }], ['web-blog@docker', 'shop-live@docker']), { seen: 'web-blog' });
+  assert.equal(exposedByDefaultFrom([{ service: 'db', project: 'other' }], ['shop-live@docker']), false, 'one ran and none was routed');
+  assert.equal(exposedByDefaultFrom([{}], ['x@docker']), undefined, 'nothing tells (no compose container without traefik.enable)');
+  const withDb = { services: { app: good, db: { image: 'postgres:16' }, cache: { image: 'redis', labels: { 'traefik.enable': 'false' } } } };
+  assert.deepEqual(rulesOf({}, withDb, { exposedByDefault: { seen: 'web-blog' } }), ['warning:exposed-by-default']);
+  assert.deepEqual(rulesOf({}, withDb, { exposedByDefault: false }), []);
+  assert.deepEqual(rulesOf({}, withDb), [], 'unknown: not judged');
 });

@@ -92,3 +92,29 @@ test('a release failing 30% is taken out at the 10% step: exit 1, at most 10% x 
     `canary breach: ${failed} of ${inStep.length} requests failed during the 10% step (${((failed / inStep.length) * 100).toFixed(2)}%, bound 3% + ${(margin * 100).toFixed(2)}); ${error?.message}; ${describeLoad(report)} in all`,
   );
 });
+
+test('Ctrl-C during a canary step, then kill -9 during another: the step is taken out (by the undo, then by the next command), the candidate removed, live served throughout', async () => {
+  const load = new Load(app.host, { clients: 8 }).start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const startedAt = Date.now();
+  const live = (await ask(app.host)).release!;
+  const cancelled = await app.runAndSignal(['deploy', '--canary', '20%', '--bake', '30s'], { RELEASE: 'v4' }, { at: (e) => e.event === 'step' && e.step === 'canary-judge' && e.state === 'started', signals: ['SIGINT'] });
+  assert.ok(cancelled.signalled, show(cancelled));
+  assert.equal(cancelled.code, 1, show(cancelled));
+  assert.deepEqual(await canaryContainers(), [], 'the undo took the step out');
+  // kill -9 while a step is in: nothing undoes it, the next command takes it out first.
+  const killed = await app.runAndSignal(['deploy', '--canary', '20%', '--bake', '30s'], { RELEASE: 'v5' }, { at: (e) => e.event === 'step' && e.step === 'canary-judge' && e.state === 'started', signals: ['SIGKILL'] });
+  assert.ok(killed.signalled, show(killed));
+  assert.ok((await canaryContainers()).length > 0, 'a killed command left its step in');
+  const status = await app.run(['status']);
+  assert.match(status.stdout, /canary: 20% of live requests go to the candidate/);
+  const next = await app.run(['stop-old']);
+  assert.match(next.stderr, /took the canary step out first/, show(next));
+  assert.deepEqual(await canaryContainers(), [], 'the next command took it out');
+  const endedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const report = await load.stop();
+  const during = assertServedThrough(report, { startedAt, endedAt }, { min: 1000, what: 'the cancelled and killed canaries' });
+  for (let i = 0; i < 5; i++) assert.equal((await ask(app.host)).release, live, 'the live release answers, only it');
+  console.log(`canary cancelled (exit ${cancelled.code} ${cancelled.exitAfterSignalMs} ms after Ctrl-C) and killed: ${describeLoad(during)}`);
+});

@@ -199,3 +199,29 @@ for (const mode of ['compose', 'swarm'] as const) {
     });
   });
 }
+
+describe('one host only: maintenance and canary', () => {
+  test('in swarm mode deploy --maintenance, deploy --canary and canary are refused before anything starts (exit 2); nothing runs', async () => {
+    const { ctx, world, summary } = setup('swarm');
+    await deployed(ctx);
+    const before = summary();
+    const calls = world.calls.length;
+    const stackCalls = world.swarm!.calls.length;
+    assert.equal(await exitOf(run(ctx, () => deploy(ctx, { keepOld: false, maintenance: true }))), 2);
+    ctx.options.canary = [0.1];
+    assert.equal(await exitOf(run(ctx, () => deploy(ctx, { keepOld: false }))), 2);
+    const { canaryOnCandidate } = await import('../../src/core/canary.js');
+    assert.equal(await exitOf(run(ctx, () => canaryOnCandidate(ctx, 0.1))), 2);
+    const { maintenanceOn } = await import('../../src/core/maintenance.js');
+    assert.equal(await exitOf(run(ctx, () => maintenanceOn(ctx, ctx.options.maintenance))), 2);
+    assert.deepEqual(summary(), before);
+    assert.deepEqual(world.calls.slice(calls).filter((call) => /^(run|up) /.test(call)), [], 'nothing started');
+    assert.deepEqual(world.swarm!.calls.slice(stackCalls).filter((call) => /^stack deploy /.test(call)), [], 'no stack deployed');
+  });
+
+  test('on one host, maintenance with no live colour is refused (exit 2)', async () => {
+    const { ctx } = setup('compose');
+    const { maintenanceOn } = await import('../../src/core/maintenance.js');
+    assert.equal(await exitOf(run(ctx, () => maintenanceOn(ctx, ctx.options.maintenance))), 2);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Context } from '../core/context.js';
 import { chooseTarget } from '../core/target.js';
-import { diagnose, exposedByDefaultFrom, type Finding } from '../plan/doctor.js';
+import { diagnose, exposedByDefaultFrom, throttleOf, type Finding } from '../plan/doctor.js';
+import { portOf } from '../runtime/http-get.js';
 
 export interface Diagnosis {
   target: string;
@@ -17,7 +18,7 @@ export async function doctor(ctx: Context): Promise<Diagnosis> {
   const target = chooseTarget(config, ctx.options.target, ctx.options.sideTargets, ctx.options.companions);
   const image = config.services[target]?.image;
   const imageId = image ? await ctx.docker.imageId(image) : undefined;
-  const [imageHasHealthcheck, imageCommand, traefik, exposedByDefault] = await Promise.all([
+  const [imageHasHealthcheck, imageCommand, traefik, exposedByDefault, processes] = await Promise.all([
     imageId ? ctx.docker.imageHasHealthcheck(imageId) : undefined,
     imageId ? ctx.docker.imageCommand(imageId) : undefined,
     ctx.traefik.version().then(
@@ -25,14 +26,18 @@ export async function doctor(ctx: Context): Promise<Diagnosis> {
       (error: Error) => ({ reachable: false as const, error: error.message }),
     ),
     exposedByDefaultSeen(ctx).catch(() => undefined),
+    ctx.docker.traefikProcesses().catch(() => []),
   ]);
-  return { target, findings: diagnose(config, { target, imageHasHealthcheck, imageCommand, traefik, exposedByDefault }) };
+  const throttle = throttleOf(processes, portOf(new URL(ctx.options.traefikApi)));
+  return { target, findings: diagnose(config, { target, imageHasHealthcheck, imageCommand, traefik, exposedByDefault, throttle }) };
 }
 
 /** Whether Traefik routes the engine's containers that ask nothing (plan/doctor.ts exposedByDefaultFrom). */
 async function exposedByDefaultSeen(ctx: Context) {
   const [running, routers] = await Promise.all([ctx.docker.runningLabels({}), ctx.traefik.routers()]);
-  const unlabelled = running.filter((labels) => labels['traefik.enable'] === undefined).map((labels) => ({ service: labels['com.docker.compose.service'], project: labels['com.docker.compose.project'] }));
+  const unlabelled = running
+    .filter((labels) => labels['traefik.enable'] === undefined)
+    .map((labels) => ({ service: labels['com.docker.compose.service'], project: labels['com.docker.compose.project'] }));
   return exposedByDefaultFrom(
     unlabelled,
     routers.map((r) => r.name),

@@ -143,7 +143,10 @@ function rememberingReleases(store: StateStore): StateStore {
     if (known) return known;
     const loading = loadRelease(number);
     // Only what was found is kept: a release not written yet may be soon.
-    loading.then((release) => (release ? undefined : read.delete(number)), () => read.delete(number));
+    loading.then(
+      (release) => (release ? undefined : read.delete(number)),
+      () => read.delete(number),
+    );
     read.set(number, loading);
     return loading;
   };

@@ -26,6 +26,7 @@ export type Engine = Pick<
   | 'localImage'
   | 'imageHasHealthcheck'
   | 'imageCommand'
+  | 'traefikProcesses'
   | 'networkExists'
   | 'ensureNetwork'
   | 'ensureVolume'

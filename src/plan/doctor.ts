@@ -25,6 +25,49 @@ export interface DoctorFacts {
    * some run and none is routed; undefined when nothing tells.
    */
   exposedByDefault?: { seen: string } | false;
+  /** Traefik's provider throttle, where its command line shows it (plan/doctor.ts throttleOf); undefined: not known. */
+  throttle?: { traefik: string; ms: number; set: boolean };
+}
+
+/** A Traefik container as the engine shows it. */
+export interface TraefikProcess {
+  name: string;
+  args: string[];
+  env: string[];
+  publishedPorts: number[];
+}
+
+const DEFAULT_THROTTLE_MS = 2_000;
+
+/**
+ * The provider throttle of the Traefik whose API is at `apiPort` (the one
+ * container publishing it, or the only Traefik container there is), from
+ * its command line or environment; Traefik's default (2 s) when it is
+ * configured by flags and names none. A configuration file (flags that
+ * configure no provider, or --configFile) is not read: not known.
+ */
+export function throttleOf(processes: TraefikProcess[], apiPort: number): DoctorFacts['throttle'] {
+  const byPort = processes.filter((p) => p.publishedPorts.includes(apiPort));
+  const traefik = byPort.length === 1 ? byPort[0] : processes.length === 1 ? processes[0] : undefined;
+  if (!traefik) return undefined;
+  const flag = /^--providers\.providersthrottleduration(?:=(.*))?$/i;
+  for (const [i, arg] of traefik.args.entries()) {
+    const match = flag.exec(arg);
+    if (match) return durationOrUndefined(match[1] ?? traefik.args[i + 1], traefik.name);
+  }
+  const fromEnv = traefik.env.find((e) => /^TRAEFIK_PROVIDERS_PROVIDERSTHROTTLEDURATION=/i.test(e));
+  if (fromEnv) return durationOrUndefined(fromEnv.slice(fromEnv.indexOf('=') + 1), traefik.name);
+  const configuredByFlags = traefik.args.some((a) => /^--providers\./i.test(a)) && !traefik.args.some((a) => /^--configfile/i.test(a));
+  return configuredByFlags ? { traefik: traefik.name, ms: DEFAULT_THROTTLE_MS, set: false } : undefined;
+}
+
+function durationOrUndefined(text: string | undefined, traefik: string): DoctorFacts['throttle'] {
+  if (text === undefined) return undefined;
+  try {
+    return { traefik, ms: parseDuration(text), set: true };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -62,6 +105,7 @@ export function diagnose(config: ComposeConfig, facts: DoctorFacts): Finding[] {
     ...restartPolicy(facts.target, service),
     ...exposedByDefault(facts.target, service),
     ...othersExposed(facts.target, config, facts.exposedByDefault),
+    ...slowReloads(facts.throttle),
     ...traefik(facts.traefik),
   ];
 }
@@ -198,6 +242,19 @@ function othersExposed(target: string, config: ComposeConfig, exposed: DoctorFac
       message: `Traefik routes every container by default (exposedByDefault=true: it routes ${exposed.seen}, which asks for nothing): ${name} gets a route of its own, ${name}-${config.name}`,
       fix: `label ${name} traefik.enable: "false", or start Traefik with --providers.docker.exposedByDefault=false`,
     }));
+}
+
+/** A throttle of a second or more: the switch's reload waits for it when the preview's came less than that before. */
+function slowReloads(throttle: DoctorFacts['throttle']): Finding[] {
+  if (!throttle || throttle.ms < 1_000) return [];
+  return [
+    {
+      severity: 'warning',
+      rule: 'provider-throttle',
+      message: `Traefik ${throttle.traefik} applies Docker's changes up to ${throttle.ms / 1000} s late (providersThrottleDuration${throttle.set ? '' : ", Traefik's default"}): each switch waits that long after the preview's reload`,
+      fix: 'start Traefik with --providers.providersThrottleDuration=200ms (bluegreen proxy up does)',
+    },
+  ];
 }
 
 function traefik(facts: DoctorFacts['traefik']): Finding[] {

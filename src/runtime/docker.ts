@@ -489,6 +489,29 @@ export class DockerEngine {
     });
   }
 
+  /**
+   * The Traefik processes this engine runs (containers of a traefik image):
+   * each one's command line and environment, where its static
+   * configuration shows (doctor reads the provider throttle from them).
+   */
+  async traefikProcesses(): Promise<{ name: string; args: string[]; env: string[]; publishedPorts: number[] }[]> {
+    return this.call('list Traefik containers', async () => {
+      const running = await this.read<Docker.ContainerInfo[]>('/containers/json?all=0');
+      const traefiks = running.filter((c) => /(^|\/)traefik(:|@|$)/i.test(c.Image));
+      return Promise.all(
+        traefiks.map(async (c) => {
+          const info = await this.read<Docker.ContainerInspectInfo>(`/containers/${c.Id}/json`);
+          return {
+            name: info.Name.replace(/^\//, ''),
+            args: [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])],
+            env: info.Config.Env ?? [],
+            publishedPorts: (c.Ports ?? []).map((p) => p.PublicPort).filter((port): port is number => Boolean(port)),
+          };
+        }),
+      );
+    });
+  }
+
   private imageInfo(reference: string): Promise<Docker.ImageInspectInfo> {
     return this.read(`/images/${encodeURI(reference)}/json`);
   }

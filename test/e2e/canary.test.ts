@@ -98,12 +98,20 @@ test('Ctrl-C during a canary step, then kill -9 during another: the step is take
   await new Promise((resolve) => setTimeout(resolve, 300));
   const startedAt = Date.now();
   const live = (await ask(app.host)).release!;
-  const cancelled = await app.runAndSignal(['deploy', '--canary', '20%', '--bake', '30s'], { RELEASE: 'v4' }, { at: (e) => e.event === 'step' && e.step === 'canary-judge' && e.state === 'started', signals: ['SIGINT'] });
+  const cancelled = await app.runAndSignal(
+    ['deploy', '--canary', '20%', '--bake', '30s'],
+    { RELEASE: 'v4' },
+    { at: (e) => e.event === 'step' && e.step === 'canary-judge' && e.state === 'started', signals: ['SIGINT'] },
+  );
   assert.ok(cancelled.signalled, show(cancelled));
   assert.equal(cancelled.code, 1, show(cancelled));
   assert.deepEqual(await canaryContainers(), [], 'the undo took the step out');
   // kill -9 while a step is in: nothing undoes it, the next command takes it out first.
-  const killed = await app.runAndSignal(['deploy', '--canary', '20%', '--bake', '30s'], { RELEASE: 'v5' }, { at: (e) => e.event === 'step' && e.step === 'canary-judge' && e.state === 'started', signals: ['SIGKILL'] });
+  const killed = await app.runAndSignal(
+    ['deploy', '--canary', '20%', '--bake', '30s'],
+    { RELEASE: 'v5' },
+    { at: (e) => e.event === 'step' && e.step === 'canary-judge' && e.state === 'started', signals: ['SIGKILL'] },
+  );
   assert.ok(killed.signalled, show(killed));
   assert.ok((await canaryContainers()).length > 0, 'a killed command left its step in');
   const status = await app.run(['status']);

@@ -74,3 +74,34 @@ test("the sample app: warnings only (exit 0); Traefik's API not answering is an 
   assert.equal(away.code, 1, show(away));
   assert.ok(rules(away).includes('error:traefik-api'), rules(away).join(', '));
 });
+
+test("a Traefik at its default provider throttle (2 s), read from its command line: a warning naming it; the project's own (200ms): none", async () => {
+  const image = (await docker.getContainer((await docker.listContainers({ filters: { label: ['com.docker.compose.project=bgtest-traefik'] } }))[0]!.Id).inspect()).Config.Image;
+  const name = 'bgt-doctor-slow-traefik';
+  await docker
+    .getContainer(name)
+    .remove({ force: true })
+    .catch(() => undefined);
+  const slow = await docker.createContainer({
+    name,
+    Image: image,
+    Cmd: ['--api.insecure=true', '--providers.docker=true', '--providers.docker.exposedByDefault=false'],
+    Labels: { 'io.bluegreen.test': 'doctor' },
+    HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '18998' }] }, Binds: ['/var/run/docker.sock:/var/run/docker.sock:ro'] },
+    ExposedPorts: { '8080/tcp': {} },
+  });
+  try {
+    await slow.start();
+    let run = await sample.run(['doctor', '--json'], { BG_TRAEFIK_API: 'http://127.0.0.1:18998' });
+    for (let i = 0; i < 20 && rules(run).includes('error:traefik-api'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      run = await sample.run(['doctor', '--json'], { BG_TRAEFIK_API: 'http://127.0.0.1:18998' });
+    }
+    const throttle = ((run.result?.findings ?? []) as { rule: string; message: string }[]).find((f) => f.rule === 'provider-throttle');
+    assert.match(throttle?.message ?? '', /Traefik bgt-doctor-slow-traefik applies Docker's changes up to 2 s late \(providersThrottleDuration, Traefik's default\)/, show(run));
+    const own = await sample.run(['doctor', '--json']);
+    assert.equal(rules(own).includes('warning:provider-throttle'), false, rules(own).join(', '));
+  } finally {
+    await slow.remove({ force: true });
+  }
+});

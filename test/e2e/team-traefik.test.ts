@@ -350,7 +350,11 @@ for (const { image, exposedByDefault } of TEAM_TRAEFIK_SETUPS) {
       // doctor sees exposedByDefault by what Traefik routes, and names the service it exposes (the store).
       const doctor = await cli(['doctor', '--json']);
       const exposed = ((doctor.run.result?.findings ?? []) as { rule: string; message: string }[]).filter((f) => f.rule === 'exposed-by-default');
-      if (exposedByDefault) assert.ok(exposed.some((f) => /store gets a route of its own/.test(f.message)), show(doctor.run));
+      if (exposedByDefault)
+        assert.ok(
+          exposed.some((f) => /store gets a route of its own/.test(f.message)),
+          show(doctor.run),
+        );
       else assert.deepEqual(exposed, [], show(doctor.run));
     });
 

@@ -2,7 +2,7 @@
 // compose files as `docker compose config` gives them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagnose, exposedByDefaultFrom, type DoctorFacts } from '../../src/plan/doctor.js';
+import { diagnose, exposedByDefaultFrom, throttleOf, type DoctorFacts } from '../../src/plan/doctor.js';
 import { formatDiagnosis } from '../../src/commands/doctor.js';
 import type { ComposeConfig, ComposeService } from '../../src/plan/compose-model.js';
 
@@ -88,11 +88,34 @@ test('a target the file does not have is one error naming the services; the repo
 });
 
 test("exposedByDefault, as Traefik's routers show it: a container that asks nothing yet has its default router; then every other service without traefik.enable is a warning", () => {
-  assert.deepEqual(exposedByDefaultFrom([{ service: 'db', project: 'other' }, { service: 'web', project: 'blog' }], ['web-blog@docker', 'shop-live@docker']), { seen: 'web-blog' });
+  assert.deepEqual(
+    exposedByDefaultFrom(
+      [
+        { service: 'db', project: 'other' },
+        { service: 'web', project: 'blog' },
+      ],
+      ['web-blog@docker', 'shop-live@docker'],
+    ),
+    { seen: 'web-blog' },
+  );
   assert.equal(exposedByDefaultFrom([{ service: 'db', project: 'other' }], ['shop-live@docker']), false, 'one ran and none was routed');
   assert.equal(exposedByDefaultFrom([{}], ['x@docker']), undefined, 'nothing tells (no compose container without traefik.enable)');
   const withDb = { services: { app: good, db: { image: 'postgres:16' }, cache: { image: 'redis', labels: { 'traefik.enable': 'false' } } } };
   assert.deepEqual(rulesOf({}, withDb, { exposedByDefault: { seen: 'web-blog' } }), ['warning:exposed-by-default']);
   assert.deepEqual(rulesOf({}, withDb, { exposedByDefault: false }), []);
   assert.deepEqual(rulesOf({}, withDb), [], 'unknown: not judged');
+});
+
+test("Traefik's provider throttle, from the command line of the Traefik publishing the API's port: 2 s (its default, or set) is a warning, 200ms is not, a configuration file is not read", () => {
+  const flags = (args: string[], ports = [8080], env: string[] = []) => ({ name: 'edge-traefik-1', args: ['/entrypoint.sh', 'traefik', ...args], env, publishedPorts: ports });
+  const other = { name: 'other-traefik', args: ['traefik', '--providers.docker=true', '--providers.providersThrottleDuration=200ms'], env: [], publishedPorts: [9080] };
+  assert.deepEqual(throttleOf([flags(['--providers.docker=true']), other], 8080), { traefik: 'edge-traefik-1', ms: 2000, set: false });
+  assert.deepEqual(throttleOf([flags(['--providers.docker=true', '--providers.providersThrottleDuration=2s'])], 8080), { traefik: 'edge-traefik-1', ms: 2000, set: true });
+  assert.deepEqual(throttleOf([flags(['--providers.docker', '--providers.providersthrottleduration', '200ms'])], 8080), { traefik: 'edge-traefik-1', ms: 200, set: true });
+  assert.deepEqual(throttleOf([flags(['--providers.docker'], [8080], ['TRAEFIK_PROVIDERS_PROVIDERSTHROTTLEDURATION=3s'])], 8080), { traefik: 'edge-traefik-1', ms: 3000, set: true });
+  assert.equal(throttleOf([flags(['--configFile=/etc/traefik/traefik.yml', '--providers.docker'])], 8080), undefined, 'a file may set it');
+  assert.equal(throttleOf([flags([])], 8080), undefined, 'no provider flag: configured by a file');
+  assert.equal(throttleOf([flags(['--providers.docker']), other], 18081), undefined, 'two Traefiks, neither publishing the API port');
+  assert.deepEqual(rulesOf({}, {}, { throttle: { traefik: 't', ms: 2000, set: false } }), ['warning:provider-throttle']);
+  assert.deepEqual(rulesOf({}, {}, { throttle: { traefik: 't', ms: 200, set: true } }), []);
 });

@@ -215,8 +215,16 @@ describe('one host only: maintenance and canary', () => {
     const { maintenanceOn } = await import('../../src/core/maintenance.js');
     assert.equal(await exitOf(run(ctx, () => maintenanceOn(ctx, ctx.options.maintenance))), 2);
     assert.deepEqual(summary(), before);
-    assert.deepEqual(world.calls.slice(calls).filter((call) => /^(run|up) /.test(call)), [], 'nothing started');
-    assert.deepEqual(world.swarm!.calls.slice(stackCalls).filter((call) => /^stack deploy /.test(call)), [], 'no stack deployed');
+    assert.deepEqual(
+      world.calls.slice(calls).filter((call) => /^(run|up) /.test(call)),
+      [],
+      'nothing started',
+    );
+    assert.deepEqual(
+      world.swarm!.calls.slice(stackCalls).filter((call) => /^stack deploy /.test(call)),
+      [],
+      'no stack deployed',
+    );
   });
 
   test('on one host, maintenance with no live colour is refused (exit 2)', async () => {

@@ -96,6 +96,7 @@ export class FakeWorld {
     localImage: async () => ({ id: 'sha256:feedface' }),
     imageHasHealthcheck: async () => true,
     imageCommand: async () => [],
+    traefikProcesses: async () => [],
     networkExists: async () => true,
     ensureNetwork: async () => undefined,
     ensureVolume: async () => undefined,

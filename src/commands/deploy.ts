@@ -32,21 +32,36 @@ export async function deploy(ctx: Context, options: { keepOld: boolean; maintena
     if (canary) await canarySteps(ctx, canary, up);
     if (options.maintenance) maintenance = await maintenanceForSwitch(ctx);
     switched = await switchLive(ctx);
-    // The switch is verified (its checks pass the canary by): the canary goes, the live router has it all.
-    if (canary) await ctx.out.step('take the canary out', () => canary.removeCanary(ctx), { colour: up.colour }, 'canary');
   } catch (error) {
-    if (canary) await canary.removeCanary(ctx).catch(() => undefined);
-    if (error instanceof LockLostError) throw error;
-    // Exit 5: switchLive could not put the candidate back to preview, so it
-    // may hold live traffic now. Removing it could cut that: left to a person.
-    if (error instanceof BgError && error.exitCode === ExitCode.needsPerson) throw error;
+    if (canary)
+      await canary.removeCanary(ctx).catch((removal: Error) => {
+        throw needsPersonError(
+          `${(error as Error).message}; taking the canary out failed too: ${removal.message}`,
+          'run any bluegreen command (it takes a canary step out first), then see `bluegreen status`',
+        );
+      });
+    // Exit 5 (switchLive could not put the candidate back to preview, so it may hold live traffic
+    // now: removing it could cut that) and a lost lock are left to a person, maintenance as it is.
+    if (error instanceof LockLostError || (error instanceof BgError && error.exitCode === ExitCode.needsPerson)) throw stillInMaintenance(error, maintenance);
     // switchLive put the candidate back to preview; a deploy leaves nothing behind.
     const runtime = await ctx.runtime();
     await runtime.removeColour(ctx, up.colour).catch((removal: Error) => {
-      throw needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, runtime.removeCommand(ctx.app, up.colour));
+      throw stillInMaintenance(needsPersonError(`${(error as Error).message}; removing the candidate failed too: ${removal.message}`, runtime.removeCommand(ctx.app, up.colour)), maintenance);
     });
     if (maintenance === 'turned-on') await endMaintenance(ctx, error);
     throw error;
+  }
+  // The switch is verified (its checks pass the canary by): the canary goes, the live router has it all.
+  // The new release is live from here: a failure is not undone by removing it, it needs a person.
+  if (canary) {
+    await ctx.out
+      .step('take the canary out', () => canary.removeCanary(ctx), { colour: up.colour }, 'canary')
+      .catch((error: Error) => {
+        throw needsPersonError(
+          `release ${switched.release.number} is live in ${switched.colour}, but taking the canary out failed: ${error.message}`,
+          'run any bluegreen command: it takes a canary step out first',
+        );
+      });
   }
   // Off before the bake window: it judges the new release on real traffic.
   if (maintenance === 'turned-on') await endMaintenance(ctx);
@@ -66,7 +81,7 @@ async function canarySteps(ctx: Context, canary: typeof import('../core/canary.j
     return;
   }
   ctx.keepCanary = true;
-  await canary.runCanary(ctx, { live: colours[live], candidate: colours[up.colour], release: up.release }, ctx.options.canary);
+  await canary.runCanary(ctx, { live: colours[live], candidate: colours[up.colour], release: up.release, livePort: await canary.livePortOf(ctx, colours[live]) }, ctx.options.canary);
 }
 
 /** Maintenance on for the switch; one already on is left as it is (and on). No live colour yet: nothing to shadow, said. */
@@ -79,6 +94,13 @@ async function maintenanceForSwitch(ctx: Context): Promise<'turned-on' | 'left'>
   }
   const result = await maintenanceOn(ctx, ctx.options.maintenance);
   return result.already ? 'left' : 'turned-on';
+}
+
+/** An error that leaves maintenance on says so. */
+function stillInMaintenance<E extends Error>(error: E, maintenance: 'turned-on' | 'left'): E {
+  if (maintenance !== 'turned-on') return error;
+  error.message = `${error.message} (maintenance is still on: every request gets the page until \`bluegreen maintenance off\`)`;
+  return error;
 }
 
 /** Maintenance off, after the switch or its undo; failing that, the live release is still what it was: a person turns it off. */

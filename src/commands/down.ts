@@ -34,6 +34,8 @@ export async function down(ctx: Context, options: { volumes: boolean }): Promise
       await ctx.out.step(`remove ${colour}`, () => removeProject(colourProject(ctx.app, colour)), { colour }, 'remove');
     }
     await ctx.out.step('remove side targets', () => removeProject(sideProject(ctx.app)), {}, 'remove-side');
+    const { removeCanary } = await import('../core/canary.js');
+    await removeCanary(ctx);
     const { maintenanceContainers, removeMaintenance } = await import('../core/maintenance.js');
     if ((await maintenanceContainers(ctx)).length) await ctx.out.step('remove the maintenance page', () => removeMaintenance(ctx), {}, 'maintenance-page');
     // Only the app's own services there: anything else the team runs in that project stays.

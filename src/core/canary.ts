@@ -1,4 +1,4 @@
-import { BgError, ExitCode, usageError } from '../errors.js';
+import { BgError, ExitCode, needsPersonError, usageError } from '../errors.js';
 import { answerCounts, describeJudgement, describeLimit, judge, type AnswerCounts, type BakeJudgement } from '../plan/bake.js';
 import {
   CANARY_LABEL,
@@ -46,7 +46,16 @@ export interface CanaryStep {
 export interface CanaryColours {
   live: ColourView;
   candidate: ColourView;
+  /** The candidate's release. */
   release: Release;
+  /** The port the live colour's containers answer on: its own release's, which the candidate's may have changed. */
+  livePort: number;
+}
+
+/** The live colour's port, from its frozen release. */
+export async function livePortOf(ctx: Context, live: ColourView): Promise<number> {
+  if (live.release === undefined) throw usageError(`the live colour ${live.colour} has no release bluegreen knows`, 'see `bluegreen status`');
+  return (await loadRelease(ctx, live.release)).routing.port;
 }
 
 /**
@@ -82,8 +91,8 @@ async function runCanarySteps(ctx: Context, colours: CanaryColours, shares: numb
   try {
     for (const [index, share] of shares.entries()) {
       const step = firstStep + index;
-      const weighted = await startStep(ctx, colours, step, share);
-      const judgement = await judgeStep(ctx, colours, step, share);
+      const { weighted, servers } = await startStep(ctx, colours, step, share);
+      const judgement = await judgeStep(ctx, colours, step, share, servers);
       done.push({ share, weighted, judgement });
       if (judgement?.verdict === 'breach') {
         const limits = ctx.options.bake;
@@ -96,13 +105,18 @@ async function runCanarySteps(ctx: Context, colours: CanaryColours, shares: numb
     }
     return done;
   } catch (error) {
-    await removeCanary(ctx).catch(() => undefined);
+    await removeCanary(ctx).catch((removal: Error) => {
+      throw needsPersonError(
+        `${(error as Error).message}; taking the canary out failed too: ${removal.message}`,
+        'run any bluegreen command (it takes a canary step out first), then see `bluegreen status`',
+      );
+    });
     throw error;
   }
 }
 
 /** Starts a step's servers (one per app container of either colour, weighted), then its router; the previous step's go after. Returns the share the weights give. */
-async function startStep(ctx: Context, { live, candidate, release }: CanaryColours, step: number, share: number): Promise<number> {
+async function startStep(ctx: Context, { live, candidate, release, livePort }: CanaryColours, step: number, share: number): Promise<{ weighted: number; servers: string[] }> {
   const app = ctx.app;
   const port = release.routing.port;
   const liveApps = routable(live, release.target);
@@ -124,13 +138,16 @@ async function startStep(ctx: Context, { live, candidate, release }: CanaryColou
   await ctx.out.step(
     `canary ${formatShare(share)}: ${candidate.colour} ${candidateApps.length} × weight ${weights.candidate}, ${live.colour} ${liveApps.length} × weight ${weights.live}`,
     async () => {
-      const servers = [...liveApps.map((c) => ({ c, weight: weights.live, colour: live.colour })), ...candidateApps.map((c) => ({ c, weight: weights.candidate, colour: candidate.colour }))];
+      const servers = [
+        ...liveApps.map((c) => ({ c, weight: weights.live, colour: live.colour, port: livePort })),
+        ...candidateApps.map((c) => ({ c, weight: weights.candidate, colour: candidate.colour, port })),
+      ];
       await Promise.all(
-        servers.map(({ c, weight, colour }) =>
-          ctx.docker.runContainer({ name: `${c.name}-canary-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels: canaryServerLabels(app, step, port, weight, colour), networkOf: c.id }),
+        servers.map(({ c, weight, colour, port: serverPort }) =>
+          ctx.docker.runContainer({ name: `${c.name}-canary-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels: canaryServerLabels(app, step, serverPort, weight, colour), networkOf: c.id }),
         ),
       );
-      const urls = servers.map(({ c }) => `http://${c.ips?.[ctx.options.network]}:${port}`);
+      const urls = servers.map(({ c, port: serverPort }) => `http://${c.ips?.[ctx.options.network]}:${serverPort}`);
       await waitServers(ctx, canaryService(app, step), urls, deadline);
       const labels = canaryRouterLabels({ app, network: ctx.options.network, step, share, live: liveRoute, previewKey, colourHeaderMiddleware: colourHeaderMiddleware(app, live.colour) });
       await ctx.docker.runContainer({ name: `${app}-canary-route-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels, network: ctx.options.network });
@@ -141,11 +158,11 @@ async function startStep(ctx: Context, { live, candidate, release }: CanaryColou
     { colour: candidate.colour, release: release.number },
     'canary',
   );
-  return weighted;
+  return { weighted, servers: [...liveApps, ...candidateApps].map((c) => c.id).filter((id): id is string => Boolean(id)) };
 }
 
 /** Judges a step for the bake window's length (30 s when it is 0): the candidate's part of the step's service, against the live colour's answers before. */
-async function judgeStep(ctx: Context, { live, candidate }: CanaryColours, step: number, share: number): Promise<BakeJudgement> {
+async function judgeStep(ctx: Context, { live, candidate }: CanaryColours, step: number, share: number, servers: string[]): Promise<BakeJudgement> {
   const { ms: bakeMs, ...limits } = ctx.options.bake;
   const ms = bakeMs || DEFAULT_STEP_MS;
   const service = `${canaryService(ctx.app, step)}@docker`;
@@ -166,6 +183,8 @@ async function judgeStep(ctx: Context, { live, candidate }: CanaryColours, step:
       while (Date.now() - started < ms) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, ms - (Date.now() - started))));
         cancellation.checkpoint();
+        // Traefik judges the health of the server's holder (it has none), not of the app container it stands for: asked here.
+        await assertServersHealthy(ctx, servers, share);
         const now = await read(service).catch(() => undefined);
         if (!now) continue;
         judgement = judge(zero, estimate(now), limits, before.timed ? before : undefined);
@@ -179,6 +198,20 @@ async function judgeStep(ctx: Context, { live, candidate }: CanaryColours, step:
     },
     { colour: candidate.colour },
     'canary-judge',
+  );
+}
+
+/** A step's app containers, each still running and not unhealthy; else the step ends (exit 1, the canary taken out). */
+async function assertServersHealthy(ctx: Context, servers: string[], share: number): Promise<void> {
+  const now = new Map((await ctx.docker.containers({ [LABEL.app]: ctx.app })).map((c) => [c.id, c]));
+  const views = servers.map((id) => now.get(id));
+  const sick = views.find((c) => c !== undefined && (c.state !== 'running' || c.health === 'unhealthy'));
+  if (!sick && views.every((c) => c !== undefined)) return;
+  const name = sick?.name ?? 'an app container';
+  throw new BgError(
+    `canary at ${formatShare(share)}: ${name} of the step is ${sick ? (sick.state !== 'running' ? sick.state : 'unhealthy') : 'gone'}; the canary is taken out`,
+    ExitCode.failedReverted,
+    "see `bluegreen status` and the container's logs",
   );
 }
 
@@ -255,7 +288,7 @@ export async function canaryOnCandidate(ctx: Context, share: number): Promise<Ca
   const release = await loadRelease(ctx, candidate.release);
   const present = await canaryContainers(ctx);
   const step = Math.max(0, ...present.map((c) => Number(c.labels[CANARY_LABEL.step]) || 0)) + 1;
-  const [done] = await runCanarySteps(ctx, { live: colours[live], candidate, release }, [share], step);
+  const [done] = await runCanarySteps(ctx, { live: colours[live], candidate, release, livePort: await livePortOf(ctx, colours[live]) }, [share], step);
   return {
     ...done!,
     live,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from './context.js';
-import { BgError, ExitCode, usageError } from '../errors.js';
+import { BgError, ExitCode, needsPersonError, usageError } from '../errors.js';
 import { LABEL } from '../plan/names.js';
 import { liveCarriers, liveColour } from '../plan/reality.js';
 import { ROUTE_PROGRAM } from '../plan/route-holder.js';
@@ -22,6 +22,7 @@ import {
   parseAllowance,
   type LiveRouterLabels,
   MAINTENANCE_ROLE as ROLE,
+  MAINTENANCE_CHECK_HEADER,
   maintenanceView,
 } from '../plan/maintenance.js';
 import { observeColours } from './observe.js';
@@ -131,7 +132,10 @@ export async function maintenanceOn(ctx: Context, settings: MaintenanceSettings)
     );
     await ctx.out.step(`answered by the maintenance page through ${ctx.entrypoint.url}`, () => waitPageAnswers(ctx, colours[live].release, deadline), {}, 'end-to-end');
   } catch (error) {
-    await removeMaintenance(ctx).catch(() => undefined);
+    // Its routers may be in Traefik already: they go first, the page once Traefik no longer sends to it.
+    await takeDown(ctx).catch((removal: Error) => {
+      throw needsPersonError(`${(error as Error).message}; taking the maintenance page down failed too: ${removal.message}`, 'run `bluegreen maintenance off`, then see `bluegreen status`');
+    });
     throw error;
   }
   return { already: false, routers: liveRouters.map((r) => maintenanceRouter(ctx.app, r.name)), page: pageDigest, allow: allowances.map(describeAllowance) };
@@ -139,8 +143,14 @@ export async function maintenanceOn(ctx: Context, settings: MaintenanceSettings)
 
 /** Turns maintenance off: the routers go first, the page's server once Traefik no longer sends to it. False when it was off. */
 export async function maintenanceOff(ctx: Context): Promise<boolean> {
+  if (!(await maintenanceContainers(ctx)).length) return false;
+  await takeDown(ctx);
+  return true;
+}
+
+/** The routers first; once Traefik shows them gone and the page's service is quiet, the page. */
+async function takeDown(ctx: Context): Promise<void> {
   const present = await maintenanceContainers(ctx);
-  if (!present.length) return false;
   const view = maintenanceView(present);
   await ctx.out.step(
     'remove the maintenance routes',
@@ -157,7 +167,6 @@ export async function maintenanceOff(ctx: Context): Promise<boolean> {
   // The API shows a route gone a moment before the routers stop using it: requests still on their way are answered.
   await ctx.out.step('drain the maintenance page', () => drainServices(ctx, (name) => name === `${maintenanceService(ctx.app)}@docker`), {}, 'drain');
   await ctx.out.step('remove the maintenance page', () => removeMaintenance(ctx), {}, 'maintenance-page');
-  return true;
 }
 
 /** Removes both maintenance containers at once (a failed `on`, `down`) and the page's image. */
@@ -181,7 +190,11 @@ function readPage(ctx: Context, path: string): { body: Buffer; contentType: stri
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The server defines the service (and no router): it is in Traefik before anything routes to it. */
+/**
+ * The server defines the service and no router of its own: it is in Traefik
+ * before anything routes to it (Traefik gives it a default router,
+ * Host(<its container name>), which no request to the app matches).
+ */
 function serverLabels(all: Record<string, string>): Record<string, string> {
   const own = Object.entries(all).filter(([key]) => !key.startsWith('traefik.http.routers.'));
   return { ...Object.fromEntries(own), [LABEL.role]: ROLE.page };
@@ -227,11 +240,12 @@ async function routersGone(ctx: Context, routers: string[]): Promise<boolean> {
 /** The live route, asked as a stranger would, answers with the page. */
 async function waitPageAnswers(ctx: Context, release: number | undefined, deadline: Deadline): Promise<void> {
   if (release === undefined) return;
+  const key = (await ctx.store.read()).previewKey;
   const probe = releaseProbe(await loadRelease(ctx, release), ctx.options.probe);
   let seen = 'no answer';
   await retryUntil(
     async () => {
-      const answer = await ctx.entrypoint.request(probe, {}, 3000).catch((error: Error) => error);
+      const answer = await ctx.entrypoint.request(probe, key ? { [MAINTENANCE_CHECK_HEADER]: key } : {}, 3000).catch((error: Error) => error);
       if (answer instanceof Error) {
         seen = answer.message;
         return undefined;

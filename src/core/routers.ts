@@ -55,6 +55,9 @@ export async function routerFacts(ctx: Context, known: { routers?: RouterView[];
     const known = bluegreen.get(router.name);
     // A maintenance page's router (any bluegreen app's) is a copy of a live router, up for a while: not the team's.
     if (known === 'preview' || isMaintenanceRouter(router.name, router.priority) || isCanaryRouter(router.name, router.priority)) return [];
+    // The default router Traefik gives a container that defines a service and no router (the page's
+    // server, a canary step's servers): `Host(<its name>)`, to bluegreen's own service: not the team's.
+    if (/-(maintenance|canary-\d+)(@docker)?$/.test(router.service)) return [];
     const priority = typeof known === 'number' ? known : router.priority || defaultPriority(router.rule);
     return [{ name: router.name, rule: router.rule, priority, entryPoints: router.entryPoints, status: router.status, ruleSyntax: router.ruleSyntax }];
   });

@@ -1,4 +1,3 @@
-import { compareText } from './compare.js';
 import type { Colour } from './colour.js';
 import {
   LABEL,
@@ -41,7 +40,7 @@ type Excluded = { name: string; rule: string }[];
 /** A release's routed companions, ranked by the priority Traefik gave their routers before (plan/priority.ts). */
 export function rankedCompanions(release: Release): { target: string; routing: RoutingSpec; rank: number }[] {
   return Object.entries(release.companionRouting ?? {})
-    .sort(([a, x], [b, y]) => basePriority(x) - basePriority(y) || compareText(a, b))
+    .sort(([a, x], [b, y]) => basePriority(x) - basePriority(y) || a.localeCompare(b))
     .map(([target, routing], index) => ({ target, routing, rank: index + 1 }));
 }
 

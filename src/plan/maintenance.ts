@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { usageError } from '../errors.js';
 import { LABEL, PREVIEW_KEY_HEADER } from './names.js';
 
@@ -35,13 +36,20 @@ export const isMaintenanceRouter = (name: string, priority: number) => /-mainten
 export type Allowance = { kind: 'header'; name: string; value: string } | { kind: 'network'; cidr: string };
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_|~-]+$/;
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([0-9]|[12]\d|3[0-2]))?$/;
-const IPV6_CIDR = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(\/(\d|[1-9]\d|1[01]\d|12[0-8]))?$/;
+
+/** An address, or a network in CIDR form, as Traefik's ClientIP takes it. */
+function isNetwork(text: string): boolean {
+  const [address, bits, ...rest] = text.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 /** `--allow` as given: `Header: value` (or `Header=value`), or an address or network (10.0.0.0/8, 2001:db8::/32). Exit 2 otherwise. */
 export function parseAllowance(text: string): Allowance {
   const trimmed = text.trim();
-  if (IPV4_CIDR.test(trimmed) || IPV6_CIDR.test(trimmed)) return { kind: 'network', cidr: trimmed };
+  if (isNetwork(trimmed)) return { kind: 'network', cidr: trimmed };
   const header = /^([^:=\s]+)\s*[:=]\s*(.+)$/.exec(trimmed);
   if (header && HEADER_NAME.test(header[1]!) && !/[`\r\n]/.test(header[2]!)) return { kind: 'header', name: header[1]!, value: header[2]!.trim() };
   throw usageError(`--allow: "${text}" is neither a header with its value nor an address or network`, 'use --allow "X-Maintenance-Bypass: secret" or --allow 10.0.0.0/8');
@@ -60,6 +68,16 @@ export function allowedRule(allowances: Allowance[], previewKey: string | undefi
 export interface LiveRouterLabels {
   name: string;
   labels: Record<string, string>;
+}
+
+/** The header bluegreen's own check of the page sends (with the preview key): it reaches the page even from an allowed network. */
+export const MAINTENANCE_CHECK_HEADER = 'X-Bluegreen-Maintenance-Check';
+
+/** The live rule, less the allowed requests, but for bluegreen's check of the page. */
+function maintenanceRule(live: string, allowed: string | undefined, previewKey: string | undefined): string {
+  if (!allowed) return live;
+  const check = previewKey ? ` || Header(\`${MAINTENANCE_CHECK_HEADER}\`, \`${previewKey}\`)` : '';
+  return `(${live}) && (!(${allowed})${check})`;
 }
 
 /** The live routers the carriers of the live colour define (route container or, for colours of the previous version, the app's containers). */
@@ -103,7 +121,7 @@ export function maintenanceLabels(spec: MaintenanceSpec): Record<string, string>
   };
   spec.liveRouters.forEach((router, rank) => {
     const prefix = `traefik.http.routers.${maintenanceRouter(spec.app, router.name)}`;
-    labels[`${prefix}.rule`] = allowed ? `(${router.labels.rule}) && !(${allowed})` : router.labels.rule!;
+    labels[`${prefix}.rule`] = maintenanceRule(router.labels.rule!, allowed, spec.previewKey);
     labels[`${prefix}.priority`] = String(MAINTENANCE_PRIORITY + rank);
     labels[`${prefix}.service`] = service;
     if (router.labels.entrypoints) labels[`${prefix}.entrypoints`] = router.labels.entrypoints;

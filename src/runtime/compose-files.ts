@@ -15,6 +15,9 @@ const NAMING_VARIABLES = ['COMPOSE_PROJECT_NAME', 'COMPOSE_FILE', 'COMPOSE_ENV_F
  */
 export function projectNameFromFiles(files: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
+    // compose names a project by the directory as the shell has it ($PWD): under a symlink
+    // (`current -> releases/42`), not the physical one Node's cwd gives. Then compose decides.
+    if (env.PWD && resolve(env.PWD) !== resolve(cwd)) return undefined;
     const paths = files.length ? (files.includes('-') ? undefined : files.map((file) => resolve(cwd, file))) : defaultFiles(cwd);
     if (!paths?.length) return undefined;
     const projectDir = dirname(paths[0]!);

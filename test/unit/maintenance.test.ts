@@ -25,6 +25,7 @@ test('--allow: a header with its value, or an address or network; anything else 
   assert.deepEqual(parseAllowance('10.0.0.0/8'), { kind: 'network', cidr: '10.0.0.0/8' });
   assert.deepEqual(parseAllowance('192.168.1.7'), { kind: 'network', cidr: '192.168.1.7' });
   assert.deepEqual(parseAllowance('2001:db8::/32'), { kind: 'network', cidr: '2001:db8::/32' });
+  assert.deepEqual(parseAllowance('abc:123'), { kind: 'header', name: 'abc', value: '123' }, 'hex and a colon: a header, not an address');
   for (const bad of ['ops', '10.0.0.0/33', '300.1.1.1', 'X Team: ops', 'X-Team: `oops`', ': x']) {
     assert.throws(
       () => parseAllowance(bad),
@@ -60,7 +61,11 @@ test('each live router of the live colour gets a copy: same rule less the allowe
     'live routers only: not the preview, not the check router',
   );
   const labels = maintenanceLabels({ app: 'shop', network: 'web', liveRouters: routers, allowances: [parseAllowance('X-Team: ops')], previewKey: KEY, pageDigest: 'abc' });
-  assert.equal(labels['traefik.http.routers.shop-maintenance.rule'], '(Host(`shop.example`) && !PathPrefix(`/admin`)) && !(Header(`X-Bluegreen-Preview-Key`, `k3y`) || Header(`X-Team`, `ops`))');
+  assert.equal(
+    labels['traefik.http.routers.shop-maintenance.rule'],
+    '(Host(`shop.example`) && !PathPrefix(`/admin`)) && (!(Header(`X-Bluegreen-Preview-Key`, `k3y`) || Header(`X-Team`, `ops`)) || Header(`X-Bluegreen-Maintenance-Check`, `k3y`))',
+    "less the allowed requests, but for bluegreen's own check of the page (which may come from an allowed network)",
+  );
   assert.equal(labels['traefik.http.routers.shop-maintenance.entrypoints'], 'websecure');
   assert.equal(labels['traefik.http.routers.shop-maintenance.tls.certresolver'], 'le');
   assert.equal(labels['traefik.http.routers.shop-maintenance.middlewares'], undefined, "the app's middlewares are not the page's");

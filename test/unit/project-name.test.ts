@@ -22,3 +22,21 @@ test('anything compose would compute is left to compose', () => {
   assert.equal(plainProjectName({ ...base, texts: [] }), undefined);
   assert.equal(plainProjectName({ ...base, projectDir: '/srv/---', texts: ['services: {}\n'] }), undefined);
 });
+
+test('read from the files: the directory compose would name (under a symlink, $PWD differs from the physical one: compose decides)', async () => {
+  const { mkdtempSync, writeFileSync, symlinkSync, realpathSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { projectNameFromFiles } = await import('../../src/runtime/compose-files.js');
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'bg-pn-')));
+  const release = join(root, 'r1');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(release);
+  writeFileSync(join(release, 'compose.yaml'), 'services:\n  app:\n    image: x\n');
+  symlinkSync(release, join(root, 'current'));
+  assert.equal(projectNameFromFiles([], release, { PWD: release }), 'r1');
+  assert.equal(projectNameFromFiles([], release, { PWD: join(root, 'current') }), undefined);
+  assert.equal(projectNameFromFiles([], release, { PWD: release, COMPOSE_PROJECT_NAME: 'x' }), undefined);
+  writeFileSync(join(release, 'docker-compose.yml'), 'services: {}\n');
+  assert.equal(projectNameFromFiles([], release, { PWD: release }), undefined, 'two default files: compose warns and picks');
+});

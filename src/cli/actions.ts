@@ -5,7 +5,7 @@ import { runLocked } from '../core/operation.js';
 import { Reporter } from '../output/reporter.js';
 import { previewHeaders } from '../plan/names.js';
 import { releaseProbe } from '../plan/probe.js';
-import { usageError } from '../errors.js';
+import { needsPersonError, usageError } from '../errors.js';
 
 /** What a takeover of the app from plain compose did, as a result line says it. */
 const takenOverLine = (names: string[] | undefined) => (names?.length ? `took over from plain compose: ${names.join(', ')} stopped (kept until \`bluegreen down\`)` : undefined);
@@ -44,7 +44,11 @@ export async function switchCommand(options: Options): Promise<void> {
     // A canary step (`bluegreen canary 10%`) stays in until the switch is verified, then goes.
     ctx.keepCanary = true;
     const { removeCanary } = await import('../core/canary.js');
-    const switched = await switchLive(ctx).finally(() => removeCanary(ctx));
+    const switched = await switchLive(ctx).finally(() =>
+      removeCanary(ctx).catch((error: Error) => {
+        throw needsPersonError(`taking the canary out failed: ${error.message}`, 'run any bluegreen command (it takes a canary step out first), then see `bluegreen status`');
+      }),
+    );
     if (options.bake.ms > 0) await (await import('../commands/bake.js')).bakeOrSwitchBack(ctx, switched);
     return switched;
   });

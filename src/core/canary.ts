@@ -30,6 +30,7 @@ import { loadRelease } from './load-release.js';
 import { otherColour } from '../plan/colour.js';
 import { liveColour } from '../plan/reality.js';
 import { appPreviewKey } from './preview-key.js';
+import { drainServices } from './drain.js';
 
 /** Each step is judged this long when --bake does not say. */
 export const DEFAULT_STEP_MS = 30_000;
@@ -240,7 +241,10 @@ async function removeContainers(ctx: Context, containers: ContainerView[]): Prom
         new BgError(`Traefik still shows ${steps.map((step) => canaryRouter(ctx.app, step)).join(', ')}`, ExitCode.needsPerson, 'check Traefik; the next bluegreen command removes what is left'),
     });
   }
-  // In-flight requests already hold their connection to the app container: a server's holder going changes nothing for them.
+  // Traefik's API shows a router gone a moment before its routers stop using it (more under load): the
+  // steps' services are let go quiet (the drain's bound) before their servers, and the candidate after them, go.
+  const services = new Set(routers.map((c) => `${canaryService(ctx.app, Number(c.labels[CANARY_LABEL.step]))}@docker`));
+  if (services.size) await drainServices(ctx, (name) => services.has(name)).catch(() => undefined);
   await Promise.all(containers.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.server).map((c) => ctx.docker.stopAndRemove(c.id, 0)));
 }
 

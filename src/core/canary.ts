@@ -23,8 +23,8 @@ import { ROUTE_PROGRAM } from '../plan/route-holder.js';
 import type { Release } from '../plan/release.js';
 import { cancellation } from '../runtime/cancellation.js';
 import type { ContainerView } from '../runtime/docker.js';
-import { Deadline, retryUntil } from '../waiting/retry.js';
-import { routerOnEachInstance, waitRouted } from '../waiting/traefik.js';
+import { Deadline } from '../waiting/retry.js';
+import { waitRouted, waitRoutersGone, waitServiceServers } from '../waiting/traefik.js';
 import type { Context } from './context.js';
 import { loadRelease } from './load-release.js';
 import { otherColour } from '../plan/colour.js';
@@ -149,7 +149,12 @@ async function startStep(ctx: Context, { live, candidate, release, livePort }: C
         ),
       );
       const urls = servers.map(({ c, port: serverPort }) => `http://${c.ips?.[ctx.options.network]}:${serverPort}`);
-      await waitServers(ctx, canaryService(app, step), urls, deadline);
+      await waitServiceServers(ctx.traefik, {
+        service: canaryService(app, step),
+        servers: urls,
+        deadline,
+        hint: 'live traffic was not moved; check that Traefik reads containers that share a network namespace',
+      });
       const labels = canaryRouterLabels({ app, network: ctx.options.network, step, share, live: liveRoute, previewKey, colourHeaderMiddleware: colourHeaderMiddleware(app, live.colour) });
       await ctx.docker.runContainer({ name: `${app}-canary-route-${step}`, image, entrypoint: [ROUTE_PROGRAM], labels, network: ctx.options.network });
       await waitRouted(ctx.traefik, { router: canaryRouter(app, step), priority: CANARY_PRIORITY + step, service: canaryService(app, step), servers: urls, deadline });
@@ -235,10 +240,10 @@ async function removeContainers(ctx: Context, containers: ContainerView[]): Prom
   await Promise.all(routers.map((c) => ctx.docker.stopAndRemove(c.id, 0)));
   if (routers.length) {
     const steps = routers.map((c) => Number(c.labels[CANARY_LABEL.step]));
-    await retryUntil(async () => ((await routersGone(ctx, steps)) ? true : undefined), {
+    await waitRoutersGone(ctx.traefik, {
+      routers: steps.map((step) => canaryRouter(ctx.app, step)),
       deadline: Deadline.after(15_000),
-      onTimeout: () =>
-        new BgError(`Traefik still shows ${steps.map((step) => canaryRouter(ctx.app, step)).join(', ')}`, ExitCode.needsPerson, 'check Traefik; the next bluegreen command removes what is left'),
+      hint: 'check Traefik; the next bluegreen command removes what is left',
     });
   }
   // Traefik's API shows a router gone a moment before its routers stop using it (more under load): the
@@ -248,35 +253,9 @@ async function removeContainers(ctx: Context, containers: ContainerView[]): Prom
   await Promise.all(containers.filter((c) => c.labels[LABEL.role] === CANARY_ROLE.server).map((c) => ctx.docker.stopAndRemove(c.id, 0)));
 }
 
-/** The removed steps' routers are gone from every Traefik instance. */
-async function routersGone(ctx: Context, removedSteps: number[]): Promise<boolean> {
-  const seen = await Promise.all(removedSteps.map((step) => routerOnEachInstance(ctx.traefik, `${canaryRouter(ctx.app, step)}@docker`)));
-  return seen.every((instances) => instances.every((router) => router === undefined));
-}
-
 /** The colour's containers of the release's first target that Traefik routes (running, healthy where checked). */
 const routable = (view: ColourView, target: string) =>
   view.containers.filter((c) => c.state === 'running' && (c.health === 'healthy' || c.health === 'none') && c.labels['com.docker.compose.service'] === target);
-
-async function waitServers(ctx: Context, service: string, urls: string[], deadline: Deadline): Promise<void> {
-  const expected = [...urls].sort().join();
-  await retryUntil(
-    async () => {
-      const seen = await Promise.all((ctx.traefik.replicas ?? [ctx.traefik]).map((api) => api.service(`${service}@docker`).catch(() => undefined)));
-      return seen.every((s) => [...(s?.servers ?? [])].sort().join() === expected) ? true : undefined;
-    },
-    {
-      deadline,
-      intervalMs: 50,
-      onTimeout: () =>
-        new BgError(
-          `Traefik does not show ${service} with ${urls.join(', ')}`,
-          ExitCode.failedReverted,
-          'live traffic was not moved; check that Traefik reads containers that share a network namespace',
-        ),
-    },
-  );
-}
 
 /** `bluegreen canary <share>`: one step on the candidate `up` started, judged, and left in (a new share replaces the step). */
 export async function canaryOnCandidate(ctx: Context, share: number): Promise<CanaryStep & { live: Colour; candidate: Colour; release: number; judged: string }> {

@@ -29,7 +29,7 @@ import { observeColours } from './observe.js';
 import { loadRelease } from './load-release.js';
 import { appPreviewKey } from './preview-key.js';
 import { Deadline, retryUntil } from '../waiting/retry.js';
-import { routerOnEachInstance, waitRouted } from '../waiting/traefik.js';
+import { waitRouted, waitRoutersGone, waitServiceServers } from '../waiting/traefik.js';
 import { drainServices } from './drain.js';
 import type { ContainerView } from '../runtime/docker.js';
 
@@ -109,7 +109,12 @@ export async function maintenanceOn(ctx: Context, settings: MaintenanceSettings)
         const [server] = (await maintenanceContainers(ctx)).filter((c) => c.labels[LABEL.role] === ROLE.page);
         const address = server?.ips[ctx.options.network];
         if (!address) throw new BgError(`the maintenance page's server is not on ${ctx.options.network}`, ExitCode.failedReverted);
-        await waitServed(ctx, `http://${address}:${MAINTENANCE_PORT}`, deadline);
+        await waitServiceServers(ctx.traefik, {
+          service: maintenanceService(ctx.app),
+          servers: [`http://${address}:${MAINTENANCE_PORT}`],
+          deadline,
+          hint: 'check that Traefik watches the network; nothing was routed to the page',
+        });
       },
       {},
       'maintenance-page',
@@ -156,10 +161,7 @@ async function takeDown(ctx: Context): Promise<void> {
     'remove the maintenance routes',
     async () => {
       await Promise.all(present.filter((c) => c.labels[LABEL.role] === ROLE.routers).map((c) => ctx.docker.stopAndRemove(c.id, 0)));
-      await retryUntil(async () => ((await routersGone(ctx, view.routers)) ? true : undefined), {
-        deadline: Deadline.after(ctx.options.timeoutMs),
-        onTimeout: () => new BgError(`Traefik still shows ${view.routers.join(', ')}`, ExitCode.needsPerson, 'check Traefik; `bluegreen maintenance off` again removes what is left'),
-      });
+      await waitRoutersGone(ctx.traefik, { routers: view.routers, deadline: Deadline.after(ctx.options.timeoutMs), hint: 'check Traefik; `bluegreen maintenance off` again removes what is left' });
     },
     {},
     'maintenance-route',
@@ -207,21 +209,6 @@ function holderLabels(all: Record<string, string>): Record<string, string> {
   return { ...Object.fromEntries(routers), [`traefik.http.services.${app}-maintenance-route.loadbalancer.server.port`]: '9', [LABEL.role]: ROLE.routers };
 }
 
-async function waitServed(ctx: Context, server: string, deadline: Deadline): Promise<void> {
-  const service = `${maintenanceService(ctx.app)}@docker`;
-  await retryUntil(
-    async () => {
-      const seen = await Promise.all((ctx.traefik.replicas ?? [ctx.traefik]).map((api) => api.service(service).catch(() => undefined)));
-      return seen.every((s) => s?.servers.includes(server)) ? true : undefined;
-    },
-    {
-      deadline,
-      intervalMs: 50,
-      onTimeout: () => new BgError(`Traefik does not show ${service} with ${server}`, ExitCode.failedReverted, 'check that Traefik watches the network; nothing was routed to the page'),
-    },
-  );
-}
-
 async function waitMaintenanceRouted(ctx: Context, liveRouters: LiveRouterLabels[], deadline: Deadline): Promise<void> {
   const [server] = (await maintenanceContainers(ctx)).filter((c) => c.labels[LABEL.role] === ROLE.page);
   const servers = [`http://${server?.ips[ctx.options.network]}:${MAINTENANCE_PORT}`];
@@ -230,11 +217,6 @@ async function waitMaintenanceRouted(ctx: Context, liveRouters: LiveRouterLabels
       waitRouted(ctx.traefik, { router: maintenanceRouter(ctx.app, router.name), priority: MAINTENANCE_PRIORITY + rank, service: maintenanceService(ctx.app), servers, deadline }),
     ),
   );
-}
-
-async function routersGone(ctx: Context, routers: string[]): Promise<boolean> {
-  const seen = await Promise.all(routers.map((name) => routerOnEachInstance(ctx.traefik, `${name}@docker`).catch(() => [{}])));
-  return seen.every((instances) => instances.every((router) => router === undefined));
 }
 
 /** The live route, asked as a stranger would, answers with the page. */

@@ -89,3 +89,32 @@ export async function waitRouted(api: Traefik, wait: RouteWait): Promise<void> {
     },
   );
 }
+
+/**
+ * Waits until every Traefik instance shows `service` (docker provider) with
+ * exactly these servers: a service defined by containers that carry no
+ * router (a maintenance page's server, a canary step's) is in Traefik before
+ * anything routes to it.
+ */
+export async function waitServiceServers(api: Traefik, wait: { service: string; servers: string[]; deadline: Deadline; hint: string }): Promise<void> {
+  const expected = [...wait.servers].sort().join();
+  await retryUntil(
+    async () => {
+      const seen = await Promise.all((api.replicas ?? [api]).map((replica) => replica.service(`${wait.service}@docker`).catch(() => undefined)));
+      return seen.every((s) => [...(s?.servers ?? [])].sort().join() === expected) ? true : undefined;
+    },
+    { deadline: wait.deadline, intervalMs: 50, onTimeout: () => new BgError(`Traefik does not show ${wait.service} with ${wait.servers.join(', ')}`, ExitCode.failedReverted, wait.hint) },
+  );
+}
+
+/** Waits until no Traefik instance shows these routers (docker provider); one still shown at the deadline needs a person (exit 5). */
+export async function waitRoutersGone(api: Traefik, wait: { routers: string[]; deadline: Deadline; hint: string }): Promise<void> {
+  const gone = async () => {
+    const seen = await Promise.all(wait.routers.map((name) => routerOnEachInstance(api, `${name}@docker`).catch(() => [{}])));
+    return seen.every((instances) => instances.every((router) => router === undefined));
+  };
+  await retryUntil(async () => ((await gone()) ? true : undefined), {
+    deadline: wait.deadline,
+    onTimeout: () => new BgError(`Traefik still shows ${wait.routers.join(', ')}`, ExitCode.needsPerson, wait.hint),
+  });
+}
